@@ -1,0 +1,397 @@
+import type { Connection, ConnectionGater, PrivateKey } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { createNode, type DevMeetLibp2p } from './node'
+import { type NetworkConfig, networkConfigChanged } from './config'
+import { Storage } from './storage'
+import { type KeyStore, loadOrCreateKey, sanitizeDisplayName } from './identity'
+import { ContactStore, type Contact } from './contacts'
+import { NodeLock } from './lock'
+import { ProfileProtocol, PROFILE_PROTOCOL } from './profile'
+import { parsePeerAddress, formatPeerAddress, InvalidAddressError } from './address'
+import { Emitter } from './events'
+import { type Clock, systemClock } from './clock'
+import { type Logger, silentLogger } from './log'
+
+export type NodeStatus =
+  | { state: 'stopped' }
+  | { state: 'starting' }
+  | { state: 'running', peerId: string, addrs: string[] }
+  | { state: 'failed', error: string }
+  | { state: 'locked', ownerPid: number }
+
+/** A peer as the UI shows it. */
+export interface PeerInfo {
+  peerId: string
+  /** petname, else the peer's own name, else a short peer ID */
+  label: string
+  displayName?: string
+  petname?: string
+  online: boolean
+  /** true once the peer answered DevMeet's profile protocol */
+  isDevMeet: boolean
+  addrs: string[]
+  lastSeen: number
+}
+
+export interface DevMeetEvents extends Record<string, unknown> {
+  status: NodeStatus
+  /** the peers list changed (connect, disconnect, name, rename, forget) */
+  peers: PeerInfo[]
+  'peer:connect': PeerInfo
+  'peer:disconnect': PeerInfo
+  /** something the user should see: a damaged file moved aside, a failed write */
+  warning: string
+}
+
+export interface DevMeetOptions {
+  dataDir: string
+  keyStore: KeyStore
+  displayName: string
+  config: NetworkConfig
+  clock?: Clock
+  log?: Logger
+  connectionGater?: ConnectionGater
+}
+
+const CONNECT_TIMEOUT_MS = 15_000
+
+/** The DevMeet core: one object with methods and typed events, used by the extension and the headless peer. */
+export class DevMeet {
+  readonly events = new Emitter<DevMeetEvents>()
+  readonly storage: Storage
+  readonly contacts: ContactStore
+  readonly clock: Clock
+  readonly log: Logger
+  private readonly lock: NodeLock
+  private config: NetworkConfig
+  private displayNameValue: string
+  private node: DevMeetLibp2p | undefined
+  private privateKey: PrivateKey | undefined
+  private profile: ProfileProtocol | undefined
+  private statusValue: NodeStatus = { state: 'stopped' }
+  private readonly devmeetPeers = new Set<string>()
+  private lockWatch: ReturnType<typeof setInterval> | undefined
+  private starting: Promise<void> | undefined
+
+  constructor (private readonly opts: DevMeetOptions) {
+    this.clock = opts.clock ?? systemClock
+    this.log = opts.log ?? silentLogger
+    this.config = opts.config
+    this.displayNameValue = sanitizeDisplayName(opts.displayName)
+    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m) })
+    this.contacts = new ContactStore(this.storage)
+    this.lock = new NodeLock(opts.dataDir)
+  }
+
+  get status (): NodeStatus {
+    return this.statusValue
+  }
+
+  get displayName (): string {
+    return this.displayNameValue
+  }
+
+  /** The peer ID, known once the key is loaded (before the node listens). */
+  get peerId (): string | undefined {
+    return this.node?.peerId.toString()
+  }
+
+  /** The running libp2p node, for the protocol modules of the core. */
+  get libp2p (): DevMeetLibp2p {
+    if (this.node == null) throw new Error('the DevMeet node is not running')
+    return this.node
+  }
+
+  get key (): PrivateKey {
+    if (this.privateKey == null) throw new Error('the DevMeet key is not loaded')
+    return this.privateKey
+  }
+
+  /** Starts the node. Never throws: a failure is reported through the status. */
+  async start (): Promise<void> {
+    if (this.starting != null) return this.starting
+    this.starting = this.doStart().finally(() => { this.starting = undefined })
+    return this.starting
+  }
+
+  private async doStart (): Promise<void> {
+    if (this.node != null) return
+    this.setStatus({ state: 'starting' })
+    try {
+      await this.storage.init()
+      const lock = await this.lock.acquire()
+      if (!lock.ok) {
+        this.setStatus({ state: 'locked', ownerPid: lock.ownerPid })
+        return
+      }
+      await this.startOwned()
+    } catch (err: any) {
+      await this.stopNode()
+      await this.lock.release().catch(() => {})
+      this.log.error(`node failed to start: ${err?.stack ?? err}`)
+      this.setStatus({ state: 'failed', error: describeStartError(err) })
+    }
+  }
+
+  /** Takes the node over from another window that holds the lock. */
+  async takeOver (): Promise<void> {
+    await this.lock.takeOver()
+    this.setStatus({ state: 'starting' })
+    try {
+      await this.startOwned()
+    } catch (err: any) {
+      await this.stopNode()
+      this.setStatus({ state: 'failed', error: describeStartError(err) })
+    }
+  }
+
+  private async startOwned (): Promise<void> {
+    const loaded = await this.contacts.load()
+    if (loaded.damaged != null) this.warn(loaded.damaged)
+    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore)
+    const node = await createNode({ privateKey: this.privateKey, config: this.config, connectionGater: this.opts.connectionGater })
+    this.node = node
+    this.profile = new ProfileProtocol(node, () => this.displayNameValue, this.log)
+    await this.profile.start()
+    this.wireNodeEvents(node)
+    await node.start()
+    await this.startProtocols()
+    this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs() })
+    this.log.info(`node running as ${node.peerId.toString()} on ${this.listenAddrs().join(', ')}`)
+    this.watchLock()
+    this.reconnectContacts()
+  }
+
+  /** Hook for the protocol modules (invite, RSVP, chat): started once the node runs. */
+  protected async startProtocols (): Promise<void> {}
+
+  /** Hook for the protocol modules: stopped before the node stops. */
+  protected async stopProtocols (): Promise<void> {}
+
+  async stop (): Promise<void> {
+    if (this.starting != null) await this.starting.catch(() => {})
+    if (this.lockWatch != null) clearInterval(this.lockWatch)
+    this.lockWatch = undefined
+    await this.stopProtocols().catch(err => this.log.warn(`stopping protocols: ${err}`))
+    await this.stopNode()
+    await this.contacts.flush().catch(() => {})
+    await this.lock.release().catch(() => {})
+    this.setStatus({ state: 'stopped' })
+  }
+
+  /** Applies new network settings; restarts the node only when they differ. */
+  async reconfigure (config: NetworkConfig): Promise<void> {
+    if (!networkConfigChanged(this.config, config)) return
+    this.config = config
+    if (this.statusValue.state === 'running' || this.statusValue.state === 'failed') {
+      await this.stop()
+      await this.start()
+    }
+  }
+
+  setDisplayName (name: string): void {
+    this.displayNameValue = sanitizeDisplayName(name)
+  }
+
+  /** Our shareable address string: peer ID and dialable multiaddrs, one line. */
+  address (): string {
+    const node = this.libp2p
+    return formatPeerAddress(node.peerId.toString(), node.getMultiaddrs())
+  }
+
+  listenAddrs (): string[] {
+    return this.node?.getMultiaddrs().map(ma => ma.toString()) ?? []
+  }
+
+  /** Every known peer: contacts plus anyone connected, online first. */
+  peers (): PeerInfo[] {
+    const ids = new Set(this.contacts.list().map(c => c.peerId))
+    for (const p of this.connectedPeerIds()) if (this.devmeetPeers.has(p)) ids.add(p)
+    return [...ids].map(id => this.peerInfo(id)).sort((a, b) => Number(b.online) - Number(a.online) || a.label.localeCompare(b.label))
+  }
+
+  peerInfo (peerId: string): PeerInfo {
+    const contact: Contact | undefined = this.contacts.get(peerId)
+    const online = this.node != null && this.node.getConnections(peerIdFromString(peerId)).length > 0
+    const label = contact?.petname ?? contact?.displayName ?? `peer ${peerId.slice(-8)}`
+    return {
+      peerId,
+      label,
+      displayName: contact?.displayName,
+      petname: contact?.petname,
+      online,
+      isDevMeet: this.devmeetPeers.has(peerId) || contact?.displayName != null,
+      addrs: contact?.addrs ?? [],
+      lastSeen: online ? this.clock.now() : (contact?.lastSeen ?? 0)
+    }
+  }
+
+  /** Connected peers that speak DevMeet. */
+  onlineDevMeetPeers (): PeerInfo[] {
+    return this.connectedPeerIds().filter(p => this.devmeetPeers.has(p)).map(p => this.peerInfo(p))
+  }
+
+  /**
+   * Connects to an address string, a multiaddr, or a bare peer ID (found through the DHT).
+   * Throws InvalidAddressError for input that cannot be used, or an Error with the reason the dial failed.
+   */
+  async connect (addressText: string): Promise<PeerInfo> {
+    const address = parsePeerAddress(addressText)
+    const node = this.libp2p
+    if (address.peerId === node.peerId.toString()) throw new InvalidAddressError('That is your own address.')
+    const signal = AbortSignal.timeout(CONNECT_TIMEOUT_MS)
+    let connection: Connection
+    try {
+      if (address.multiaddrs.length > 0) {
+        connection = await node.dial(address.multiaddrs, { signal })
+      } else {
+        const peerId = peerIdFromString(address.peerId!)
+        const found = await node.peerRouting.findPeer(peerId, { signal })
+        if (found.multiaddrs.length === 0) throw new Error('the DHT knows no address for that peer')
+        await node.peerStore.merge(peerId, { multiaddrs: found.multiaddrs })
+        connection = await node.dial(peerId, { signal })
+      }
+    } catch (err: any) {
+      throw new Error(describeDialError(err))
+    }
+    const peerId = connection.remotePeer.toString()
+    this.contacts.upsert({ peerId, addrs: [connection.remoteAddr.toString()], lastSeen: this.clock.now(), via: 'address' })
+    await this.learnProfile(connection)
+    return this.peerInfo(peerId)
+  }
+
+  /** Dials a known peer by ID with the addresses we know (contacts, peer store). Never throws. */
+  async dialKnown (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
+    const node = this.node
+    if (node == null || peerId === node.peerId.toString()) return false
+    try {
+      const id = peerIdFromString(peerId)
+      if (node.getConnections(id).length > 0) return true
+      const { multiaddr } = await import('@multiformats/multiaddr')
+      const addrs = [...new Set([...extraAddrs, ...(this.contacts.get(peerId)?.addrs ?? [])])]
+        .map(a => { try { return multiaddr(a) } catch { return undefined } })
+        .filter(a => a != null)
+      if (addrs.length > 0) await node.peerStore.merge(id, { multiaddrs: addrs }).catch(() => {})
+      await node.dial(id, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })
+      return true
+    } catch (err: any) {
+      this.log.debug(`dial ${peerId} failed: ${err?.message ?? err}`)
+      return false
+    }
+  }
+
+  rename (peerId: string, petname: string | undefined): void {
+    this.contacts.rename(peerId, petname == null ? undefined : sanitizeDisplayName(petname, ''))
+    this.emitPeers()
+  }
+
+  async forget (peerId: string): Promise<void> {
+    this.contacts.forget(peerId)
+    this.devmeetPeers.delete(peerId)
+    if (this.node != null) await this.node.hangUp(peerIdFromString(peerId)).catch(() => {})
+    this.emitPeers()
+  }
+
+  protected warn (message: string): void {
+    this.log.warn(message)
+    this.events.emit('warning', message)
+  }
+
+  private connectedPeerIds (): string[] {
+    return this.node?.getPeers().map(p => p.toString()) ?? []
+  }
+
+  private wireNodeEvents (node: DevMeetLibp2p): void {
+    node.addEventListener('peer:identify', evt => {
+      const { peerId, protocols, connection } = evt.detail
+      if (!protocols.includes(PROFILE_PROTOCOL)) return
+      void this.learnProfile(connection)
+    })
+    node.addEventListener('peer:disconnect', evt => {
+      const id = evt.detail.toString()
+      if (!this.devmeetPeers.has(id)) return
+      this.contacts.upsert({ peerId: id, lastSeen: this.clock.now() })
+      this.events.emit('peer:disconnect', this.peerInfo(id))
+      this.emitPeers()
+    })
+    node.addEventListener('peer:discovery', evt => {
+      const id = evt.detail.id.toString()
+      // Only DevMeet contacts are dialled automatically; a discovered stranger is dialled once to learn if it speaks DevMeet.
+      if (node.getConnections(evt.detail.id).length > 0) return
+      void node.dial(evt.detail.id, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }).catch(err => {
+        this.log.debug(`dial of discovered ${id} failed: ${err?.message ?? err}`)
+      })
+    })
+  }
+
+  private async learnProfile (connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString()
+    if (this.devmeetPeers.has(remote) && this.contacts.get(remote)?.displayName != null) return
+    const name = await this.profile?.fetch(connection)
+    if (name == null) return
+    const wasKnown = this.devmeetPeers.has(remote)
+    this.devmeetPeers.add(remote)
+    // Listen addresses from identify, not the connection's (an inbound connection's port is ephemeral).
+    const stored = await this.node?.peerStore.get(connection.remotePeer).catch(() => undefined)
+    const addrs = stored?.addresses.map(a => a.multiaddr.toString()) ?? []
+    this.contacts.upsert({ peerId: remote, displayName: name, addrs, lastSeen: this.clock.now(), via: 'connection' })
+    if (!wasKnown) this.events.emit('peer:connect', this.peerInfo(remote))
+    this.emitPeers()
+  }
+
+  private emitPeers (): void {
+    this.events.emit('peers', this.peers())
+  }
+
+  private reconnectContacts (): void {
+    const contacts = this.contacts.list().filter(c => c.addrs.length > 0)
+    for (const c of contacts) void this.dialKnown(c.peerId)
+  }
+
+  private watchLock (): void {
+    this.lockWatch = setInterval(() => {
+      void this.lock.stillOwned().then(async owned => {
+        if (owned || this.node == null) return
+        this.log.warn('another window took over the DevMeet node; stopping here')
+        if (this.lockWatch != null) clearInterval(this.lockWatch)
+        await this.stopProtocols().catch(() => {})
+        await this.stopNode()
+        this.setStatus({ state: 'locked', ownerPid: -1 })
+      })
+    }, 3000)
+    this.lockWatch.unref?.()
+  }
+
+  private async stopNode (): Promise<void> {
+    const node = this.node
+    this.node = undefined
+    this.profile = undefined
+    this.devmeetPeers.clear()
+    if (node != null) await node.stop().catch(err => this.log.warn(`stopping node: ${err}`))
+  }
+
+  private setStatus (status: NodeStatus): void {
+    this.statusValue = status
+    this.events.emit('status', status)
+  }
+}
+
+function describeStartError (err: any): string {
+  const msg = String(err?.message ?? err)
+  if (err?.code === 'EADDRINUSE' || /EADDRINUSE|address already in use/i.test(msg)) {
+    return `the listen port is already in use (${msg}); change devmeet.listenAddresses or use port 0`
+  }
+  if (/EACCES|EROFS|permission denied/i.test(msg)) return `cannot write the data folder: ${msg}`
+  return msg
+}
+
+function describeDialError (err: any): string {
+  const msg = String(err?.message ?? err)
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || /aborted|timed out/i.test(msg)) return 'no answer from that peer within 15 s (offline, firewalled, or a wrong address)'
+  if (/ECONNREFUSED/.test(msg)) return 'connection refused: nothing is listening at that address'
+  if (/NotFound|not found/i.test(err?.name ?? msg)) return 'the DHT could not find that peer; ask for their full address (DevMeet: Copy My Address)'
+  if (/peer id/i.test(msg)) return `the peer at that address is not the one named: ${msg}`
+  return msg
+}
+
+export { InvalidAddressError }

@@ -1,0 +1,73 @@
+import { promises as fs } from 'node:fs'
+import * as path from 'node:path'
+
+/**
+ * One node per data folder. VS Code runs one extension host per window; two windows on one
+ * profile share the folder, and must never run two nodes with one key. The lock file holds the
+ * owner's pid; a lock whose pid is gone is stale and taken over.
+ */
+export class NodeLock {
+  private held = false
+
+  constructor (readonly dir: string, private readonly pid = process.pid) {}
+
+  get file (): string {
+    return path.join(this.dir, 'node.lock')
+  }
+
+  /** Takes the lock; returns the owner's pid when another live process holds it. */
+  async acquire (): Promise<{ ok: true } | { ok: false, ownerPid: number }> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await fs.writeFile(this.file, String(this.pid), { flag: 'wx', mode: 0o600 })
+        this.held = true
+        return { ok: true }
+      } catch (err: any) {
+        if (err.code !== 'EEXIST') throw err
+      }
+      const owner = await this.readOwner()
+      if (owner != null && owner !== this.pid && isAlive(owner)) return { ok: false, ownerPid: owner }
+      await fs.rm(this.file, { force: true })
+    }
+    return { ok: false, ownerPid: (await this.readOwner()) ?? -1 }
+  }
+
+  /** Takes the lock from another live owner (the user chose "take over"); the owner notices and stops. */
+  async takeOver (): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const tmp = `${this.file}.${this.pid}.tmp`
+    await fs.writeFile(tmp, String(this.pid), { mode: 0o600 })
+    await fs.rename(tmp, this.file)
+    this.held = true
+  }
+
+  /** True while this process still owns the lock (another window may have taken it over). */
+  async stillOwned (): Promise<boolean> {
+    return this.held && (await this.readOwner()) === this.pid
+  }
+
+  async release (): Promise<void> {
+    if (!this.held) return
+    this.held = false
+    if ((await this.readOwner()) === this.pid) await fs.rm(this.file, { force: true })
+  }
+
+  private async readOwner (): Promise<number | undefined> {
+    try {
+      const n = Number.parseInt(await fs.readFile(this.file, 'utf8'), 10)
+      return Number.isSafeInteger(n) && n > 0 ? n : undefined
+    } catch {
+      return undefined
+    }
+  }
+}
+
+function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err: any) {
+    return err.code === 'EPERM'
+  }
+}

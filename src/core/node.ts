@@ -1,0 +1,111 @@
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { mdns } from '@libp2p/mdns'
+import { bootstrap } from '@libp2p/bootstrap'
+import { kadDHT, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { circuitRelayTransport, circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import type { ConnectionGater, PrivateKey, ServiceMap } from '@libp2p/interface'
+import type { Identify } from '@libp2p/identify'
+import type { Ping } from '@libp2p/ping'
+import { AGENT_NAME, DEVMEET_VERSION, type NetworkConfig } from './config'
+
+/** DevMeet's own DHT: peers find each other by peer ID without joining the public network. */
+export const PRIVATE_DHT_PROTOCOL = '/devmeet/kad/1.0.0'
+
+export interface DevMeetServices extends ServiceMap {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+}
+
+export type DevMeetLibp2p = Libp2p<DevMeetServices>
+
+export interface CreateNodeOptions {
+  privateKey: PrivateKey
+  config: NetworkConfig
+  /** Tests use a gater to cut links between chosen peers. */
+  connectionGater?: ConnectionGater
+}
+
+/** Builds (does not start) the libp2p node with DevMeet's transports, limits and services. */
+export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2p> {
+  const { config } = opts
+  const transports: any[] = [tcp(), circuitRelayTransport()]
+  let listen = config.listenAddresses
+  if (config.webrtc) {
+    // Loaded only when enabled: it pulls in a native module.
+    const { webRTC } = await import('@libp2p/webrtc')
+    transports.push(webRTC())
+  } else {
+    listen = listen.filter(a => !a.includes('/webrtc'))
+  }
+
+  const services: Record<string, any> = {
+    identify: identify(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: PRIVATE_DHT_PROTOCOL,
+      clientMode: false,
+      logPrefix: 'libp2p:dht-devmeet',
+      datastorePrefix: '/dht-devmeet',
+      metricsPrefix: 'libp2p_dht_devmeet',
+      allowQueryWithZeroPeers: true
+    })
+  }
+  if (config.publicDht) {
+    services.aminoDht = kadDHT({
+      protocol: '/ipfs/kad/1.0.0',
+      peerInfoMapper: removePrivateAddressesMapper,
+      logPrefix: 'libp2p:dht-amino',
+      datastorePrefix: '/dht-amino',
+      metricsPrefix: 'libp2p_dht_amino'
+    })
+  }
+  if (config.relayServer) {
+    services.relay = circuitRelayServer({
+      reservations: { maxReservations: 128 }
+    })
+  }
+
+  const peerDiscovery: any[] = []
+  if (config.mdns) peerDiscovery.push(mdns({ interval: 10_000 }))
+  if (config.bootstrapPeers.length > 0) peerDiscovery.push(bootstrap({ list: config.bootstrapPeers }))
+
+  const node = await createLibp2p({
+    privateKey: opts.privateKey,
+    start: false,
+    addresses: { listen },
+    transports,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux({
+      // Bounded buffers: a peer that never reads must not make us hold unbounded data.
+      maxMessageSize: 64 * 1024
+    } as any)],
+    peerDiscovery,
+    services: services as any,
+    nodeInfo: {
+      name: AGENT_NAME,
+      version: DEVMEET_VERSION,
+      userAgent: `${AGENT_NAME}/${DEVMEET_VERSION}`
+    },
+    connectionGater: opts.connectionGater ?? {
+      // Loopback and private addresses are how peers on one machine or LAN meet.
+      denyDialMultiaddr: () => false
+    },
+    connectionManager: {
+      maxConnections: 300,
+      maxIncomingPendingConnections: 10,
+      inboundConnectionThreshold: 20,
+      maxDialQueueLength: 500
+    },
+    connectionMonitor: {
+      // The extension host is shared: a busy event loop must not cost us connections.
+      abortConnectionOnPingFailure: false
+    }
+  })
+  return node as unknown as DevMeetLibp2p
+}

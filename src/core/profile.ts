@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import type { Connection, Stream } from '@libp2p/interface'
+import type { DevMeetLibp2p } from './node'
+import { frameStream, resetStream } from './wire/framing'
+import { sanitizeDisplayName } from './identity'
+import type { Logger } from './log'
+
+/** Tells a connected peer our display name. Its presence in identify marks a DevMeet peer. */
+export const PROFILE_PROTOCOL = '/devmeet/profile/1.0.0'
+
+const MAX_PROFILE_BYTES = 2048
+
+const profileSchema = z.object({ name: z.string().max(1024) })
+
+export class ProfileProtocol {
+  constructor (
+    private readonly node: DevMeetLibp2p,
+    private readonly getName: () => string,
+    private readonly log: Logger
+  ) {}
+
+  async start (): Promise<void> {
+    await this.node.handle(PROFILE_PROTOCOL, (stream: Stream) => this.serve(stream), {
+      maxInboundStreams: 2,
+      maxOutboundStreams: 2,
+      runOnLimitedConnection: true
+    })
+  }
+
+  private async serve (stream: Stream): Promise<void> {
+    try {
+      const frames = frameStream(stream, MAX_PROFILE_BYTES)
+      await frames.write({ name: this.getName() })
+      await stream.close()
+    } catch (err) {
+      resetStream(stream, err)
+    }
+  }
+
+  /** Asks a peer for its display name; undefined when it does not speak the protocol. */
+  async fetch (connection: Connection): Promise<string | undefined> {
+    let stream: Stream | undefined
+    try {
+      stream = await connection.newStream(PROFILE_PROTOCOL, { signal: AbortSignal.timeout(10_000), runOnLimitedConnection: true })
+      const frames = frameStream(stream, MAX_PROFILE_BYTES)
+      const profile = await frames.read(profileSchema)
+      await stream.close().catch(() => {})
+      return sanitizeDisplayName(profile.name)
+    } catch (err: any) {
+      this.log.debug(`profile from ${connection.remotePeer.toString()} failed: ${err?.message ?? err}`)
+      if (stream != null) resetStream(stream, err)
+      return undefined
+    }
+  }
+}
