@@ -1,0 +1,124 @@
+// The shapes that cross the seam between the core and its users (the VS Code UI, the headless
+// peer, other extensions). Plain data only: no libp2p types, so the UI can import these as types.
+
+export type Rsvp = 'pending' | 'accepted' | 'declined' | 'tentative'
+export type RsvpAnswer = Exclude<Rsvp, 'pending'>
+export type ConferenceStatus = 'scheduled' | 'cancelled'
+
+/** A peer as named inside a ConferenceContext. */
+export interface PeerRef {
+  peerId: string
+  displayName: string
+  addrs: string[]
+}
+
+export interface Invitee extends PeerRef {
+  rsvp: Rsvp
+  /** when the invitee answered (epoch ms, the organizer's clock) */
+  answeredAt?: number
+  comment?: string
+}
+
+/** The record of a conference, signed by its organizer. Times are UTC epoch milliseconds. */
+export interface ConferenceContext {
+  /** random, 128 bits, base64url */
+  id: string
+  title: string
+  /** markdown */
+  agenda: string
+  start: number
+  /** the organizer's IANA time zone, for display */
+  timeZone: string
+  durationMinutes: number
+  organizer: PeerRef
+  invitees: Invitee[]
+  /** raised by the organizer on every change; a peer keeps the highest it has seen */
+  sequence: number
+  status: ConferenceStatus
+  createdAt: number
+  updatedAt: number
+}
+
+/** Whether the organizer's latest context reached an invitee (organizer side only). */
+export type DeliveryState = 'pending' | 'delivered'
+
+/** A conference as this peer sees it. */
+export interface ConferenceView {
+  context: ConferenceContext
+  /** true when this peer is the organizer */
+  mine: boolean
+  /** this peer's RSVP when it is an invitee */
+  myRsvp?: Rsvp
+  /** organizer side: per invitee peer ID, whether the latest context was acknowledged */
+  delivery: Record<string, DeliveryState>
+  /** invitee side: my RSVP is written but not yet acknowledged by the organizer */
+  rsvpPending?: boolean
+}
+
+export interface CreateConferenceInput {
+  title: string
+  /** UTC epoch ms */
+  start: number
+  durationMinutes: number
+  agenda?: string
+  /** peer IDs */
+  invitees: string[]
+  /** IANA zone; defaults to the machine's */
+  timeZone?: string
+}
+
+export interface RsvpEvent {
+  conferenceId: string
+  peerId: string
+  rsvp: Rsvp
+  comment?: string
+}
+
+export type ChatKind = 'text' | 'code'
+
+export interface CodeRef {
+  /** path relative to the workspace folder, with forward slashes */
+  path: string
+  startLine: number
+  endLine: number
+  languageId: string
+}
+
+export interface ChatMessageInput {
+  kind: ChatKind
+  /** markdown, at most 16 KiB (UTF-8) */
+  body: string
+  code?: CodeRef
+}
+
+/** A chat message, verified. Its identity is (author, seq). */
+export interface ChatMessage {
+  conferenceId: string
+  author: string
+  authorName: string
+  seq: number
+  lamport: number
+  /** the author's clock, epoch ms: shown, never used for ordering */
+  sentAt: number
+  kind: ChatKind
+  body: string
+  code?: CodeRef
+  /** local only: true until at least one other participant acknowledged it (own messages) */
+  pending?: boolean
+}
+
+export interface MessageStatusEvent {
+  conferenceId: string
+  author: string
+  seq: number
+  pending: boolean
+}
+
+export interface PresenceEvent {
+  conferenceId: string
+  /** participant peer IDs connected now (not including this peer) */
+  online: string[]
+  typing: string[]
+}
+
+export const MAX_CHAT_BODY_BYTES = 16 * 1024

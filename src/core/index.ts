@@ -1,0 +1,10 @@
+// The core's entry point, bundled as dist/core.js and loaded by the extension after activate() returns.
+export { DevMeet } from './devmeet'
+export type { DevMeetEvents, DevMeetOptions, NodeStatus, PeerInfo } from './devmeet'
+export { defaultNetworkConfig, DEFAULT_LISTEN_ADDRESSES, DEVMEET_VERSION } from './config'
+export type { NetworkConfig } from './config'
+export { FileKeyStore, sanitizeDisplayName, shortPeerId } from './identity'
+export type { KeyStore } from './identity'
+export { parsePeerAddress, InvalidAddressError } from './address'
+export { lineLogger } from './log'
+export type { Logger, LogLevel } from './log'
