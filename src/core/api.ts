@@ -122,3 +122,49 @@ export interface PresenceEvent {
 }
 
 export const MAX_CHAT_BODY_BYTES = 16 * 1024
+
+/** Conferences: `devmeet.conferences`. Changes arrive as DevMeet events. */
+export interface ConferenceApi {
+  list(): ConferenceView[]
+  get(id: string): ConferenceView | undefined
+  create(input: CreateConferenceInput): Promise<ConferenceView>
+  /** organizer only: adds invitees (peer IDs) */
+  invite(id: string, peerIds: string[]): Promise<ConferenceView>
+  /** invitee only */
+  respond(id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView>
+  /** organizer only */
+  reschedule(id: string, start: number, durationMinutes?: number): Promise<ConferenceView>
+  /** organizer only */
+  cancel(id: string): Promise<ConferenceView>
+  /** peer IDs of the organizer plus accepted and tentative invitees */
+  participants(id: string): string[]
+}
+
+/** Chat: `devmeet.chat`. New messages and presence arrive as DevMeet events. */
+export interface ChatApi {
+  /** signs, writes to the log, then sends; resolves once on disk (pending until a peer acknowledges) */
+  send(conferenceId: string, input: ChatMessageInput): Promise<ChatMessage>
+  /** every message held, in display order (Lamport, then author) */
+  history(conferenceId: string): Promise<ChatMessage[]>
+  presence(conferenceId: string): PresenceEvent
+  setTyping(conferenceId: string, typing: boolean): void
+}
+
+/** Events the conference and chat modules add to DevMeet's events. */
+export interface ConferenceEvents {
+  /** a new invitation arrived (invitee side) */
+  invitation: ConferenceView
+  /** any change to a conference: created, updated, rescheduled, cancelled, delivery or RSVP state */
+  'conference:update': ConferenceView
+  /** an RSVP arrived (organizer side) */
+  rsvp: RsvpEvent
+  /** reminderMinutes before start */
+  'conference:reminder': ConferenceView
+  /** the start time arrived, or the node started during the conference */
+  'conference:start': ConferenceView
+  /** start + duration passed */
+  'conference:end': ConferenceView
+  message: ChatMessage
+  'message:status': MessageStatusEvent
+  presence: PresenceEvent
+}

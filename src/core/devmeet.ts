@@ -11,6 +11,7 @@ import { parsePeerAddress, formatPeerAddress, InvalidAddressError } from './addr
 import { Emitter } from './events'
 import { type Clock, systemClock } from './clock'
 import { type Logger, silentLogger } from './log'
+import type { ConferenceEvents } from './api'
 
 export type NodeStatus =
   | { state: 'stopped' }
@@ -33,7 +34,7 @@ export interface PeerInfo {
   lastSeen: number
 }
 
-export interface DevMeetEvents extends Record<string, unknown> {
+export interface DevMeetEvents extends ConferenceEvents, Record<string, unknown> {
   status: NodeStatus
   /** the peers list changed (connect, disconnect, name, rename, forget) */
   peers: PeerInfo[]

@@ -1,0 +1,16 @@
+import type * as vscode from 'vscode'
+import type { DevMeet } from '../core/devmeet'
+
+/**
+ * What every UI module gets: the extension context, the log, and the core once it is loaded.
+ * The core (libp2p) loads after activate() returns, so UI modules register their commands and
+ * views at once and wait on `ready` before touching the core.
+ */
+export interface DevMeetHost {
+  readonly context: vscode.ExtensionContext
+  readonly log: vscode.LogOutputChannel
+  /** resolves once dist/core.js is loaded and the DevMeet object exists (the node may still be starting) */
+  readonly ready: Promise<DevMeet>
+  /** the core if already loaded */
+  readonly devmeet: DevMeet | undefined
+}
