@@ -368,7 +368,12 @@ export class DevMeet {
     this.node = undefined
     this.profile = undefined
     this.devmeetPeers.clear()
-    if (node != null) await node.stop().catch(err => this.log.warn(`stopping node: ${err}`))
+    if (node == null) return
+    try {
+      await node.stop()
+    } catch (err) {
+      this.log.warn(`stopping node: ${err}`)
+    }
   }
 
   private setStatus (status: NodeStatus): void {
