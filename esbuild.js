@@ -59,6 +59,23 @@ const builds = [
   }
 ]
 
+/**
+ * Copies node-datachannel (WebRTC's native part, prebuilt per platform) beside the bundles, so
+ * `require('node-datachannel')` from dist/ resolves inside the .vsix without shipping node_modules.
+ */
+function copyNativeModules () {
+  const target = path.join('dist', 'node_modules')
+  fs.rmSync(target, { recursive: true, force: true })
+  const copy = (from, to) => fs.cpSync(from, path.join(target, to ?? from.replace(/^node_modules[\\/]/, '')), { recursive: true, dereference: true })
+  const ndc = 'node_modules/node-datachannel'
+  fs.mkdirSync(path.join(target, 'node-datachannel/dist'), { recursive: true })
+  fs.copyFileSync(path.join(ndc, 'package.json'), path.join(target, 'node-datachannel/package.json'))
+  copy(path.join(ndc, 'dist/cjs'), 'node-datachannel/dist/cjs')
+  const scoped = 'node_modules/@node-datachannel'
+  for (const platform of fs.existsSync(scoped) ? fs.readdirSync(scoped) : []) copy(path.join(scoped, platform))
+  copy('node_modules/detect-libc')
+}
+
 async function main () {
   const present = builds.filter(b => fs.existsSync(b.entryPoints[0]))
   if (watch) {
@@ -66,6 +83,7 @@ async function main () {
     return
   }
   await Promise.all(present.map(b => esbuild.build(b)))
+  copyNativeModules()
   fs.chmodSync('dist/peer.js', 0o755)
   for (const b of present) {
     const size = fs.statSync(b.outfile).size

@@ -1,0 +1,62 @@
+import * as vscode from 'vscode'
+import { ExtensionHost, type Timings } from './vscode/extension-host'
+import { registerStatusBar } from './vscode/status-bar'
+import { registerPeersTree } from './vscode/peers-tree'
+import { registerPeerCommands } from './vscode/peer-commands'
+import { registerConferenceUi } from './vscode/conferences'
+import { registerChatUi } from './vscode/chat'
+import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
+
+/** What activate() returns: for tests and other extensions. */
+export interface DevMeetApi {
+  version: string
+  status(): NodeStatus
+  peerId(): string | undefined
+  peers(): PeerInfo[]
+  address(): string
+  connect(address: string): Promise<PeerInfo>
+  /** the core object (conferences, chat, events) once loaded */
+  devmeet(): DevMeet | undefined
+  /** resolves once the core is loaded */
+  ready: Promise<void>
+  timings: Timings
+}
+
+let host: ExtensionHost | undefined
+
+export function activate (context: vscode.ExtensionContext): DevMeetApi {
+  const started = performance.now()
+  const log = vscode.window.createOutputChannel('DevMeet', { log: true })
+  context.subscriptions.push(log)
+  const h = new ExtensionHost(context, log)
+  host = h
+
+  registerStatusBar(h)
+  registerPeersTree(h)
+  registerPeerCommands(h)
+  // Feature UIs register here.
+  registerConferenceUi(h)
+  registerChatUi(h)
+
+  // The core (libp2p) loads after activate() returns, so activation stays fast.
+  setTimeout(() => { void h.load() }, 0)
+
+  const api: DevMeetApi = {
+    version: context.extension.packageJSON.version,
+    status: () => h.devmeet?.status ?? { state: 'starting' },
+    peerId: () => h.devmeet?.peerId,
+    peers: () => h.devmeet?.peers() ?? [],
+    address: () => h.devmeet?.address() ?? '',
+    connect: async address => await (await h.ready).connect(address),
+    devmeet: () => h.devmeet,
+    ready: h.ready.then(() => {}),
+    timings: h.timings
+  }
+  h.timings.activateMs = performance.now() - started
+  return api
+}
+
+export async function deactivate (): Promise<void> {
+  await host?.dispose()
+  host = undefined
+}

@@ -1,0 +1,132 @@
+import * as vscode from 'vscode'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { execFile } from 'node:child_process'
+import type { DevMeet } from '../core/devmeet'
+import type * as Core from '../core/index'
+import type { Logger, LogLevel } from '../core/log'
+import type { DevMeetHost } from './host'
+import { readSettings, NETWORK_SETTING_KEYS, type DevMeetSettings } from '../shared/settings'
+import { SecretKeyStore } from './secret-key-store'
+
+export interface Timings {
+  /** activate() from call to return */
+  activateMs?: number
+  /** activate() call to dist/core.js loaded */
+  coreLoadedMs?: number
+  /** activate() call to the node listening */
+  nodeRunningMs?: number
+}
+
+/** Owns the lazily loaded core and hands it to the UI modules. */
+export class ExtensionHost implements DevMeetHost {
+  readonly timings: Timings = {}
+  readonly ready: Promise<DevMeet>
+  devmeet: DevMeet | undefined
+  core: typeof Core | undefined
+  private resolveReady!: (d: DevMeet) => void
+  private rejectReady!: (err: unknown) => void
+  private readonly activatedAt: number
+
+  constructor (readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+    this.activatedAt = performance.now()
+    this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject })
+    this.ready.catch(() => {})
+  }
+
+  settings (): DevMeetSettings {
+    const config = vscode.workspace.getConfiguration('devmeet')
+    return readSettings(key => {
+      const inspected = config.inspect(key)
+      return inspected?.globalValue ?? inspected?.workspaceValue ?? inspected?.defaultValue
+    })
+  }
+
+  /** Loads dist/core.js, builds the DevMeet object and starts the node. Runs after activate() returned. */
+  async load (): Promise<void> {
+    try {
+      // A run-time require, so the core (libp2p) stays out of the fast-loading extension bundle.
+      const corePath = path.join(__dirname, 'core.js')
+      this.core = require(corePath) as typeof Core
+      this.timings.coreLoadedMs = performance.now() - this.activatedAt
+      const settings = this.settings()
+      const dataDir = this.context.globalStorageUri.fsPath
+      const keyStore = new SecretKeyStore(
+        this.context.secrets,
+        new this.core.FileKeyStore(path.join(dataDir, 'peer.key')),
+        reason => {
+          const message = `DevMeet could not use VS Code's secret storage (${reason}); your peer key is kept in a file readable only by you in ${dataDir}.`
+          this.log.warn(message)
+          void vscode.window.showWarningMessage(message)
+        }
+      )
+      const devmeet = new this.core.DevMeet({
+        dataDir,
+        keyStore,
+        displayName: settings.displayName !== '' ? settings.displayName : await defaultDisplayName(),
+        config: settings.network,
+        log: this.logger(),
+        reminderMinutes: settings.reminderMinutes
+      } as Core.DevMeetOptions)
+      this.devmeet = devmeet
+      this.resolveReady(devmeet)
+      devmeet.events.on('warning', message => { void vscode.window.showWarningMessage(`DevMeet: ${message}`) })
+      this.context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
+      await devmeet.start()
+      if (devmeet.status.state === 'running') {
+        this.timings.nodeRunningMs = performance.now() - this.activatedAt
+        this.log.info(`activate() returned in ${this.timings.activateMs?.toFixed(1)} ms; core loaded at ${this.timings.coreLoadedMs.toFixed(0)} ms; node listening at ${this.timings.nodeRunningMs.toFixed(0)} ms`)
+      }
+    } catch (err: any) {
+      this.log.error(`DevMeet failed to load: ${err?.stack ?? err}`)
+      this.rejectReady(err)
+      void vscode.window.showErrorMessage(`DevMeet failed to load: ${err?.message ?? err}`)
+    }
+  }
+
+  async dispose (): Promise<void> {
+    const devmeet = this.devmeet
+    if (devmeet == null) return
+    // VS Code gives deactivate() about 5 s; give up cleanly before that.
+    await Promise.race([devmeet.stop(), new Promise(resolve => setTimeout(resolve, 4500))])
+  }
+
+  private async onConfigChange (e: vscode.ConfigurationChangeEvent): Promise<void> {
+    const devmeet = this.devmeet
+    if (devmeet == null || !e.affectsConfiguration('devmeet')) return
+    const settings = this.settings()
+    if (e.affectsConfiguration('devmeet.displayName')) {
+      devmeet.setDisplayName(settings.displayName !== '' ? settings.displayName : await defaultDisplayName())
+    }
+    if (NETWORK_SETTING_KEYS.some(k => e.affectsConfiguration(`devmeet.${k}`))) {
+      this.log.info('network settings changed; restarting the DevMeet node')
+      await devmeet.reconfigure(settings.network)
+    }
+  }
+
+  private logger (): Logger {
+    const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 }
+    const enabled = (l: LogLevel): boolean => rank[l] <= rank[this.settings().logLevel]
+    return {
+      debug: m => { if (enabled('debug')) this.log.debug(m) },
+      info: m => { if (enabled('info')) this.log.info(m) },
+      warn: m => { if (enabled('warn')) this.log.warn(m) },
+      error: m => { if (enabled('error')) this.log.error(m) }
+    }
+  }
+}
+
+/** git's user.name, else the OS user name; never blocks the extension host. */
+function defaultDisplayName (): Promise<string> {
+  return new Promise(resolve => {
+    execFile('git', ['config', '--get', 'user.name'], { timeout: 2000 }, (err, stdout) => {
+      const name = err == null ? stdout.trim() : ''
+      if (name !== '') return resolve(name)
+      try {
+        resolve(os.userInfo().username)
+      } catch {
+        resolve('DevMeet user')
+      }
+    })
+  })
+}

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode'
+import type { NodeStatus } from '../core/devmeet'
+import type { ExtensionHost } from './extension-host'
+
+/** The status bar item: the number of connected DevMeet peers, or what the node is doing. */
+export function registerStatusBar (host: ExtensionHost): void {
+  const item = vscode.window.createStatusBarItem('devmeet.status', vscode.StatusBarAlignment.Left, 50)
+  item.name = 'DevMeet'
+  host.context.subscriptions.push(item)
+  item.text = '$(comment-discussion) DevMeet $(loading~spin)'
+  item.tooltip = 'DevMeet is loading…'
+  item.show()
+
+  let shownFailure: string | undefined
+  const render = (): void => {
+    const devmeet = host.devmeet
+    const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
+    item.backgroundColor = undefined
+    switch (status.state) {
+      case 'starting':
+        item.text = '$(comment-discussion) DevMeet $(loading~spin)'
+        item.tooltip = 'DevMeet: starting the peer-to-peer node…'
+        item.command = undefined
+        break
+      case 'stopped':
+        item.text = '$(comment-discussion) DevMeet: stopped'
+        item.tooltip = 'The DevMeet node is stopped. Click to start it.'
+        item.command = 'devmeet.retryStart'
+        break
+      case 'failed':
+        item.text = '$(error) DevMeet: not running'
+        item.tooltip = `The DevMeet node failed to start: ${status.error}\n\nClick to retry.`
+        item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground')
+        item.command = 'devmeet.retryStart'
+        if (shownFailure !== status.error) {
+          shownFailure = status.error
+          void vscode.window.showErrorMessage(`DevMeet could not start its node: ${status.error}`, 'Retry', 'Open Settings').then(choice => {
+            if (choice === 'Retry') void vscode.commands.executeCommand('devmeet.retryStart')
+            if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'devmeet')
+          })
+        }
+        break
+      case 'locked':
+        item.text = '$(comment-discussion) DevMeet: in another window'
+        item.tooltip = 'DevMeet runs in another VS Code window (one node per identity). Click to take it over here.'
+        item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
+        item.command = 'devmeet.takeOver'
+        break
+      case 'running': {
+        shownFailure = undefined
+        const online = devmeet!.onlineDevMeetPeers().length
+        item.text = `$(comment-discussion) ${online}`
+        const md = new vscode.MarkdownString(undefined, true)
+        md.isTrusted = false
+        md.supportHtml = false
+        md.appendMarkdown('**DevMeet** · ')
+        md.appendText(`${online} peer${online === 1 ? '' : 's'} connected\n\n`)
+        md.appendText(`Name: ${devmeet!.displayName}\n\nPeer ID: ${status.peerId}\n\nListening on:\n`)
+        for (const a of devmeet!.listenAddrs()) md.appendText(`\n- ${a}`)
+        item.tooltip = md
+        item.command = 'devmeet.showPeers'
+        break
+      }
+    }
+  }
+
+  void host.ready.then(devmeet => {
+    render()
+    for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
+      const off = devmeet.events.on(event, () => render())
+      host.context.subscriptions.push({ dispose: off })
+    }
+  }, () => {
+    item.text = '$(error) DevMeet: failed to load'
+    item.tooltip = 'DevMeet failed to load; see the DevMeet output channel.'
+    item.command = undefined
+  })
+
+  host.context.subscriptions.push(
+    vscode.commands.registerCommand('devmeet.retryStart', async () => {
+      const devmeet = await host.ready
+      await devmeet.stop()
+      await devmeet.start()
+    }),
+    vscode.commands.registerCommand('devmeet.takeOver', async () => {
+      const devmeet = await host.ready
+      if (devmeet.status.state !== 'locked') {
+        void vscode.window.showInformationMessage('The DevMeet node already runs in this window.')
+        return
+      }
+      const choice = await vscode.window.showWarningMessage(
+        'DevMeet runs in another window. Take it over here? The other window stops its node.',
+        { modal: true }, 'Take Over')
+      if (choice === 'Take Over') await devmeet.takeOver()
+    })
+  )
+}
