@@ -1,0 +1,103 @@
+import { peerIdFromString, peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { z } from 'zod'
+import { decodeJson, InvalidFrameError } from './framing'
+
+/**
+ * Signed records. An envelope is UTF-8 JSON: {k: domain, s: signer peer ID, p: payload JSON text,
+ * g: base64url signature}. The signature covers "devmeet-envelope\0" + domain + "\0" + the
+ * payload's UTF-8 bytes, so a signature made for one kind of record (or one conference, when the
+ * domain names it) never verifies as another. Verification runs over the payload bytes exactly
+ * as received; the payload is parsed only after it verified.
+ */
+export const DOMAINS = {
+  conference: 'devmeet/conference/1',
+  rsvp: 'devmeet/rsvp/1',
+  chat: 'devmeet/chat/1'
+} as const
+
+const PREFIX = 'devmeet-envelope\0'
+const MAX_PAYLOAD_CHARS = 512 * 1024
+
+const envelopeSchema = z.strictObject({
+  k: z.string().max(128),
+  s: z.string().min(1).max(128),
+  p: z.string().max(MAX_PAYLOAD_CHARS),
+  g: z.string().max(256)
+})
+
+export class InvalidSignatureError extends Error {
+  override name = 'InvalidSignatureError'
+}
+
+export interface OpenedEnvelope<T> {
+  signer: string
+  payload: T
+  /** the envelope exactly as received, for storing and forwarding unchanged */
+  bytes: Uint8Array
+}
+
+const encoder = new TextEncoder()
+const publicKeys = new Map<string, PublicKey>()
+
+function signedBytes (domain: string, payloadText: string): Uint8Array {
+  return encoder.encode(PREFIX + domain + '\0' + payloadText)
+}
+
+/** Signs `payload` (any JSON value) for `domain` with `key`; returns the envelope bytes. */
+export async function seal (key: PrivateKey, domain: string, payload: unknown): Promise<Uint8Array> {
+  const payloadText = JSON.stringify(payload)
+  const sig = await key.sign(signedBytes(domain, payloadText))
+  const signer = peerIdFromPublicKeyCached(key)
+  return encoder.encode(JSON.stringify({ k: domain, s: signer, p: payloadText, g: Buffer.from(sig).toString('base64url') }))
+}
+
+/**
+ * Verifies an envelope for `domain` and validates its payload with `schema`.
+ * Throws InvalidFrameError for a malformed envelope or payload, InvalidSignatureError for a bad signature.
+ */
+export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodType<T>): Promise<OpenedEnvelope<T>> {
+  const env = decodeJson(bytes, envelopeSchema)
+  if (env.k !== domain) throw new InvalidSignatureError(`envelope is for ${env.k.slice(0, 40)}, expected ${domain}`)
+  const publicKey = publicKeyOf(env.s)
+  const sig = Buffer.from(env.g, 'base64url')
+  if (sig.length !== 64) throw new InvalidSignatureError('malformed signature')
+  const ok = await publicKey.verify(signedBytes(domain, env.p), sig)
+  if (!ok) throw new InvalidSignatureError('signature does not verify')
+  let value: unknown
+  try {
+    value = JSON.parse(env.p)
+  } catch {
+    throw new InvalidFrameError('payload is not JSON')
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new InvalidFrameError(`payload has the wrong shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
+  return { signer: env.s, payload: parsed.data, bytes }
+}
+
+function publicKeyOf (peerId: string): PublicKey {
+  let key = publicKeys.get(peerId)
+  if (key != null) return key
+  let id
+  try {
+    id = peerIdFromString(peerId)
+  } catch {
+    throw new InvalidSignatureError('signer is not a peer ID')
+  }
+  if (id.type !== 'Ed25519' || id.publicKey == null) throw new InvalidSignatureError('signer is not an Ed25519 peer ID')
+  key = id.publicKey
+  if (publicKeys.size > 10_000) publicKeys.clear()
+  publicKeys.set(peerId, key)
+  return key
+}
+
+const signerIds = new WeakMap<PrivateKey, string>()
+
+function peerIdFromPublicKeyCached (key: PrivateKey): string {
+  let id = signerIds.get(key)
+  if (id == null) {
+    id = peerIdFromPrivateKey(key).toString()
+    signerIds.set(key, id)
+  }
+  return id
+}
