@@ -1,0 +1,189 @@
+// How a conference appears in the UI: its group, its row text, its people and their states.
+// No 'vscode' import, so the rules can be unit tested without a workbench.
+import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
+import { formatLocal, formatInZone, formatRelative, formatDuration } from '../../core/time-parse'
+
+export type ConferenceGroup = 'invitations' | 'upcoming' | 'past'
+
+export const GROUP_LABELS: Record<ConferenceGroup, string> = {
+  invitations: 'Invitations',
+  upcoming: 'Upcoming',
+  past: 'Past'
+}
+
+const MINUTE = 60_000
+
+/** The short form of a peer ID shown beside every name (as in the Peers view). */
+export function shortId (peerId: string): string {
+  return peerId.length <= 12 ? peerId : `…${peerId.slice(-8)}`
+}
+
+export function endOf (view: ConferenceView): number {
+  return view.context.start + view.context.durationMinutes * MINUTE
+}
+
+/** Cancelled and ended conferences are past; an unanswered invitation waits in "Invitations". */
+export function groupOf (view: ConferenceView, now: number): ConferenceGroup {
+  if (view.context.status === 'cancelled' || now >= endOf(view)) return 'past'
+  if (!view.mine && (view.myRsvp ?? 'pending') === 'pending') return 'invitations'
+  return 'upcoming'
+}
+
+/** Conferences of a group: the coming ones soonest first, the past ones latest first. */
+export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], now: number): ConferenceView[] {
+  const inGroup = views.filter(v => groupOf(v, now) === group)
+  return inGroup.sort((a, b) => group === 'past'
+    ? b.context.start - a.context.start
+    : a.context.start - b.context.start || a.context.id.localeCompare(b.context.id))
+}
+
+/**
+ * The tree item's contextValue, which package.json's menus key on:
+ * `conference.invitation` (unanswered), `conference.own`, `conference.invited.<rsvp>`, `conference.cancelled…`.
+ */
+export function contextValueOf (view: ConferenceView): string {
+  if (view.context.status === 'cancelled') return view.mine ? 'conference.cancelled.own' : 'conference.cancelled'
+  if (view.mine) return 'conference.own'
+  const rsvp = view.myRsvp ?? 'pending'
+  if (rsvp === 'pending') return 'conference.invitation'
+  return `conference.invited.${rsvp}`
+}
+
+/** The codicon for my relation to the conference. */
+export function iconOf (view: ConferenceView): string {
+  if (view.context.status === 'cancelled') return 'circle-slash'
+  if (view.mine) return 'organization'
+  return RSVP_ICONS[view.myRsvp ?? 'pending']
+}
+
+export const RSVP_ICONS: Record<Rsvp, string> = {
+  accepted: 'check',
+  declined: 'close',
+  tentative: 'question',
+  pending: 'mail'
+}
+
+/** A single line of outside text for a label: no line breaks, bounded length. */
+export function oneLine (text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = String(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const chars = Array.from(clean)
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : clean
+}
+
+/**
+ * Outside text for a notification or a quick pick: notifications turn `[x](command:…)` into links and
+ * quick picks turn `$(name)` into icons, so both patterns are broken up.
+ */
+export function plainText (text: string, max = 120): string {
+  return oneLine(text, max).replace(/\]\(/g, '] (').replace(/\$\(/g, '$\u200b(')
+}
+
+/** "Ada (…GrR1x2y3)": a display name with the short peer ID beside it. */
+export function personLabel (name: string, peerId: string): string {
+  return `${oneLine(name, 64)} (${shortId(peerId)})`
+}
+
+/** The row's description: local start time and how far away it is, or why it is over. */
+export function descriptionOf (view: ConferenceView, now: number, timeZone?: string): string {
+  const { context } = view
+  const local = formatLocal(context.start, timeZone)
+  if (context.status === 'cancelled') return `cancelled · ${local}`
+  const relative = formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes })
+  const sending = view.rsvpPending === true ? ' · sending your answer…' : ''
+  return `${local} · ${relative}${sending}`
+}
+
+export const RSVP_WORDS: Record<Rsvp, string> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentative',
+  pending: 'no answer yet'
+}
+
+/** One person row under a conference. */
+export interface PersonRow {
+  peerId: string
+  name: string
+  role: 'organizer' | 'invitee'
+  rsvp?: Rsvp
+  /** what the row says after the short ID: "organizer", "not yet delivered", "delivered", "accepted"… */
+  state: string
+  icon: string
+  isMe: boolean
+}
+
+/**
+ * The organizer and the invitees. On the organizer's side an invitee who has not answered shows
+ * whether the invitation reached them ("not yet delivered", "delivered").
+ */
+export function peopleOf (view: ConferenceView, myPeerId: string | undefined): PersonRow[] {
+  const { context } = view
+  const rows: PersonRow[] = [{
+    peerId: context.organizer.peerId,
+    name: context.organizer.displayName,
+    role: 'organizer',
+    state: 'organizer',
+    icon: 'organization',
+    isMe: context.organizer.peerId === myPeerId
+  }]
+  for (const invitee of context.invitees) {
+    rows.push({
+      peerId: invitee.peerId,
+      name: invitee.displayName,
+      role: 'invitee',
+      rsvp: invitee.rsvp,
+      state: inviteeState(view, invitee),
+      icon: inviteeIcon(view, invitee),
+      isMe: invitee.peerId === myPeerId
+    })
+  }
+  return rows
+}
+
+function inviteeState (view: ConferenceView, invitee: Invitee): string {
+  const delivered = view.delivery[invitee.peerId] === 'delivered'
+  if (invitee.rsvp === 'pending') {
+    if (!view.mine) return RSVP_WORDS.pending
+    return delivered ? 'delivered' : 'not yet delivered'
+  }
+  const word = RSVP_WORDS[invitee.rsvp]
+  // The organizer's latest update (e.g. a new time) may not have reached someone who answered earlier.
+  return view.mine && !delivered ? `${word} · update not yet delivered` : word
+}
+
+function inviteeIcon (view: ConferenceView, invitee: Invitee): string {
+  if (invitee.rsvp !== 'pending') return RSVP_ICONS[invitee.rsvp]
+  if (!view.mine) return 'mail'
+  return view.delivery[invitee.peerId] === 'delivered' ? 'mail-read' : 'clock'
+}
+
+/** The people counted as participants: the organizer plus accepted and tentative invitees. */
+export function participantCount (view: ConferenceView): number {
+  return 1 + view.context.invitees.filter(i => i.rsvp === 'accepted' || i.rsvp === 'tentative').length
+}
+
+/** The conference as plain text, for the clipboard. */
+export function detailsText (view: ConferenceView, now: number, timeZone?: string): string {
+  const { context } = view
+  const lines = [
+    oneLine(context.title, 500),
+    '',
+    `When: ${formatLocal(context.start, timeZone)} (your time, ${formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes })})`,
+    `Organizer's time: ${formatInZone(context.start, context.timeZone)}`,
+    `Duration: ${formatDuration(context.durationMinutes)}`,
+    `Status: ${context.status === 'cancelled' ? 'cancelled' : 'scheduled'}`,
+    `Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`,
+    'Participants:',
+    ...context.invitees.map(i => `- ${personLabel(i.displayName, i.peerId)}: ${RSVP_WORDS[i.rsvp]}`)
+  ]
+  if (context.agenda.trim() !== '') lines.push('', 'Agenda:', context.agenda.replace(/\r\n?/g, '\n'))
+  lines.push('', `Conference ID: ${context.id}`)
+  return lines.join('\n') + '\n'
+}
+
+/** Markdown image syntax would make a hover load a remote image (a tracking pixel): shown as text. */
+export function agendaMarkdown (agenda: string, maxChars = 4000): string {
+  const capped = agenda.length > maxChars ? agenda.slice(0, maxChars) + '\n\n…' : agenda
+  return capped.replace(/!\[/g, '\\![')
+}

@@ -1,0 +1,106 @@
+// Choosing invitees: known DevMeet peers (online first) plus "Paste an address…", which connects
+// to a new peer and adds it to the choice. Shared by "Create Conference" and "Invite More".
+import * as vscode from 'vscode'
+import type { DevMeet, PeerInfo } from '../../core/devmeet'
+import { InputFlowAction, type MultiStepInput, type StepTitle } from './multi-step-input'
+import { plainText, shortId } from './conference-rows'
+import { errorText } from './core-access'
+
+export interface PeerItem extends vscode.QuickPickItem {
+  peerId?: string
+  /** the "Paste an address…" row */
+  paste?: true
+}
+
+export const PASTE_ADDRESS_LABEL = '$(add) Paste an address…'
+const MAX_ADDRESS_CHARS = 4096
+
+function peerItem (peer: PeerInfo): PeerItem {
+  return {
+    label: plainText(peer.label, 64),
+    description: `${shortId(peer.peerId)}${peer.online ? ' · online' : ''}`,
+    peerId: peer.peerId
+  }
+}
+
+/** Known DevMeet peers other than me and those excluded, online first (devmeet.peers() sorts them so). */
+export function peerItems (devmeet: DevMeet, exclude: Iterable<string> = []): PeerItem[] {
+  const skip = new Set(exclude)
+  if (devmeet.peerId != null) skip.add(devmeet.peerId)
+  const known = devmeet.peers().filter(p => p.isDevMeet && !skip.has(p.peerId)).map(peerItem)
+  return [...known, { label: PASTE_ADDRESS_LABEL, description: 'connect to a peer by its DevMeet address', paste: true, alwaysShow: true }]
+}
+
+/**
+ * A multi-select pick of peers inside a multi-step input. `chosen` holds the peer IDs selected so far
+ * (also across Back); resolves with the final choice. Pasting an address connects first, then
+ * returns to the pick with the new peer selected.
+ */
+export async function pickPeers (
+  input: MultiStepInput,
+  devmeet: DevMeet,
+  step: StepTitle & { placeholder: string, exclude?: string[], requireOne: boolean },
+  chosen: string[]
+): Promise<string[]> {
+  let selectedIds = [...chosen]
+  const added: PeerInfo[] = []
+  for (;;) {
+    const exclude = step.exclude ?? []
+    const items = peerItems(devmeet, exclude)
+    // A peer connected by address but not (yet) known as a DevMeet peer still belongs in the list.
+    for (const peer of added) {
+      if (!items.some(i => i.peerId === peer.peerId)) items.splice(items.length - 1, 0, peerItem(peer))
+    }
+    for (const id of selectedIds) {
+      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: `peer ${shortId(id)}`, description: shortId(id), peerId: id })
+    }
+    const outcome = await input.showQuickPick<PeerItem>({
+      ...step,
+      items,
+      selected: items.filter(i => i.peerId != null && selectedIds.includes(i.peerId)),
+      isAction: item => item.paste === true,
+      checkSelection: selected => step.requireOne && selected.length === 0
+        ? 'Pick at least one peer (Space selects), or paste an address.'
+        : undefined
+    })
+    if (outcome.kind === 'chosen') return outcome.items.map(i => i.peerId!).filter(id => id != null)
+    selectedIds = outcome.selected.map(i => i.peerId!).filter(id => id != null)
+    try {
+      const peer = await pasteAddress(input, devmeet, step)
+      if (peer != null && !exclude.includes(peer.peerId)) {
+        added.push(peer)
+        if (!selectedIds.includes(peer.peerId)) selectedIds.push(peer.peerId)
+      }
+    } catch (err) {
+      // Back from the address box returns to the pick; cancel ends the whole flow.
+      if (err !== InputFlowAction.back) throw err
+    }
+  }
+}
+
+async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: StepTitle): Promise<PeerInfo | undefined> {
+  let connected: PeerInfo | undefined
+  await input.showInputBox({
+    title: `${step.title}: Paste an Address`,
+    step: step.step,
+    totalSteps: step.totalSteps,
+    prompt: 'Paste the peer\'s DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.',
+    placeholder: '12D3KooW… /ip4/192.168.1.20/tcp/40123',
+    check: value => {
+      if (value.length > MAX_ADDRESS_CHARS) return { error: 'That is too long for an address.' }
+      if (value.trim() === '') return { note: 'Paste the peer\'s DevMeet address, then press Enter.' }
+      if (devmeet.peerId != null && value.includes(devmeet.peerId)) return { error: 'That is your own address.' }
+      return {}
+    },
+    onAccept: async value => {
+      if (value.trim() === '') return 'Paste an address first.'
+      try {
+        connected = await devmeet.connect(value.trim())
+        return undefined
+      } catch (err) {
+        return `Could not connect: ${errorText(err)}`
+      }
+    }
+  })
+  return connected
+}
