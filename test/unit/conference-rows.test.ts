@@ -1,0 +1,139 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import type { ConferenceView } from '../../src/core/api'
+import {
+  groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, plainText, agendaMarkdown
+} from '../../src/vscode/conferences/conference-rows'
+import { createInputFromArgs, describeStartInput, checkTitle } from '../../src/vscode/conferences/create-conference-args'
+
+const ME = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
+const ANNA = '12D3KooWLpQsdJ23QW6VmQ82oTSMWrda9ocXR7Yq47NLNbQ2zYiG'
+const BEN = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+const NOW = Date.parse('2026-11-25T07:00:00Z')
+
+function view (overrides: { mine?: boolean, myRsvp?: ConferenceView['myRsvp'], start?: string, status?: 'scheduled' | 'cancelled', id?: string, delivery?: ConferenceView['delivery'] } = {}): ConferenceView {
+  const mine = overrides.mine ?? false
+  return {
+    context: {
+      id: overrides.id ?? 'c1',
+      title: 'Design review',
+      agenda: '1. Demo',
+      start: Date.parse(overrides.start ?? '2026-11-25T09:00:00Z'),
+      timeZone: 'Europe/Berlin',
+      durationMinutes: 30,
+      organizer: { peerId: mine ? ME : ANNA, displayName: mine ? 'Me' : 'Anna', addrs: [] },
+      invitees: [
+        { peerId: mine ? ANNA : ME, displayName: mine ? 'Anna' : 'Me', addrs: [], rsvp: overrides.myRsvp ?? 'pending' },
+        { peerId: BEN, displayName: 'Ben', addrs: [], rsvp: 'pending' }
+      ],
+      sequence: 1,
+      status: overrides.status ?? 'scheduled',
+      createdAt: NOW - 1000,
+      updatedAt: NOW - 1000
+    },
+    mine,
+    myRsvp: mine ? undefined : overrides.myRsvp ?? 'pending',
+    delivery: overrides.delivery ?? {}
+  }
+}
+
+describe('conference rows in the Conferences view', () => {
+  it('puts unanswered invitations in Invitations, my own and answered ones in Upcoming, ended and cancelled in Past', () => {
+    assert.equal(groupOf(view(), NOW), 'invitations')
+    assert.equal(groupOf(view({ myRsvp: 'accepted' }), NOW), 'upcoming')
+    assert.equal(groupOf(view({ myRsvp: 'declined' }), NOW), 'upcoming')
+    assert.equal(groupOf(view({ mine: true }), NOW), 'upcoming')
+    assert.equal(groupOf(view({ start: '2026-11-25T06:40:00Z', myRsvp: 'accepted' }), NOW), 'upcoming', 'running now')
+    assert.equal(groupOf(view({ start: '2026-11-25T06:00:00Z' }), NOW), 'past', 'ended')
+    assert.equal(groupOf(view({ status: 'cancelled' }), NOW), 'past')
+  })
+
+  it('sorts coming conferences soonest first and past ones latest first', () => {
+    const views = [view({ id: 'late', start: '2026-11-26T09:00:00Z', mine: true }), view({ id: 'soon', start: '2026-11-25T08:00:00Z', mine: true }),
+      view({ id: 'old', start: '2026-11-20T09:00:00Z', mine: true }), view({ id: 'older', start: '2026-11-10T09:00:00Z', mine: true })]
+    assert.deepEqual(conferencesIn('upcoming', views, NOW).map(v => v.context.id), ['soon', 'late'])
+    assert.deepEqual(conferencesIn('past', views, NOW).map(v => v.context.id), ['old', 'older'])
+  })
+
+  it('gives each row the contextValue that package.json\'s menus key on', () => {
+    assert.equal(contextValueOf(view()), 'conference.invitation')
+    assert.equal(contextValueOf(view({ mine: true })), 'conference.own')
+    assert.equal(contextValueOf(view({ myRsvp: 'accepted' })), 'conference.invited.accepted')
+    assert.equal(contextValueOf(view({ myRsvp: 'tentative' })), 'conference.invited.tentative')
+    assert.equal(contextValueOf(view({ myRsvp: 'declined' })), 'conference.invited.declined')
+    assert.equal(contextValueOf(view({ mine: true, status: 'cancelled' })), 'conference.cancelled.own')
+    assert.doesNotMatch(contextValueOf(view({ mine: true, status: 'cancelled' })), /^conference\.own/, 'no reschedule or cancel on a cancelled one')
+  })
+
+  it('shows an icon for my answer', () => {
+    assert.equal(iconOf(view()), 'mail')
+    assert.equal(iconOf(view({ myRsvp: 'accepted' })), 'check')
+    assert.equal(iconOf(view({ myRsvp: 'declined' })), 'close')
+    assert.equal(iconOf(view({ myRsvp: 'tentative' })), 'question')
+    assert.equal(iconOf(view({ mine: true })), 'organization')
+  })
+
+  it('describes a row by local start time and relative time, or as cancelled', () => {
+    assert.equal(descriptionOf(view(), NOW, 'Europe/Berlin'), 'Wed 2026-11-25 10:00 · in 2 h')
+    assert.equal(descriptionOf(view({ status: 'cancelled' }), NOW, 'UTC'), 'cancelled · Wed 2026-11-25 09:00')
+    assert.equal(descriptionOf(view({ start: '2026-11-25T06:00:00Z' }), NOW, 'UTC'), 'Wed 2026-11-25 06:00 · ended 30 min ago')
+  })
+
+  it('shows the organizer each invitee\'s delivery state until they answer', () => {
+    const v = view({ mine: true, delivery: { [ANNA]: 'delivered', [BEN]: 'pending' } })
+    v.context.invitees[0].rsvp = 'accepted'
+    const rows = peopleOf(v, ME)
+    assert.deepEqual(rows.map(r => [r.name, r.state, r.isMe]), [['Me', 'organizer', true], ['Anna', 'accepted', false], ['Ben', 'not yet delivered', false]])
+    v.delivery[BEN] = 'delivered'
+    assert.equal(peopleOf(v, ME)[2].state, 'delivered')
+    v.delivery[ANNA] = 'pending'
+    assert.equal(peopleOf(v, ME)[1].state, 'accepted · update not yet delivered')
+  })
+
+  it('shows an invitee the others\' answers without delivery states', () => {
+    assert.deepEqual(peopleOf(view(), ME).map(r => r.state), ['organizer', 'no answer yet', 'no answer yet'])
+  })
+
+  it('copies the details as plain text with both time zones', () => {
+    const text = detailsText(view(), NOW, 'UTC')
+    assert.match(text, /^Design review\n/)
+    assert.match(text, /When: Wed 2026-11-25 09:00 \(your time, in 2 h\)/)
+    assert.match(text, /Organizer's time: Wed 2026-11-25 10:00 Europe\/Berlin \(UTC\+01:00\)/)
+    assert.match(text, /Organizer: Anna \(…NbQ2zYiG\)/)
+    assert.match(text, /- Ben \(…kSCVe2Xo\): no answer yet/)
+    assert.match(text, /Agenda:\n1\. Demo/)
+  })
+
+  it('keeps outside text from turning into links, icons or remote images', () => {
+    assert.equal(plainText('[click](command:workbench.action.terminal.new) $(zap)\nnext'), '[click] (command:workbench.action.terminal.new) $\u200b(zap) next')
+    assert.equal(agendaMarkdown('see ![pixel](https://tracker.example/p.png)'), 'see \\![pixel](https://tracker.example/p.png)')
+  })
+})
+
+describe('devmeet.createConference argument form', () => {
+  it('accepts a complete argument object', () => {
+    const input = createInputFromArgs({ title: ' Sync\nnow ', start: '2026-11-25T08:00:00Z', durationMinutes: 45, agenda: 'a', invitees: [ANNA, ANNA, BEN] }, NOW)
+    assert.equal(input.title, 'Sync now')
+    assert.equal(input.start, Date.parse('2026-11-25T08:00:00Z'))
+    assert.equal(input.durationMinutes, 45)
+    assert.deepEqual(input.invitees, [ANNA, BEN])
+    assert.equal(createInputFromArgs({ title: 'x', start: '2026-11-25T08:00:00Z' }, NOW).durationMinutes, 30)
+  })
+
+  it('refuses an argument object it cannot use, saying why', () => {
+    assert.throws(() => createInputFromArgs({ title: '', start: '2026-11-25T08:00:00Z' }, NOW), /title/)
+    assert.throws(() => createInputFromArgs({ title: 'x', start: 'tomorrow' }, NOW), /ISO 8601/)
+    assert.throws(() => createInputFromArgs({ title: 'x', start: '2026-11-25T06:00:00Z' }, NOW), /in the past/)
+    assert.throws(() => createInputFromArgs({ title: 'x', start: '2028-11-25T06:00:00Z' }, NOW), /more than a year/)
+    assert.throws(() => createInputFromArgs({ title: 'x', start: '2026-11-25T08:00:00Z', durationMinutes: 0 }, NOW), /durationMinutes/)
+    assert.throws(() => createInputFromArgs({ title: 'x', start: '2026-11-25T08:00:00Z', invitees: [1] }, NOW), /invitees/)
+    assert.throws(() => createInputFromArgs({ title: 'x'.repeat(201), start: '2026-11-25T08:00:00Z' }, NOW), /at most 200/)
+  })
+
+  it('describes the typed start time in local time as the user types', () => {
+    assert.deepEqual(describeStartInput('in 2h', new Date(NOW), 'Europe/Berlin'), { note: 'Starts Wed 2026-11-25 10:00 (in 2 h), your time Europe/Berlin', start: NOW + 2 * 3600_000 })
+    assert.match(describeStartInput('yesterday 9:00', new Date(NOW), 'UTC').error ?? '', /in the past/)
+    assert.match(describeStartInput('', new Date(NOW), 'UTC').note ?? '', /When does it start/)
+    assert.equal(checkTitle('   '), 'Give the conference a title.')
+  })
+})
