@@ -48,7 +48,7 @@ export function parsePeerArgs (argv: string[]): PeerArgs | 'help' {
   config.webrtc = values.webrtc === true
   config.relayServer = values.relay === true
   config.publicDht = values['public-dht'] === true
-  if (config.webrtc && !config.listenAddresses.includes('/webrtc')) config.listenAddresses.push('/p2p-circuit', '/webrtc')
+  if (config.webrtc && !config.listenAddresses.includes('/webrtc')) config.listenAddresses.push('/webrtc')
   return {
     dataDir: path.resolve(values.data ?? path.join(os.homedir(), '.devmeet-peer')),
     name: values.name ?? os.userInfo().username,

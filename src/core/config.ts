@@ -13,7 +13,12 @@ export interface NetworkConfig {
   relayServer: boolean
 }
 
-export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit', '/webrtc']
+/**
+ * TCP on all interfaces, any port, plus WebRTC. `/p2p-circuit` (a relay reservation found through
+ * the DHT) is added by the user together with bootstrap peers: without any peer to walk, libp2p's
+ * relay search spins and starves the event loop, so createNode drops it when there are none.
+ */
+export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/webrtc']
 
 export function defaultNetworkConfig (): NetworkConfig {
   return {

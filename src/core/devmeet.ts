@@ -148,10 +148,13 @@ export class DevMeet {
 
   private async startOwned (): Promise<void> {
     const loaded = await this.contacts.load()
+    this.log.debug(`${this.contacts.list().length} contacts loaded`)
     if (loaded.damaged != null) this.warn(loaded.damaged)
     this.privateKey ??= await loadOrCreateKey(this.opts.keyStore)
+    this.log.debug('peer key loaded')
     const node = await createNode({ privateKey: this.privateKey, config: this.config, connectionGater: this.opts.connectionGater })
     this.node = node
+    this.log.debug('libp2p node created')
     this.profile = new ProfileProtocol(node, () => this.displayNameValue, this.log)
     await this.profile.start()
     this.wireNodeEvents(node)

@@ -36,6 +36,10 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
   const { config } = opts
   const transports: any[] = [tcp(), circuitRelayTransport()]
   let listen = config.listenAddresses
+  if (config.bootstrapPeers.length === 0 && !config.relayServer) {
+    // Searching for relays needs peers to walk; with none, libp2p's random walk busy-loops.
+    listen = listen.filter(a => a !== '/p2p-circuit')
+  }
   if (config.webrtc) {
     // Loaded only when enabled: it pulls in a native module.
     const { webRTC } = await import('@libp2p/webrtc')

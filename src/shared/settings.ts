@@ -2,7 +2,7 @@
 import type { NetworkConfig } from '../core/config'
 import type { LogLevel } from '../core/log'
 
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/p2p-circuit', '/webrtc']
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/webrtc']
 
 /** Reads one setting; returns undefined when unset (the default from package.json applies). */
 export type SettingReader = (key: string) => unknown

@@ -49,6 +49,7 @@ export class ExtensionHost implements DevMeetHost {
       const corePath = path.join(__dirname, 'core.js')
       this.core = require(corePath) as typeof Core
       this.timings.coreLoadedMs = performance.now() - this.activatedAt
+      this.log.info(`core loaded in ${this.timings.coreLoadedMs.toFixed(0)} ms after activation`)
       const settings = this.settings()
       const dataDir = this.context.globalStorageUri.fsPath
       const keyStore = new SecretKeyStore(
@@ -73,6 +74,7 @@ export class ExtensionHost implements DevMeetHost {
       devmeet.events.on('warning', message => { void vscode.window.showWarningMessage(`DevMeet: ${message}`) })
       this.context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
       await devmeet.start()
+      this.log.info(`node status: ${devmeet.status.state}`)
       if (devmeet.status.state === 'running') {
         this.timings.nodeRunningMs = performance.now() - this.activatedAt
         this.log.info(`activate() returned in ${this.timings.activateMs?.toFixed(1)} ms; core loaded at ${this.timings.coreLoadedMs.toFixed(0)} ms; node listening at ${this.timings.nodeRunningMs.toFixed(0)} ms`)
@@ -108,7 +110,8 @@ export class ExtensionHost implements DevMeetHost {
     const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 }
     const enabled = (l: LogLevel): boolean => rank[l] <= rank[this.settings().logLevel]
     return {
-      debug: m => { if (enabled('debug')) this.log.debug(m) },
+      // The channel's own level (Developer: Set Log Level) drops debug lines; devmeet.log.level is the user's switch.
+      debug: m => { if (enabled('debug')) this.log.info(`[debug] ${m}`) },
       info: m => { if (enabled('info')) this.log.info(m) },
       warn: m => { if (enabled('warn')) this.log.warn(m) },
       error: m => { if (enabled('error')) this.log.error(m) }

@@ -7,6 +7,15 @@ export interface SecretStore {
 }
 
 const SECRET_KEY = 'devmeet.peerKey'
+/** A secret store that does not answer (no keyring daemon, a web workbench without its browser) counts as failed. */
+const SECRET_TIMEOUT_MS = 5000
+
+function withTimeout<T> (p: Thenable<T>, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${SECRET_TIMEOUT_MS / 1000} s`)), SECRET_TIMEOUT_MS)
+    p.then(v => { clearTimeout(timer); resolve(v) }, err => { clearTimeout(timer); reject(err) })
+  })
+}
 
 /**
  * Keeps the peer key in VS Code's SecretStorage (the OS keychain on desktop, the browser profile
@@ -23,8 +32,9 @@ export class SecretKeyStore implements KeyStore {
   ) {}
 
   async load (): Promise<string | undefined> {
+    if (this.usingFile) return await this.fileStore.load()
     try {
-      const fromSecrets = await this.secrets.get(SECRET_KEY)
+      const fromSecrets = await withTimeout(this.secrets.get(SECRET_KEY), 'secret storage')
       if (fromSecrets != null && fromSecrets !== '') return fromSecrets
     } catch (err) {
       this.fallBack(err)
@@ -33,7 +43,7 @@ export class SecretKeyStore implements KeyStore {
     const fromFile = await this.fileStore.load()
     if (fromFile != null && !this.usingFile) {
       try {
-        await this.secrets.store(SECRET_KEY, fromFile)
+        await withTimeout(this.secrets.store(SECRET_KEY, fromFile), 'secret storage')
       } catch (err) {
         this.fallBack(err)
       }
@@ -44,7 +54,7 @@ export class SecretKeyStore implements KeyStore {
   async save (encoded: string): Promise<void> {
     if (!this.usingFile) {
       try {
-        await this.secrets.store(SECRET_KEY, encoded)
+        await withTimeout(this.secrets.store(SECRET_KEY, encoded), 'secret storage')
         return
       } catch (err) {
         this.fallBack(err)
