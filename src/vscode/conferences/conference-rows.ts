@@ -15,7 +15,8 @@ const MINUTE = 60_000
 
 /** The short form of a peer ID shown beside every name (as in the Peers view). */
 export function shortId (peerId: string): string {
-  return peerId.length <= 12 ? peerId : `…${peerId.slice(-8)}`
+  const id = typeof peerId === 'string' ? peerId : ''
+  return id.length <= 12 ? id : `…${id.slice(-8)}`
 }
 
 export function endOf (view: ConferenceView): number {

@@ -83,6 +83,16 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
   }
 
   getTreeItem (node: ConferenceNode): vscode.TreeItem {
+    try {
+      return this.treeItem(node)
+    } catch (err) {
+      // One malformed record must not blank the whole view.
+      this.host.log.warn(`cannot show conference row: ${(err as Error)?.stack ?? err}`)
+      return new vscode.TreeItem('(cannot show this conference)')
+    }
+  }
+
+  private treeItem (node: ConferenceNode): vscode.TreeItem {
     if (node.kind === 'group') return this.groupItem(node.group)
     const view = this.views().find(v => v.context.id === node.conferenceId)
     if (view == null) return new vscode.TreeItem('(no longer known)')
