@@ -12,6 +12,8 @@ import { Emitter } from './events'
 import { type Clock, systemClock } from './clock'
 import { type Logger, silentLogger } from './log'
 import type { ConferenceEvents } from './api'
+import { ConferenceService } from './conference/service'
+import type { BackoffOptions } from './invite/outbox'
 
 export type NodeStatus =
   | { state: 'stopped' }
@@ -52,6 +54,10 @@ export interface DevMeetOptions {
   clock?: Clock
   log?: Logger
   connectionGater?: ConnectionGater
+  /** retry timing of the invitation outbox (tests shorten it) */
+  outboxBackoff?: BackoffOptions
+  /** minutes before start for the reminder; 0 = off */
+  reminderMinutes?: number
 }
 
 const CONNECT_TIMEOUT_MS = 15_000
@@ -63,6 +69,8 @@ export class DevMeet {
   readonly contacts: ContactStore
   readonly clock: Clock
   readonly log: Logger
+  /** conferences: create, invite, answer, reschedule, cancel */
+  readonly conferences: ConferenceService
   private readonly lock: NodeLock
   private config: NetworkConfig
   private displayNameValue: string
@@ -82,6 +90,7 @@ export class DevMeet {
     this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m) })
     this.contacts = new ContactStore(this.storage)
     this.lock = new NodeLock(opts.dataDir)
+    this.conferences = new ConferenceService(this, opts.outboxBackoff)
   }
 
   get status (): NodeStatus {
@@ -166,11 +175,15 @@ export class DevMeet {
     this.reconnectContacts()
   }
 
-  /** Hook for the protocol modules (invite, RSVP, chat): started once the node runs. */
-  protected async startProtocols (): Promise<void> {}
+  /** The protocol modules (invite, RSVP, chat): started once the node runs. */
+  protected async startProtocols (): Promise<void> {
+    await this.conferences.start()
+  }
 
-  /** Hook for the protocol modules: stopped before the node stops. */
-  protected async stopProtocols (): Promise<void> {}
+  /** The protocol modules: stopped before the node stops. */
+  protected async stopProtocols (): Promise<void> {
+    await this.conferences.stop()
+  }
 
   async stop (): Promise<void> {
     if (this.starting != null) await this.starting.catch(() => {})

@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import type { ConferenceContext, Invitee, RsvpAnswer } from '../api'
+import { sanitizeDisplayName } from '../identity'
+
+export const MAX_TITLE_CHARS = 200
+export const MAX_AGENDA_BYTES = 16 * 1024
+export const MAX_INVITEES = 100
+export const MAX_COMMENT_CHARS = 500
+
+const YEAR_2000 = Date.UTC(2000, 0, 1)
+const YEAR_2100 = Date.UTC(2100, 0, 1)
+
+const peerIdText = z.string().min(40).max(64).regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'not a base58 peer ID')
+const name = z.string().max(256).transform(n => sanitizeDisplayName(n))
+const addrs = z.array(z.string().max(512)).max(16)
+const instant = z.number().int().min(YEAR_2000).max(YEAR_2100)
+
+const peerRefSchema = z.strictObject({ peerId: peerIdText, displayName: name, addrs })
+
+const inviteeSchema = z.strictObject({
+  peerId: peerIdText,
+  displayName: name,
+  addrs,
+  rsvp: z.enum(['pending', 'accepted', 'declined', 'tentative']),
+  answeredAt: instant.optional(),
+  comment: z.string().max(MAX_COMMENT_CHARS).optional()
+})
+
+/** A ConferenceContext as received: strict, bounded, names sanitized. Dates are sane but never rejected for skew. */
+export const conferenceContextSchema: z.ZodType<ConferenceContext> = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'not a conference id'),
+  title: z.string().min(1).max(MAX_TITLE_CHARS),
+  agenda: z.string().max(MAX_AGENDA_BYTES),
+  start: instant,
+  timeZone: z.string().min(1).max(64),
+  durationMinutes: z.number().int().min(1).max(24 * 60),
+  organizer: peerRefSchema,
+  invitees: z.array(inviteeSchema).max(MAX_INVITEES),
+  sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  status: z.enum(['scheduled', 'cancelled']),
+  createdAt: instant,
+  updatedAt: instant
+}).superRefine((ctx, issues) => {
+  const ids = new Set(ctx.invitees.map(i => i.peerId))
+  if (ids.size !== ctx.invitees.length) issues.addIssue({ code: 'custom', message: 'an invitee is listed twice' })
+  if (ids.has(ctx.organizer.peerId)) issues.addIssue({ code: 'custom', message: 'the organizer cannot be an invitee' })
+}) as unknown as z.ZodType<ConferenceContext>
+
+/** What an invitee signs to answer: names the conference and the context sequence it saw. */
+export interface RsvpPayload {
+  conferenceId: string
+  /** the context sequence the invitee answered */
+  sequence: number
+  answer: RsvpAnswer
+  /** per (conference, invitee), raised by the invitee on every answer: a replayed older answer is ignored */
+  rsvpSeq: number
+  comment?: string
+}
+
+export const rsvpPayloadSchema: z.ZodType<RsvpPayload> = z.strictObject({
+  conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  answer: z.enum(['accepted', 'declined', 'tentative']),
+  rsvpSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  comment: z.string().max(MAX_COMMENT_CHARS).optional()
+})
+
+export class ConferenceRuleError extends Error {
+  override name = 'ConferenceRuleError'
+}
+
+/** Only the organizer's own signature makes a context authentic. */
+export function checkContextSigner (ctx: ConferenceContext, signer: string): void {
+  if (signer !== ctx.organizer.peerId) throw new ConferenceRuleError('the context is not signed by its organizer')
+}
+
+/** A peer keeps the highest sequence it has seen: true only for a strictly newer one. */
+export function isNewerContext (current: ConferenceContext | undefined, incoming: ConferenceContext): boolean {
+  return current == null || incoming.sequence > current.sequence
+}
+
+/** The organizer plus the accepted and tentative invitees. */
+export function participantsOf (ctx: ConferenceContext): string[] {
+  return [ctx.organizer.peerId, ...ctx.invitees.filter(i => i.rsvp === 'accepted' || i.rsvp === 'tentative').map(i => i.peerId)]
+}
+
+/**
+ * Applies a verified RSVP to the organizer's context. Returns the new context (sequence raised),
+ * or undefined when the RSVP is a replay (its rsvpSeq not above the last applied one).
+ * Throws ConferenceRuleError for an RSVP that must be refused.
+ */
+export function applyRsvp (
+  ctx: ConferenceContext,
+  rsvp: RsvpPayload,
+  signer: string,
+  lastRsvpSeq: number,
+  now: number
+): ConferenceContext | undefined {
+  if (rsvp.conferenceId !== ctx.id) throw new ConferenceRuleError('the RSVP is for another conference')
+  const invitee = ctx.invitees.find(i => i.peerId === signer)
+  if (invitee == null) throw new ConferenceRuleError('the RSVP comes from a peer that is not invited')
+  if (ctx.status === 'cancelled') throw new ConferenceRuleError('the conference is cancelled')
+  if (rsvp.rsvpSeq <= lastRsvpSeq) return undefined
+  const invitees: Invitee[] = ctx.invitees.map(i => i.peerId !== signer
+    ? i
+    : stripUndefined({ ...i, rsvp: rsvp.answer, answeredAt: now, comment: rsvp.comment }))
+  return { ...ctx, invitees, sequence: ctx.sequence + 1, updatedAt: Math.max(now, ctx.updatedAt) }
+}
+
+function stripUndefined<T extends object> (o: T): T {
+  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k]
+  return o
+}

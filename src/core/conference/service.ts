@@ -1,0 +1,374 @@
+import { randomBytes } from 'node:crypto'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type {
+  ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, Invitee, PeerRef, RsvpAnswer
+} from '../api'
+import type { DevMeet } from '../devmeet'
+import { seal, open, DOMAINS } from '../wire/envelope'
+import { PeerRateLimiter } from '../wire/rate-limit'
+import { sanitizeDisplayName } from '../identity'
+import { ConferenceStore, type StoredConference } from './store'
+import {
+  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, participantsOf, rsvpPayloadSchema,
+  ConferenceRuleError, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_TITLE_CHARS, type RsvpPayload
+} from './model'
+import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
+import {
+  serveRecordProtocol, sendRecord, RefusedError, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, MAX_RSVP_BYTES
+} from '../invite/protocols'
+
+const DAY_MS = 24 * 60 * 60_000
+
+/** Raised for a request the user (or API caller) can correct: shown as is. */
+export class ConferenceInputError extends Error {
+  override name = 'ConferenceInputError'
+}
+
+/** Conferences: create, invite, answer, reschedule, cancel; delivery through the outbox. */
+export class ConferenceService implements ConferenceApi {
+  private readonly store: ConferenceStore
+  private readonly outbox: Outbox
+  private readonly limiter: PeerRateLimiter
+  private readonly unsubscribe: Array<() => void> = []
+  /** serializes changes per conference, so two RSVPs never race on one sequence */
+  private readonly locks = new Map<string, Promise<unknown>>()
+
+  constructor (private readonly devmeet: DevMeet, backoff?: BackoffOptions) {
+    this.store = new ConferenceStore(devmeet.storage, m => devmeet.events.emit('warning', m))
+    this.outbox = new Outbox(devmeet.storage, devmeet.clock, devmeet.log, item => this.deliver(item), backoff)
+    this.limiter = new PeerRateLimiter(20, 40, () => devmeet.clock.now())
+  }
+
+  async start (): Promise<void> {
+    await this.store.load()
+    const damaged = await this.outbox.load()
+    if (damaged != null) this.devmeet.events.emit('warning', damaged)
+    const node = this.devmeet.libp2p
+    await serveRecordProtocol(node, INVITE_PROTOCOL, MAX_INVITE_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveContext(b, from))
+    await serveRecordProtocol(node, RSVP_PROTOCOL, MAX_RSVP_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveRsvp(b, from))
+    const kick = (evt: any): void => {
+      const id = evt.detail?.id ?? evt.detail?.peerId ?? evt.detail
+      if (id != null) this.outbox.kick(id.toString())
+    }
+    for (const event of ['peer:connect', 'peer:discovery', 'peer:identify'] as const) {
+      node.addEventListener(event, kick)
+      this.unsubscribe.push(() => node.removeEventListener(event, kick))
+    }
+    this.outbox.start()
+  }
+
+  async stop (): Promise<void> {
+    this.outbox.stop()
+    for (const off of this.unsubscribe.splice(0)) off()
+    await this.outbox.flush().catch(() => {})
+  }
+
+  list (): ConferenceView[] {
+    return this.store.all().map(c => this.view(c)).sort((a, b) => a.context.start - b.context.start)
+  }
+
+  get (id: string): ConferenceView | undefined {
+    const c = this.store.get(id)
+    return c == null ? undefined : this.view(c)
+  }
+
+  participants (id: string): string[] {
+    const c = this.store.get(id)
+    if (c == null) return []
+    const list = participantsOf(c.context)
+    // My own answer counts at once, before the organizer's updated context arrives.
+    const me = this.me()
+    const mine = c.myRsvp?.answer
+    if (mine != null && c.context.invitees.some(i => i.peerId === me)) {
+      const without = list.filter(p => p !== me)
+      return mine === 'declined' ? without : [...without, me]
+    }
+    return list
+  }
+
+  /** The addresses a participant can be dialled at, from the context. */
+  addressesOf (id: string, peerId: string): string[] {
+    const ctx = this.store.get(id)?.context
+    if (ctx == null) return []
+    if (ctx.organizer.peerId === peerId) return ctx.organizer.addrs
+    return ctx.invitees.find(i => i.peerId === peerId)?.addrs ?? []
+  }
+
+  /** Outbox items still waiting, for tests and the UI. */
+  pendingDeliveries (conferenceId?: string): OutboxItem[] {
+    return this.outbox.pending(conferenceId)
+  }
+
+  async create (input: CreateConferenceInput): Promise<ConferenceView> {
+    const now = this.devmeet.clock.now()
+    const title = (input.title ?? '').trim()
+    if (title === '' || title.length > MAX_TITLE_CHARS) throw new ConferenceInputError(`A title of 1 to ${MAX_TITLE_CHARS} characters is needed.`)
+    const agenda = input.agenda ?? ''
+    if (Buffer.byteLength(agenda) > MAX_AGENDA_BYTES) throw new ConferenceInputError('The agenda is longer than 16 KiB.')
+    checkStart(input.start, now)
+    checkDuration(input.durationMinutes)
+    const inviteeIds = this.checkInvitees(input.invitees)
+    const context: ConferenceContext = {
+      id: randomBytes(16).toString('base64url'),
+      title,
+      agenda,
+      start: Math.round(input.start),
+      timeZone: input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      durationMinutes: Math.round(input.durationMinutes),
+      organizer: this.myRef(),
+      invitees: inviteeIds.map(id => this.inviteeRef(id)),
+      sequence: 1,
+      status: 'scheduled',
+      createdAt: now,
+      updatedAt: now
+    }
+    return await this.publish(context, {})
+  }
+
+  async invite (id: string, peerIds: string[]): Promise<ConferenceView> {
+    return await this.locked(id, async () => {
+      const conf = this.own(id)
+      if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      const fresh = this.checkInvitees(peerIds).filter(p => !conf.context.invitees.some(i => i.peerId === p))
+      if (fresh.length === 0) return this.view(conf)
+      if (conf.context.invitees.length + fresh.length > MAX_INVITEES) throw new ConferenceInputError(`At most ${MAX_INVITEES} invitees.`)
+      return await this.republish(conf, { invitees: [...conf.context.invitees, ...fresh.map(p => this.inviteeRef(p))] })
+    })
+  }
+
+  async reschedule (id: string, start: number, durationMinutes?: number): Promise<ConferenceView> {
+    return await this.locked(id, async () => {
+      const conf = this.own(id)
+      if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      checkStart(start, this.devmeet.clock.now())
+      if (durationMinutes != null) checkDuration(durationMinutes)
+      return await this.republish(conf, { start: Math.round(start), durationMinutes: Math.round(durationMinutes ?? conf.context.durationMinutes) })
+    })
+  }
+
+  async cancel (id: string): Promise<ConferenceView> {
+    return await this.locked(id, async () => {
+      const conf = this.own(id)
+      if (conf.context.status === 'cancelled') return this.view(conf)
+      return await this.republish(conf, { status: 'cancelled' })
+    })
+  }
+
+  async respond (id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView> {
+    return await this.locked(id, async () => {
+      const conf = this.store.get(id)
+      if (conf == null) throw new ConferenceInputError('No such conference.')
+      const me = this.me()
+      if (!conf.context.invitees.some(i => i.peerId === me)) throw new ConferenceInputError('You are not invited to this conference.')
+      if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      if (!['accepted', 'declined', 'tentative'].includes(answer)) throw new ConferenceInputError('Answer accepted, declined or tentative.')
+      const cleanComment = comment == null || comment.trim() === '' ? undefined : comment.trim().slice(0, 500)
+      const payload: RsvpPayload = {
+        conferenceId: id,
+        sequence: conf.context.sequence,
+        answer,
+        rsvpSeq: (conf.myRsvp?.rsvpSeq ?? 0) + 1,
+        ...(cleanComment != null ? { comment: cleanComment } : {})
+      }
+      const envelope = await seal(this.devmeet.key, DOMAINS.rsvp, payload)
+      const next: StoredConference = { ...conf, myRsvp: { answer, rsvpSeq: payload.rsvpSeq, envelope, acked: false, comment: cleanComment } }
+      await this.store.put(next)
+      await this.outbox.enqueue('rsvp', id, conf.context.organizer.peerId)
+      const view = this.view(next)
+      this.devmeet.events.emit('conference:update', view)
+      return view
+    })
+  }
+
+  private view (c: StoredConference): ConferenceView {
+    const me = this.me()
+    const mine = c.context.organizer.peerId === me
+    const asInvitee = c.context.invitees.find(i => i.peerId === me)
+    return {
+      context: c.context,
+      mine,
+      myRsvp: mine ? undefined : (c.myRsvp?.answer ?? asInvitee?.rsvp),
+      delivery: { ...c.delivery },
+      ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {})
+    }
+  }
+
+  /** Signs and stores a context, queues it for every invitee, and tells the UI. */
+  private async publish (context: ConferenceContext, lastRsvpSeq: Record<string, number>): Promise<ConferenceView> {
+    const envelope = await seal(this.devmeet.key, DOMAINS.conference, context)
+    const delivery: Record<string, 'pending' | 'delivered'> = {}
+    for (const i of context.invitees) delivery[i.peerId] = 'pending'
+    const conf: StoredConference = { context, envelope, delivery, lastRsvpSeq }
+    await this.store.put(conf)
+    for (const i of context.invitees) await this.outbox.enqueue('context', context.id, i.peerId)
+    const view = this.view(conf)
+    this.devmeet.events.emit('conference:update', view)
+    return view
+  }
+
+  private async republish (conf: StoredConference, change: Partial<ConferenceContext>): Promise<ConferenceView> {
+    const now = this.devmeet.clock.now()
+    const context: ConferenceContext = {
+      ...conf.context,
+      ...change,
+      organizer: this.myRef(),
+      sequence: conf.context.sequence + 1,
+      updatedAt: Math.max(now, conf.context.updatedAt)
+    }
+    return await this.publish(context, conf.lastRsvpSeq)
+  }
+
+  /** Invitee side: a context from the organizer (or relayed by anyone): verify, keep if newer. */
+  private async receiveContext (bytes: Uint8Array, from: string): Promise<void> {
+    const opened = await open(bytes, DOMAINS.conference, conferenceContextSchema)
+    const ctx = opened.payload
+    checkContextSigner(ctx, opened.signer)
+    const me = this.me()
+    if (!ctx.invitees.some(i => i.peerId === me)) throw new RefusedError('you are not an invitee of this conference')
+    await this.locked(ctx.id, async () => {
+      const current = this.store.get(ctx.id)
+      if (current != null && current.context.organizer.peerId !== ctx.organizer.peerId) throw new RefusedError('conference id already used by another organizer')
+      if (!isNewerContext(current?.context, ctx)) return
+      const conf: StoredConference = {
+        context: ctx,
+        envelope: opened.bytes,
+        delivery: {},
+        lastRsvpSeq: {},
+        myRsvp: current?.myRsvp
+      }
+      await this.store.put(conf)
+      this.devmeet.contacts.upsert({
+        peerId: ctx.organizer.peerId,
+        displayName: ctx.organizer.displayName,
+        addrs: ctx.organizer.addrs,
+        lastSeen: this.devmeet.clock.now(),
+        via: 'invitation'
+      })
+      const view = this.view(conf)
+      if (current == null) this.devmeet.events.emit('invitation', view)
+      this.devmeet.events.emit('conference:update', view)
+      this.devmeet.log.debug(`conference ${ctx.id} sequence ${ctx.sequence} from ${from}`)
+    })
+  }
+
+  /** Organizer side: an invitee's answer. */
+  private async receiveRsvp (bytes: Uint8Array, from: string): Promise<void> {
+    const opened = await open(bytes, DOMAINS.rsvp, rsvpPayloadSchema)
+    const rsvp = opened.payload
+    if (opened.signer !== from) throw new RefusedError('an RSVP is sent by its author')
+    await this.locked(rsvp.conferenceId, async () => {
+      const conf = this.store.get(rsvp.conferenceId)
+      if (conf == null || conf.context.organizer.peerId !== this.me()) throw new RefusedError('unknown conference')
+      let next: ConferenceContext | undefined
+      try {
+        next = applyRsvp(conf.context, rsvp, opened.signer, conf.lastRsvpSeq[opened.signer] ?? 0, this.devmeet.clock.now())
+      } catch (err) {
+        if (err instanceof ConferenceRuleError) throw new RefusedError(err.message)
+        throw err
+      }
+      if (next == null) return
+      await this.publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
+      const invitee = next.invitees.find(i => i.peerId === opened.signer)!
+      this.devmeet.events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
+    })
+  }
+
+  /** The outbox's delivery of one item. Resolves when acknowledged (or refused for good). */
+  private async deliver (item: OutboxItem): Promise<void> {
+    const conf = this.store.get(item.conferenceId)
+    if (conf == null) return
+    if (item.kind === 'context') {
+      const invitee = conf.context.invitees.find(i => i.peerId === item.to)
+      if (invitee == null || conf.context.organizer.peerId !== this.me()) return
+      await this.devmeet.dialKnown(item.to, invitee.addrs)
+      const sentSequence = conf.context.sequence
+      const ack = await sendRecord(this.devmeet.libp2p, item.to, INVITE_PROTOCOL, MAX_INVITE_BYTES, conf.envelope)
+      if (!ack.ok) this.devmeet.log.warn(`${invitee.displayName} refused conference ${conf.context.title}: ${ack.error}`)
+      await this.locked(item.conferenceId, async () => {
+        const current = this.store.get(item.conferenceId)
+        if (current == null || current.context.sequence !== sentSequence) return
+        await this.store.put({ ...current, delivery: { ...current.delivery, [item.to]: 'delivered' } })
+        this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
+      })
+      return
+    }
+    const mine = conf.myRsvp
+    if (mine == null) return
+    await this.devmeet.dialKnown(item.to, conf.context.organizer.addrs)
+    const sentSeq = mine.rsvpSeq
+    const ack = await sendRecord(this.devmeet.libp2p, item.to, RSVP_PROTOCOL, MAX_RSVP_BYTES, mine.envelope)
+    if (!ack.ok) this.devmeet.log.warn(`the organizer refused the answer to ${conf.context.title}: ${ack.error}`)
+    await this.locked(item.conferenceId, async () => {
+      const current = this.store.get(item.conferenceId)
+      if (current?.myRsvp == null || current.myRsvp.rsvpSeq !== sentSeq) return
+      await this.store.put({ ...current, myRsvp: { ...current.myRsvp, acked: true } })
+      this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
+    })
+  }
+
+  private own (id: string): StoredConference {
+    const conf = this.store.get(id)
+    if (conf == null) throw new ConferenceInputError('No such conference.')
+    if (conf.context.organizer.peerId !== this.me()) throw new ConferenceInputError('Only the organizer can change this conference.')
+    return conf
+  }
+
+  private me (): string {
+    return this.devmeet.libp2p.peerId.toString()
+  }
+
+  private myRef (): PeerRef {
+    return { peerId: this.me(), displayName: this.devmeet.displayName, addrs: this.devmeet.listenAddrs().slice(0, 16) }
+  }
+
+  private inviteeRef (peerId: string): Invitee {
+    const info = this.devmeet.peerInfo(peerId)
+    return {
+      peerId,
+      displayName: sanitizeDisplayName(info.displayName ?? info.petname ?? `peer ${peerId.slice(-8)}`),
+      addrs: info.addrs.slice(0, 16),
+      rsvp: 'pending'
+    }
+  }
+
+  private checkInvitees (peerIds: string[]): string[] {
+    if (!Array.isArray(peerIds)) throw new ConferenceInputError('Invitees are a list of peer IDs.')
+    const me = this.me()
+    const out: string[] = []
+    for (const raw of peerIds) {
+      let id: string
+      try {
+        id = peerIdFromString(String(raw).trim()).toString()
+      } catch {
+        throw new ConferenceInputError(`"${String(raw).slice(0, 60)}" is not a peer ID.`)
+      }
+      if (id === me) throw new ConferenceInputError('You organize this conference; you need not invite yourself.')
+      if (!out.includes(id)) out.push(id)
+    }
+    if (out.length > MAX_INVITEES) throw new ConferenceInputError(`At most ${MAX_INVITEES} invitees.`)
+    return out
+  }
+
+  private async locked<T> (id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve()
+    const run = prev.catch(() => {}).then(fn)
+    this.locks.set(id, run)
+    try {
+      return await run
+    } finally {
+      if (this.locks.get(id) === run) this.locks.delete(id)
+    }
+  }
+}
+
+function checkStart (start: number, now: number): void {
+  if (typeof start !== 'number' || !Number.isFinite(start)) throw new ConferenceInputError('The start time is not a valid time.')
+  if (start < now - 5 * 60_000) throw new ConferenceInputError('The start time is in the past.')
+  if (start > now + 366 * DAY_MS) throw new ConferenceInputError('The start time is more than a year ahead.')
+}
+
+function checkDuration (minutes: number): void {
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 1 || minutes > 24 * 60) {
+    throw new ConferenceInputError('The duration is 1 to 1440 minutes.')
+  }
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import type { ConferenceContext, DeliveryState, RsvpAnswer } from '../api'
+import { DamagedFileError, type Storage } from '../storage'
+import { open, DOMAINS } from '../wire/envelope'
+import { conferenceContextSchema, checkContextSigner } from './model'
+
+/** One conference as this peer keeps it: the organizer's signed record plus local state. */
+export interface StoredConference {
+  context: ConferenceContext
+  /** the signed envelope exactly as the organizer made it: what we forward and re-verify */
+  envelope: Uint8Array
+  /** organizer side: per invitee, whether the latest context was acknowledged */
+  delivery: Record<string, DeliveryState>
+  /** organizer side: the last applied rsvpSeq per invitee */
+  lastRsvpSeq: Record<string, number>
+  /** invitee side: my latest answer, signed, and whether the organizer acknowledged it */
+  myRsvp?: { answer: RsvpAnswer, rsvpSeq: number, envelope: Uint8Array, acked: boolean, comment?: string }
+}
+
+const fileSchema = z.object({
+  version: z.literal(1),
+  envelope: z.string().max(1024 * 1024),
+  delivery: z.record(z.string(), z.enum(['pending', 'delivered'])),
+  lastRsvpSeq: z.record(z.string(), z.number()),
+  myRsvp: z.object({
+    answer: z.enum(['accepted', 'declined', 'tentative']),
+    rsvpSeq: z.number(),
+    envelope: z.string(),
+    acked: z.boolean(),
+    comment: z.string().optional()
+  }).optional()
+})
+
+const FOLDER = 'conferences'
+
+/** Conferences on disk: one atomic JSON file each, re-verified when loaded. */
+export class ConferenceStore {
+  private readonly conferences = new Map<string, StoredConference>()
+
+  constructor (private readonly storage: Storage, private readonly warn: (message: string) => void) {}
+
+  async load (): Promise<void> {
+    this.conferences.clear()
+    for (const file of await this.storage.list(FOLDER)) {
+      if (!file.endsWith('.json')) continue
+      try {
+        const data = await this.storage.readJson(`${FOLDER}/${file}`, v => fileSchema.parse(v))
+        if (data == null) continue
+        const envelope = Buffer.from(data.envelope, 'base64')
+        // A file on disk is input too: the context must still verify as its organizer's.
+        const opened = await open(envelope, DOMAINS.conference, conferenceContextSchema)
+        checkContextSigner(opened.payload, opened.signer)
+        this.conferences.set(opened.payload.id, {
+          context: opened.payload,
+          envelope,
+          delivery: data.delivery,
+          lastRsvpSeq: data.lastRsvpSeq,
+          myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') }
+        })
+      } catch (err: any) {
+        if (!(err instanceof DamagedFileError)) this.warn(`conference file ${file} could not be verified and was ignored: ${err?.message ?? err}`)
+      }
+    }
+  }
+
+  get (id: string): StoredConference | undefined {
+    return this.conferences.get(id)
+  }
+
+  all (): StoredConference[] {
+    return [...this.conferences.values()]
+  }
+
+  /** Writes a conference to disk (atomically), then makes it current in memory. */
+  async put (conf: StoredConference): Promise<void> {
+    await this.storage.writeJson(`${FOLDER}/${conf.context.id}.json`, {
+      version: 1,
+      envelope: Buffer.from(conf.envelope).toString('base64'),
+      delivery: conf.delivery,
+      lastRsvpSeq: conf.lastRsvpSeq,
+      myRsvp: conf.myRsvp == null ? undefined : { ...conf.myRsvp, envelope: Buffer.from(conf.myRsvp.envelope).toString('base64') }
+    })
+    this.conferences.set(conf.context.id, conf)
+  }
+}
