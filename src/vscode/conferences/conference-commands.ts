@@ -200,11 +200,13 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       return undefined
     }
     if ((arg as { confirmed?: unknown } | undefined)?.confirmed !== true) {
-      const confirm = 'Cancel Conference'
+      // "Keep It" replaces the dialog's own "Cancel" button, which would read as the opposite here.
+      const confirm: vscode.MessageItem = { title: 'Cancel Conference' }
+      const keep: vscode.MessageItem = { title: 'Keep It', isCloseAffordance: true }
       const answer = await vscode.window.showWarningMessage(
         `Cancel "${plainText(t.view.context.title)}" at ${formatLocal(t.view.context.start)}?`,
         { modal: true, detail: 'Every invitee is told it is cancelled. This cannot be undone.' },
-        confirm)
+        confirm, keep)
       if (answer !== confirm) return undefined
     }
     try {
