@@ -94,6 +94,12 @@ describe('conference rows in the Conferences view', () => {
     assert.deepEqual(peopleOf(view(), ME).map(r => r.state), ['organizer', 'no answer yet', 'no answer yet'])
   })
 
+  it('shows my own answer at once, marked as sending until the organizer has it', () => {
+    const v = { ...view(), myRsvp: 'accepted' as const, rsvpPending: true }
+    assert.deepEqual(peopleOf(v, ME).map(r => r.state), ['organizer', 'accepted · sending…', 'no answer yet'])
+    assert.equal(peopleOf({ ...v, rsvpPending: false }, ME)[1].state, 'accepted')
+  })
+
   it('copies the details as plain text with both time zones', () => {
     const text = detailsText(view(), NOW, 'UTC')
     assert.match(text, /^Design review\n/)

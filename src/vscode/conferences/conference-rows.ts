@@ -128,15 +128,18 @@ export function peopleOf (view: ConferenceView, myPeerId: string | undefined): P
     icon: 'organization',
     isMe: context.organizer.peerId === myPeerId
   }]
-  for (const invitee of context.invitees) {
+  for (const listed of context.invitees) {
+    // My own answer shows at once, before the organizer's updated context comes back.
+    const isMe = listed.peerId === myPeerId
+    const invitee = isMe && view.myRsvp != null ? { ...listed, rsvp: view.myRsvp } : listed
     rows.push({
       peerId: invitee.peerId,
       name: invitee.displayName,
       role: 'invitee',
       rsvp: invitee.rsvp,
-      state: inviteeState(view, invitee),
+      state: isMe && view.rsvpPending === true ? `${inviteeState(view, invitee)} · sending…` : inviteeState(view, invitee),
       icon: inviteeIcon(view, invitee),
-      isMe: invitee.peerId === myPeerId
+      isMe
     })
   }
   return rows

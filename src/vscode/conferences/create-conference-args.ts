@@ -4,8 +4,14 @@ import type { CreateConferenceInput } from '../../core/api'
 import { parseStartTime, formatLocal, formatRelative, localTimeZone, MAX_START_AHEAD_MS } from '../../core/time-parse'
 import { oneLine } from './conference-rows'
 
+// The core's limits (src/core/conference/model.ts), checked here to explain them before sending.
 export const MAX_TITLE_CHARS = 200
-export const MAX_AGENDA_CHARS = 8000
+export const MAX_AGENDA_BYTES = 16 * 1024
+
+/** Why an agenda is refused, or undefined. */
+export function checkAgenda (agenda: string): string | undefined {
+  return new TextEncoder().encode(agenda).length > MAX_AGENDA_BYTES ? 'An agenda is at most 16 KiB.' : undefined
+}
 export const START_EXAMPLES = 'in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00'
 /** An argument's start may lie this far in the past: it was computed a moment before the call. */
 const ARGUMENT_START_GRACE_MS = 60_000
@@ -24,7 +30,7 @@ export interface CreateConferenceArgs {
 export function checkTitle (value: string): string | undefined {
   const title = oneLine(value, Number.MAX_SAFE_INTEGER)
   if (title === '') return 'Give the conference a title.'
-  if (Array.from(title).length > MAX_TITLE_CHARS) return `A title has at most ${MAX_TITLE_CHARS} characters.`
+  if (title.length > MAX_TITLE_CHARS) return `A title has at most ${MAX_TITLE_CHARS} characters.`
   return undefined
 }
 
@@ -53,7 +59,8 @@ export function createInputFromArgs (arg: Record<string, unknown>, now: number):
   }
   const agenda = arg.agenda ?? ''
   if (typeof agenda !== 'string') fail('agenda must be a string')
-  if ((agenda as string).length > MAX_AGENDA_CHARS) fail(`agenda has more than ${MAX_AGENDA_CHARS} characters`)
+  const agendaError = checkAgenda(agenda as string)
+  if (agendaError != null) fail(agendaError)
   const invitees = arg.invitees ?? []
   if (!Array.isArray(invitees) || !invitees.every(i => typeof i === 'string' && i.length > 0 && i.length < 200)) {
     fail('invitees must be an array of peer ID strings')

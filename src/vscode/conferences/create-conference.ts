@@ -8,7 +8,7 @@ import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
 import { errorText, type ConferenceAccess } from './core-access'
 import { oneLine } from './conference-rows'
-import { START_EXAMPLES, MAX_TITLE_CHARS, MAX_AGENDA_CHARS, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
+import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
 
 export const CREATE_TITLE = 'Create Conference'
 const TOTAL_STEPS = 5
@@ -130,7 +130,7 @@ async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: De
     value: state.agenda.replace(/\n/g, '\\n'),
     prompt: 'Agenda (optional, markdown; type \\n for a new line). Enter to continue.',
     placeholder: 'e.g. 1. Demo\\n2. Questions',
-    check: v => agendaFromInput(v).length > MAX_AGENDA_CHARS ? { error: `An agenda has at most ${MAX_AGENDA_CHARS} characters.` } : {}
+    check: v => ({ error: checkAgenda(agendaFromInput(v)) })
   })
   state.agenda = agendaFromInput(value)
   return i => askInvitees(i, state, devmeet)
