@@ -5,6 +5,7 @@ import { FileKeyStore } from '../core/identity'
 import { lineLogger } from '../core/log'
 import { parsePeerArgs, USAGE } from './args'
 import { networkCommands, type PeerCommand } from './commands'
+import { conferenceCommands, printConferenceEvents } from './conference-commands'
 
 const MAX_LINE = 1024 * 1024
 
@@ -57,11 +58,12 @@ async function main (): Promise<void> {
     config: args.config,
     log
   })
-  const commands: Record<string, PeerCommand> = { ...networkCommands }
+  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands }
 
   devmeet.events.on('peer:connect', p => out({ event: 'peer:connect', peer: p }))
   devmeet.events.on('peer:disconnect', p => out({ event: 'peer:disconnect', peer: p }))
   devmeet.events.on('warning', message => out({ event: 'warning', message }))
+  printConferenceEvents(devmeet, out)
 
   await devmeet.start()
   const status = devmeet.status

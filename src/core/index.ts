@@ -8,3 +8,8 @@ export type { KeyStore } from './identity'
 export { parsePeerAddress, InvalidAddressError } from './address'
 export { lineLogger } from './log'
 export type { Logger, LogLevel } from './log'
+export type {
+  ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, Invitee, PeerRef, Rsvp, RsvpAnswer, RsvpEvent, DeliveryState
+} from './api'
+export { ConferenceInputError } from './conference/service'
+export { DOMAINS as ENVELOPE_DOMAINS } from './wire/envelope'
