@@ -48,7 +48,7 @@ async function pickConference (api: ConferenceApi, filter: (v: ConferenceView) =
 
 const ANSWER_WORDS: Record<RsvpAnswer, string> = { accepted: 'Accepted', declined: 'Declined', tentative: 'Tentatively accepted' }
 
-export function registerConferenceCommands (reg: Register, access: ConferenceAccess, selected: () => string[]): void {
+export function registerConferenceCommands (reg: Register, access: ConferenceAccess): void {
   /** The conference a command is about: from its argument, the view's selection, or a quick pick. */
   async function target (arg: unknown, filter: (v: ConferenceView) => boolean, placeHolder: string, none: string): Promise<{ api: ConferenceApi, view: ConferenceView } | undefined> {
     const core = await access.require()
@@ -220,7 +220,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.exportIcs', async (arg?: unknown) => {
-    const t = await target(arg ?? selected()[0], () => true, 'Export which conference as .ics?', 'There are no conferences to export.')
+    const t = await target(arg, () => true, 'Export which conference as .ics?', 'There are no conferences to export.')
     if (t == null) return undefined
     const given = (arg as { target?: unknown } | undefined)?.target
     let uri: vscode.Uri | undefined = given instanceof vscode.Uri ? given : typeof given === 'string' ? vscode.Uri.file(given) : undefined
@@ -245,7 +245,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.copyConferenceDetails', async (arg?: unknown) => {
-    const t = await target(arg ?? selected()[0], () => true, 'Copy the details of which conference?', 'There are no conferences.')
+    const t = await target(arg, () => true, 'Copy the details of which conference?', 'There are no conferences.')
     if (t == null) return undefined
     const text = detailsText(t.view, Date.now())
     await vscode.env.clipboard.writeText(text)

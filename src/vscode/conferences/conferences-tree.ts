@@ -239,11 +239,6 @@ export class ConferencesView implements vscode.Disposable {
     }
   }
 
-  /** The conference rows selected in the view (for commands run from the palette with a selection). */
-  selectedConferenceIds (): string[] {
-    return this.view.selection.filter(n => n.kind === 'conference').map(n => n.conferenceId)
-  }
-
   private tick (): void {
     // Relative times ("in 2 h") only need refreshing while someone can see them.
     if (this.view.visible && this.ticker == null) {

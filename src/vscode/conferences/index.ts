@@ -18,7 +18,7 @@ export function registerConferenceUi (host: DevMeetHost): void {
   const reveal = (id: string): Promise<void> => view.reveal(id)
 
   reg('devmeet.createConference', (arg?: unknown) => createConference(access, reveal, arg))
-  registerConferenceCommands(reg, access, () => view.selectedConferenceIds())
+  registerConferenceCommands(reg, access)
 
   void host.ready.then(devmeet => {
     subscriptions.push(new ConferenceNotifications(devmeet, reveal))
