@@ -41,8 +41,8 @@ export class ConferenceService implements ConferenceApi {
 
   async start (): Promise<void> {
     await this.store.load()
-    const damaged = await this.outbox.load()
-    if (damaged != null) this.devmeet.events.emit('warning', damaged)
+    // A damaged outbox file is moved aside and reported by Storage itself.
+    await this.outbox.load()
     const node = this.devmeet.libp2p
     await serveRecordProtocol(node, INVITE_PROTOCOL, MAX_INVITE_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveContext(b, from))
     await serveRecordProtocol(node, RSVP_PROTOCOL, MAX_RSVP_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveRsvp(b, from))
