@@ -61,6 +61,8 @@ export class ConferenceNotifications implements vscode.Disposable {
     if (this.invited.has(id) || view.mine) return
     this.invited.add(id)
     if (!this.seen.has(id)) this.seen.set(id, snapshotOf(view))
+    // Cancelled before it reached me: the tree lists it under Past, nothing to answer.
+    if (view.context.status === 'cancelled') return
     const c = view.context
     const who = `${plainText(c.organizer.displayName, 64)} (${shortId(c.organizer.peerId)})`
     const when = `${formatLocal(c.start)} (${formatRelative(c.start, Date.now())})`
