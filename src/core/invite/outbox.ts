@@ -128,6 +128,9 @@ export class Outbox {
       const current = this.items.get(key)
       if (current != null && current !== attemptedVersion) this.attempt(current)
       this.schedule()
+    }).catch(err => {
+      // Only persisting can fail here (disk full, read-only): the item stays queued in memory.
+      this.log.warn(`the outbox could not be saved: ${err?.message ?? err}`)
     })
   }
 
