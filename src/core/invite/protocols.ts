@@ -56,6 +56,9 @@ export async function serveRecordProtocol (
         await handle(bytes, from)
       } catch (err: any) {
         if (!(err instanceof RefusedError)) throw err
+        // Answered rather than reset, so an honest sender stops retrying; still a strike.
+        log.debug(`${protocol}: refused a frame from ${from}: ${err.message}`)
+        limiter.strike(from)
         ack = { ok: false, error: err.message }
       }
       await frames.write(ack, STREAM_TIMEOUT_MS)
