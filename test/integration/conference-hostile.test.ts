@@ -31,7 +31,7 @@ const capture = lineLogger(l => logged.push(l), 'debug')
 
 /** A fresh hostile peer (new key, no strikes yet), connected to both honest nodes. */
 async function newHostilePeer (): Promise<void> {
-  await evil?.stop().catch(() => {})
+  await Promise.resolve(evil?.stop()).catch(() => {})
   evilKey = await generateKeyPair('Ed25519')
   evil = await createNode({
     privateKey: evilKey,
@@ -121,7 +121,7 @@ beforeEach(newHostilePeer)
 
 after(async () => {
   process.off('unhandledRejection', onUnhandled)
-  await evil?.stop().catch(() => {})
+  await Promise.resolve(evil?.stop()).catch(() => {})
   await cleanup()
 })
 
