@@ -200,7 +200,7 @@ export class ConferenceService implements ConferenceApi {
     for (const i of context.invitees) delivery[i.peerId] = 'pending'
     const conf: StoredConference = { context, envelope, delivery, lastRsvpSeq }
     await this.store.put(conf)
-    for (const i of context.invitees) await this.outbox.enqueue('context', context.id, i.peerId)
+    await this.outbox.enqueueAll('context', context.id, context.invitees.map(i => i.peerId))
     const view = this.view(conf)
     this.devmeet.events.emit('conference:update', view)
     return view

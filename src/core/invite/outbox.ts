@@ -77,10 +77,15 @@ export class Outbox {
 
   /** Queues an item (persisted before this resolves) and tries it at once. */
   async enqueue (kind: OutboxItem['kind'], conferenceId: string, to: string): Promise<void> {
-    const item: OutboxItem = { kind, conferenceId, to, attempts: 0, nextAt: 0 }
-    this.items.set(keyOf(item), item)
+    await this.enqueueAll(kind, conferenceId, [to])
+  }
+
+  /** Queues one item per peer with a single write to disk, then tries them all. */
+  async enqueueAll (kind: OutboxItem['kind'], conferenceId: string, peers: string[]): Promise<void> {
+    const items = peers.map(to => ({ kind, conferenceId, to, attempts: 0, nextAt: 0 }))
+    for (const item of items) this.items.set(keyOf(item), item)
     await this.persist()
-    this.attempt(item)
+    for (const item of items) this.attempt(item)
   }
 
   /** The peer was seen (connected or discovered): try everything for it now. */
