@@ -232,6 +232,20 @@ describe('a running node facing a hostile peer', () => {
     await stillServesWellBehavedPeers()
   })
 
+  it('resets a stream that goes silent mid-frame (slowloris) at the read deadline, serving others meanwhile', async () => {
+    const stream = await evil.dialProtocol(peerIdFromString(ann.peerId!), INVITE, { signal: AbortSignal.timeout(5000) })
+    const bytes = byteStream(stream)
+    // a prefix announcing 1000 bytes, then one byte, then silence
+    await bytes.write(new Uint8Array([0xe8, 0x07, 0x7b]))
+    const t0 = Date.now()
+    const ended = bytes.read({ signal: AbortSignal.timeout(15_000) }).then(() => 'ended', () => 'reset')
+    await stillServesWellBehavedPeers()
+    assert.equal(await ended, 'reset')
+    const waited = Date.now() - t0
+    assert.ok(waited > 8000 && waited < 12_000, `reset after ${waited} ms`)
+    assertDroppedFor(/invite\/1\.0\.0: dropped a frame/)
+  })
+
   it('stores HTML and script in title, agenda and names as text, also after a restart', async () => {
     const first = ann.conferences.list().find(v => v.context.title === '<script>alert(1)</script>')!
     assert.ok(first != null)
