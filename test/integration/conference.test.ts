@@ -86,6 +86,26 @@ describe('conferences between real peers', () => {
     await assert.rejects(a.conferences.respond(context.id, 'accepted'), /cancelled/)
   })
 
+  it('does not announce as an invitation a conference first seen already cancelled', async () => {
+    const org = makePeer('Olga')
+    let bob = makePeer('Bob')
+    await startAll(org, bob)
+    await connectAll(org, bob)
+    const bobId = bob.peerId!
+    await stopPeer(bob)
+    const { context } = await org.conferences.create({ title: 'Cancelled early', start: inAnHour(), durationMinutes: 15, invitees: [bobId] })
+    await org.conferences.cancel(context.id)
+    bob = reincarnate(bob, 'Bob')
+    const invitations: string[] = []
+    const updates: string[] = []
+    bob.events.on('invitation', v => invitations.push(v.context.id))
+    bob.events.on('conference:update', v => updates.push(`${v.context.id}:${v.context.status}`))
+    await startAll(bob)
+    await eventually('Bob learns of the cancellation', () => bob.conferences.get(context.id)?.context.status === 'cancelled', 20_000)
+    assert.deepEqual(invitations, [])
+    assert.deepEqual(updates, [`${context.id}:cancelled`])
+  })
+
   it('refuses bad requests with a reason and changes nothing', async () => {
     const org = makePeer('Olga')
     await startAll(org)

@@ -245,7 +245,8 @@ export class ConferenceService implements ConferenceApi {
         via: 'invitation'
       })
       const view = this.view(conf)
-      if (current == null) this.devmeet.events.emit('invitation', view)
+      // A conference first seen already cancelled is no invitation; it still shows as an update.
+      if (current == null && ctx.status === 'scheduled') this.devmeet.events.emit('invitation', view)
       this.devmeet.events.emit('conference:update', view)
       this.devmeet.log.debug(`conference ${ctx.id} sequence ${ctx.sequence} from ${from}`)
     })
