@@ -106,6 +106,25 @@ describe('conferences between real peers', () => {
     assert.deepEqual(updates, [`${context.id}:cancelled`])
   })
 
+  it('applies nothing half-way when the disk is full, and delivers once it has room again', async () => {
+    const [org, ann] = ['Olga', 'Ann'].map(n => makePeer(n))
+    await startAll(org, ann)
+    await connectAll(org, ann)
+    const full = (): Error => Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', syscall: 'write' })
+    org.storage.writeFault = full
+    await assert.rejects(org.conferences.create({ title: 'Nowhere', start: inAnHour(), durationMinutes: 30, invitees: [ann.peerId!] }), /ENOSPC/)
+    assert.equal(org.conferences.list().length, 0, 'the organizer keeps nothing it could not store')
+    org.storage.writeFault = undefined
+    ann.storage.writeFault = full
+    const { context } = await org.conferences.create({ title: 'Somewhere', start: inAnHour(), durationMinutes: 30, invitees: [ann.peerId!] })
+    await new Promise(resolve => setTimeout(resolve, 600))
+    assert.equal(ann.conferences.get(context.id), undefined, 'the invitee could not store it, so it does not have it')
+    assert.equal(org.conferences.get(context.id)!.delivery[ann.peerId!], 'pending', 'and it is not acknowledged')
+    ann.storage.writeFault = undefined
+    await eventually('the retry delivers it', () => ann.conferences.get(context.id) != null, 10_000)
+    await eventually('the organizer sees it delivered', () => org.conferences.get(context.id)!.delivery[ann.peerId!] === 'delivered')
+  })
+
   it('refuses bad requests with a reason and changes nothing', async () => {
     const org = makePeer('Olga')
     await startAll(org)

@@ -64,11 +64,21 @@ export async function serveRecordProtocol (
       await frames.write(ack, STREAM_TIMEOUT_MS)
       await stream.close({ signal: AbortSignal.timeout(STREAM_TIMEOUT_MS) })
     } catch (err: any) {
-      log.debug(`${protocol}: dropped a frame from ${from}: ${err?.message ?? err}`)
-      limiter.strike(from)
+      if (isLocalFailure(err)) {
+        // Our disk failed (full, read-only): not the sender's fault; it retries later.
+        log.warn(`${protocol}: could not keep a record from ${from}: ${err.message}`)
+      } else {
+        log.debug(`${protocol}: dropped a frame from ${from}: ${err?.message ?? err}`)
+        limiter.strike(from)
+      }
       resetStream(stream, err)
     }
   }, { maxInboundStreams: 4, maxOutboundStreams: 16 })
+}
+
+/** A Node system error (ENOSPC, EACCES, EROFS...) raised by our own storage. */
+function isLocalFailure (err: any): boolean {
+  return typeof err?.code === 'string' && /^E[A-Z]+$/.test(err.code) && typeof err?.syscall === 'string'
 }
 
 /** Sends one signed record and waits for the receiver's Ack. Throws when it could not be delivered. */
