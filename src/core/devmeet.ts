@@ -13,6 +13,8 @@ import { type Clock, systemClock } from './clock'
 import { type Logger, silentLogger } from './log'
 import type { ConferenceEvents } from './api'
 import { ConferenceService } from './conference/service'
+import { ChatService } from './chat/service'
+import { Scheduler } from './scheduler'
 import type { BackoffOptions } from './invite/outbox'
 
 export type NodeStatus =
@@ -71,6 +73,9 @@ export class DevMeet {
   readonly log: Logger
   /** conferences: create, invite, answer, reschedule, cancel */
   readonly conferences: ConferenceService
+  /** chat: send, history, presence */
+  readonly chat: ChatService
+  private readonly scheduler: Scheduler
   private readonly lock: NodeLock
   private config: NetworkConfig
   private displayNameValue: string
@@ -91,6 +96,14 @@ export class DevMeet {
     this.contacts = new ContactStore(this.storage)
     this.lock = new NodeLock(opts.dataDir)
     this.conferences = new ConferenceService(this, opts.outboxBackoff)
+    this.chat = new ChatService(this)
+    this.scheduler = new Scheduler(this.clock, this.conferences, (event, view) => this.events.emit(event, view), opts.reminderMinutes ?? 5)
+    this.events.on('conference:update', () => this.scheduler.check())
+  }
+
+  /** Minutes before start for the reminder (the devmeet.reminderMinutes setting); 0 turns it off. */
+  setReminderMinutes (minutes: number): void {
+    this.scheduler.setReminderMinutes(minutes)
   }
 
   get status (): NodeStatus {
@@ -178,10 +191,14 @@ export class DevMeet {
   /** The protocol modules (invite, RSVP, chat): started once the node runs. */
   protected async startProtocols (): Promise<void> {
     await this.conferences.start()
+    await this.chat.start()
+    this.scheduler.start()
   }
 
   /** The protocol modules: stopped before the node stops. */
   protected async stopProtocols (): Promise<void> {
+    this.scheduler.stop()
+    await this.chat.stop()
     await this.conferences.stop()
   }
 

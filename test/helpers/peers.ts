@@ -93,3 +93,20 @@ export async function cleanup (): Promise<void> {
   await Promise.all(made.splice(0).map(p => p.stop().catch(() => {})))
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 }
+
+/** Creates a conference that starts now among `org` and `invitees`, has every invitee accept, and waits until all agree. */
+export async function runningConference (org: DevMeet, invitees: DevMeet[], title = 'Sync'): Promise<string> {
+  const { context } = await org.conferences.create({ title, start: Date.now(), durationMinutes: 60, invitees: invitees.map(p => p.peerId!) })
+  for (const p of invitees) await eventually('the invitation arrives', () => p.conferences.get(context.id) != null)
+  for (const p of invitees) await p.conferences.respond(context.id, 'accepted')
+  const all = [org, ...invitees]
+  await eventually('everyone sees everyone accepted', () => all.every(p => p.conferences.participants(context.id).length === all.length &&
+    p.conferences.get(context.id)!.context.invitees.every(i => i.rsvp === 'accepted')))
+  for (const p of all) await p.chat.join(context.id)
+  return context.id
+}
+
+/** The history as comparable lines: author, sequence, body. */
+export async function transcript (p: DevMeet, conferenceId: string): Promise<string[]> {
+  return (await p.chat.history(conferenceId)).map(m => `${m.author.slice(-6)}#${m.seq}:${m.body}`)
+}

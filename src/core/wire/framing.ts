@@ -25,10 +25,12 @@ export function frameStream (stream: Stream, maxFrameBytes: number): FrameStream
     maxDataLength: maxFrameBytes,
     // a 4-byte varint covers 256 MiB, more than any limit we set
     maxLengthLength: 4,
-    maxBufferSize: maxFrameBytes + 16
+    // room for a few frames in flight; a smaller buffer stalls the stream between reads
+    maxBufferSize: Math.max(4 * maxFrameBytes, 1024 * 1024)
   })
+  /** timeoutMs 0 waits without a deadline (a long-lived stream between reads). */
   const readBytes = async (timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<Uint8Array> => {
-    const list = await lp.read({ signal: AbortSignal.timeout(timeoutMs) })
+    const list = await lp.read(timeoutMs > 0 ? { signal: AbortSignal.timeout(timeoutMs) } : {})
     return list.subarray()
   }
   return {

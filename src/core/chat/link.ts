@@ -1,0 +1,163 @@
+import { z } from 'zod'
+import type { Stream } from '@libp2p/interface'
+import { frameStream, resetStream, type FrameStream } from '../wire/framing'
+import type { Summary } from './sync'
+
+export const CHAT_PROTOCOL = '/devmeet/chat/1.0.0'
+export const MAX_CHAT_FRAME_BYTES = 64 * 1024
+/** a frame of messages stays under this, leaving room for the frame's own JSON */
+const BATCH_BYTES = 48 * 1024
+/** a peer that does not read what we send is dropped past this many queued messages */
+const MAX_QUEUED = 50_000
+const SEND_DEADLINE_MS = 30_000
+/**
+ * Frames of messages in flight before we wait for the receiver's ack. libp2p delivers a stream's
+ * bytes whether or not the reader keeps up, and the reader's buffer (1 MiB) resets the stream when
+ * it overflows; this window (8 × 48 KiB) keeps a fast sender inside it.
+ */
+const WINDOW_FRAMES = 8
+
+const summarySchema = z.record(z.string().max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
+  .refine(s => Object.keys(s).length <= 1000, 'summary too large')
+
+export const helloSchema = z.strictObject({
+  t: z.literal('hello'),
+  conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  summary: summarySchema
+})
+
+export const chatFrameSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('msgs'), e: z.array(z.string().max(40 * 1024)).min(1).max(1000) }),
+  z.strictObject({ t: z.literal('ack'), summary: summarySchema, frames: z.number().int().min(0).optional() }),
+  z.strictObject({ t: z.literal('want'), author: z.string().max(64), from: z.number().int().min(1), to: z.number().int().min(1) }),
+  z.strictObject({ t: z.literal('typing'), typing: z.boolean() })
+])
+
+export type ChatFrame = z.infer<typeof chatFrameSchema>
+
+/**
+ * One chat stream with one participant for one conference. Outgoing messages are queued and
+ * written in batches (many messages per frame), one write at a time, each with a deadline.
+ */
+export class ChatLink {
+  private readonly frames: FrameStream
+  private queue: string[] = []
+  private head = 0
+  private control: ChatFrame[] = []
+  private writing = false
+  private sentFrames = 0
+  private ackedFrames = 0
+  private windowOpen: (() => void) | undefined
+  /** msgs frames received and handled, reported back in acks */
+  receivedFrames = 0
+  closed = false
+  typingUntil = 0
+
+  constructor (
+    readonly conferenceId: string,
+    readonly peer: string,
+    readonly stream: Stream,
+    private readonly onClose: (link: ChatLink) => void
+  ) {
+    this.frames = frameStream(stream, MAX_CHAT_FRAME_BYTES)
+  }
+
+  async writeHello (summary: Summary): Promise<void> {
+    await this.frames.write({ t: 'hello', conferenceId: this.conferenceId, summary })
+  }
+
+  async readHello (): Promise<z.infer<typeof helloSchema>> {
+    return await this.frames.read(helloSchema)
+  }
+
+  /** Reads frames until the stream ends; the handler runs for one frame at a time. */
+  async readLoop (handle: (frame: ChatFrame) => Promise<void>): Promise<void> {
+    try {
+      for (;;) {
+        const frame = await this.frames.read(chatFrameSchema, 0)
+        await handle(frame)
+      }
+    } catch (err) {
+      this.close(err)
+    }
+  }
+
+  sendMessages (envelopes: string[]): void {
+    if (this.closed || envelopes.length === 0) return
+    for (const e of envelopes) this.queue.push(e)
+    if (this.queue.length - this.head > MAX_QUEUED) {
+      this.close(new Error('the peer does not read; dropping the link'))
+      return
+    }
+    void this.pump()
+  }
+
+  sendControl (frame: ChatFrame): void {
+    if (this.closed) return
+    this.control.push(frame)
+    // A pump waiting for the window must still send acks, or both sides would wait on each other.
+    const wake = this.windowOpen
+    this.windowOpen = undefined
+    wake?.()
+    void this.pump()
+  }
+
+  /** The receiver has handled `frames` of our message frames. */
+  acked (frames: number): void {
+    if (frames <= this.ackedFrames) return
+    this.ackedFrames = Math.min(frames, this.sentFrames)
+    const open = this.windowOpen
+    this.windowOpen = undefined
+    open?.()
+  }
+
+  close (reason?: unknown): void {
+    if (this.closed) return
+    this.closed = true
+    this.windowOpen?.()
+    this.queue = []
+    this.head = 0
+    this.control = []
+    if (reason == null) void this.stream.close().catch(() => resetStream(this.stream, 'close failed'))
+    else resetStream(this.stream, reason)
+    this.onClose(this)
+  }
+
+  private async pump (): Promise<void> {
+    if (this.writing) return
+    this.writing = true
+    try {
+      while (!this.closed && (this.control.length > 0 || this.head < this.queue.length)) {
+        let frame: ChatFrame
+        if (this.control.length > 0) {
+          frame = this.control.shift()!
+        } else {
+          if (this.sentFrames - this.ackedFrames >= WINDOW_FRAMES) {
+            await new Promise<void>(resolve => { this.windowOpen = resolve })
+            continue
+          }
+          const batch: string[] = []
+          let bytes = 0
+          while (this.head < this.queue.length && batch.length < 1000) {
+            const next = this.queue[this.head]
+            if (batch.length > 0 && bytes + next.length > BATCH_BYTES) break
+            batch.push(next)
+            bytes += next.length
+            this.head++
+          }
+          if (this.head === this.queue.length) {
+            this.queue = []
+            this.head = 0
+          }
+          frame = { t: 'msgs', e: batch }
+          this.sentFrames++
+        }
+        await this.frames.write(frame, SEND_DEADLINE_MS)
+      }
+    } catch (err) {
+      this.close(err)
+    } finally {
+      this.writing = false
+    }
+  }
+}

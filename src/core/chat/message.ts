@@ -1,0 +1,44 @@
+import { z } from 'zod'
+import type { ChatMessage, CodeRef } from '../api'
+import { MAX_CHAT_BODY_BYTES } from '../api'
+
+/** What an author signs: the message without any local state. */
+export interface ChatPayload {
+  conferenceId: string
+  author: string
+  seq: number
+  lamport: number
+  sentAt: number
+  kind: 'text' | 'code'
+  body: string
+  code?: CodeRef
+}
+
+const codeRefSchema = z.strictObject({
+  path: z.string().min(1).max(1024),
+  startLine: z.number().int().min(1).max(10_000_000),
+  endLine: z.number().int().min(1).max(10_000_000),
+  languageId: z.string().max(64)
+})
+
+export const chatPayloadSchema: z.ZodType<ChatPayload> = z.strictObject({
+  conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  author: z.string().min(40).max(64),
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  lamport: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  sentAt: z.number().int().min(0).max(Date.UTC(2100, 0, 1)),
+  kind: z.enum(['text', 'code']),
+  body: z.string().max(MAX_CHAT_BODY_BYTES).refine(b => Buffer.byteLength(b) <= MAX_CHAT_BODY_BYTES, 'body over 16 KiB'),
+  code: codeRefSchema.optional()
+}).refine(p => p.kind === 'code' ? p.code != null : p.code == null, 'code messages carry a code reference, text messages none')
+
+/** Display order, the same on every peer: Lamport time, then author, then sequence. */
+export function compareMessages (a: Pick<ChatMessage, 'lamport' | 'author' | 'seq'>, b: Pick<ChatMessage, 'lamport' | 'author' | 'seq'>): number {
+  if (a.lamport !== b.lamport) return a.lamport - b.lamport
+  if (a.author !== b.author) return a.author < b.author ? -1 : 1
+  return a.seq - b.seq
+}
+
+export function messageKey (author: string, seq: number): string {
+  return `${author}#${seq}`
+}

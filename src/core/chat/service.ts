@@ -1,0 +1,406 @@
+import type { Stream, Connection } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { ChatApi, ChatMessage, ChatMessageInput, ConferenceView, PresenceEvent } from '../api'
+import { MAX_CHAT_BODY_BYTES } from '../api'
+import type { DevMeet } from '../devmeet'
+import { seal, open, DOMAINS } from '../wire/envelope'
+import { resetStream } from '../wire/framing'
+import { PeerRateLimiter } from '../wire/rate-limit'
+import { ChatLog, type HeldMessage } from './log'
+import { ChatLink, CHAT_PROTOCOL, type ChatFrame } from './link'
+import { chatPayloadSchema, type ChatPayload } from './message'
+
+const RECONNECT_EVERY_MS = 5000
+const ACK_DELAY_MS = 20
+const TYPING_SHOWN_MS = 6000
+
+export class ChatInputError extends Error {
+  override name = 'ChatInputError'
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * The chat of every conference: signed messages, one stream per reachable participant,
+ * forwarding, sync on (re)connection, gap repair, and the append-only log.
+ */
+export class ChatService implements ChatApi {
+  private readonly logs = new Map<string, Promise<ChatLog>>()
+  private readonly links = new Map<string, Set<ChatLink>>()
+  /** conferences whose participants we keep streams to */
+  private readonly joined = new Set<string>()
+  /** per conference: the highest of my sequences some participant acknowledged */
+  private readonly acked = new Map<string, number>()
+  private readonly dialing = new Set<string>()
+  private readonly reservedSeq = new Map<string, number>()
+  private readonly reservedLamport = new Map<string, number>()
+  private readonly nextDial = new Map<string, { at: number, wait: number }>()
+  private readonly wantSent = new Map<string, number>()
+  private readonly ackTimers = new Map<ChatLink, ReturnType<typeof setTimeout>>()
+  private readonly inbound: PeerRateLimiter
+  private timer: ReturnType<typeof setInterval> | undefined
+  private readonly offs: Array<() => void> = []
+  private running = false
+
+  constructor (private readonly devmeet: DevMeet) {
+    this.inbound = new PeerRateLimiter(10, 30, () => devmeet.clock.now())
+  }
+
+  async start (): Promise<void> {
+    this.running = true
+    const node = this.devmeet.libp2p
+    await node.handle(CHAT_PROTOCOL, (stream, connection) => { void this.acceptStream(stream, connection) }, {
+      maxInboundStreams: 64,
+      maxOutboundStreams: 64
+    })
+    const onConnect = (evt: any): void => { this.reconnect(evt.detail.toString()) }
+    node.addEventListener('peer:connect', onConnect)
+    this.offs.push(() => node.removeEventListener('peer:connect', onConnect))
+    this.offs.push(this.devmeet.events.on('conference:start', v => { void this.join(v.context.id) }))
+    this.offs.push(this.devmeet.events.on('conference:update', v => {
+      if (v.context.status === 'cancelled') this.leave(v.context.id)
+      else if (this.joined.has(v.context.id)) this.reconnect()
+    }))
+    this.timer = setInterval(() => this.reconnect(), RECONNECT_EVERY_MS)
+    this.timer.unref?.()
+  }
+
+  async stop (): Promise<void> {
+    this.running = false
+    if (this.timer != null) clearInterval(this.timer)
+    for (const off of this.offs.splice(0)) off()
+    for (const set of this.links.values()) for (const l of set) l.close()
+    this.links.clear()
+    this.joined.clear()
+    for (const t of this.ackTimers.values()) clearTimeout(t)
+    this.ackTimers.clear()
+    // Let queued appends finish so no acknowledged message is lost.
+    await Promise.all([...this.logs.values()].map(p => p.catch(() => undefined)))
+    this.logs.clear()
+  }
+
+  /** Keep streams to this conference's participants (called at start time, on send, and by the UI). */
+  async join (conferenceId: string): Promise<void> {
+    const view = this.devmeet.conferences.get(conferenceId)
+    if (view == null || view.context.status === 'cancelled') return
+    if (!this.isParticipant(conferenceId, this.me())) return
+    await this.log(conferenceId)
+    this.joined.add(conferenceId)
+    this.reconnect()
+  }
+
+  leave (conferenceId: string): void {
+    this.joined.delete(conferenceId)
+    for (const l of this.links.get(conferenceId) ?? []) l.close()
+  }
+
+  async send (conferenceId: string, input: ChatMessageInput): Promise<ChatMessage> {
+    const view = this.devmeet.conferences.get(conferenceId)
+    if (view == null) throw new ChatInputError('No such conference.')
+    if (view.context.status === 'cancelled') throw new ChatInputError('The conference is cancelled; its chat is read-only.')
+    const me = this.me()
+    if (!this.isParticipant(conferenceId, me)) throw new ChatInputError('Only participants (the organizer and those who accepted) can write in this chat.')
+    if (input == null || (input.kind !== 'text' && input.kind !== 'code')) throw new ChatInputError('A message is text or code.')
+    if (typeof input.body !== 'string' || input.body.trim() === '') throw new ChatInputError('The message is empty.')
+    if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) throw new ChatInputError('The message is longer than 16 KiB.')
+    if (input.kind === 'code' && input.code == null) throw new ChatInputError('A code message needs its file and lines.')
+    const log = await this.log(conferenceId)
+    // Sequence and Lamport time are taken synchronously, so concurrent sends never share one.
+    const seq = Math.max(log.nextSeq(me), this.reservedSeq.get(conferenceId) ?? 0)
+    this.reservedSeq.set(conferenceId, seq + 1)
+    const lamport = Math.max(log.lamport, this.reservedLamport.get(conferenceId) ?? 0) + 1
+    this.reservedLamport.set(conferenceId, lamport)
+    const payload: ChatPayload = {
+      conferenceId,
+      author: me,
+      seq,
+      lamport,
+      sentAt: this.devmeet.clock.now(),
+      kind: input.kind,
+      body: input.body,
+      ...(input.kind === 'code' ? { code: input.code } : {})
+    }
+    const parsed = chatPayloadSchema.safeParse(payload)
+    if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)
+    const envelope = new TextDecoder().decode(await seal(this.devmeet.key, DOMAINS.chat, payload))
+    const held: HeldMessage = { payload, envelope }
+    // Write-ahead: on disk before it shows as sent or leaves this peer.
+    await log.append(held)
+    const message = this.toMessage(held)
+    this.devmeet.events.emit('message', message)
+    if (!this.joined.has(conferenceId)) await this.join(conferenceId)
+    for (const link of this.links.get(conferenceId) ?? []) link.sendMessages([envelope])
+    return message
+  }
+
+  async history (conferenceId: string): Promise<ChatMessage[]> {
+    if (this.devmeet.conferences.get(conferenceId) == null) return []
+    const log = await this.log(conferenceId)
+    return log.messages().map(m => this.toMessage(m))
+  }
+
+  presence (conferenceId: string): PresenceEvent {
+    const now = this.devmeet.clock.now()
+    const links = [...(this.links.get(conferenceId) ?? [])]
+    return {
+      conferenceId,
+      online: [...new Set(links.map(l => l.peer))],
+      typing: [...new Set(links.filter(l => l.typingUntil > now).map(l => l.peer))]
+    }
+  }
+
+  setTyping (conferenceId: string, typing: boolean): void {
+    for (const link of this.links.get(conferenceId) ?? []) link.sendControl({ t: 'typing', typing })
+  }
+
+  private me (): string {
+    return this.devmeet.libp2p.peerId.toString()
+  }
+
+  private isParticipant (conferenceId: string, peerId: string): boolean {
+    return this.devmeet.conferences.participants(conferenceId).includes(peerId)
+  }
+
+  private log (conferenceId: string): Promise<ChatLog> {
+    let p = this.logs.get(conferenceId)
+    if (p == null) {
+      const log = new ChatLog(this.devmeet.storage, conferenceId)
+      p = log.load().then(skipped => {
+        if (skipped > 0) this.devmeet.events.emit('warning', `the chat log of a conference had ${skipped} damaged line(s); they were skipped and the rest loaded`)
+        return log
+      })
+      this.logs.set(conferenceId, p)
+    }
+    return p
+  }
+
+  private toMessage (m: HeldMessage): ChatMessage {
+    const p = m.payload
+    const me = this.me()
+    const out: ChatMessage = {
+      conferenceId: p.conferenceId,
+      author: p.author,
+      authorName: this.nameOf(p.conferenceId, p.author),
+      seq: p.seq,
+      lamport: p.lamport,
+      sentAt: p.sentAt,
+      kind: p.kind,
+      body: p.body,
+      ...(p.code != null ? { code: p.code } : {})
+    }
+    if (p.author === me) out.pending = p.seq > (this.acked.get(p.conferenceId) ?? 0)
+    return out
+  }
+
+  private nameOf (conferenceId: string, peerId: string): string {
+    if (peerId === this.me()) return this.devmeet.displayName
+    const ctx = this.devmeet.conferences.get(conferenceId)?.context
+    const fromCtx = ctx?.organizer.peerId === peerId ? ctx.organizer.displayName : ctx?.invitees.find(i => i.peerId === peerId)?.displayName
+    return fromCtx ?? this.devmeet.peerInfo(peerId).label
+  }
+
+  /** Opens streams to joined conferences' participants that have none (all, or only `peer`). */
+  private reconnect (peer?: string): void {
+    if (!this.running) return
+    const now = this.devmeet.clock.now()
+    for (const conferenceId of this.joined) {
+      const view = this.devmeet.conferences.get(conferenceId)
+      if (view == null) continue
+      for (const p of this.devmeet.conferences.participants(conferenceId)) {
+        if (p === this.me() || (peer != null && p !== peer)) continue
+        if ([...(this.links.get(conferenceId) ?? [])].some(l => l.peer === p)) continue
+        const key = `${conferenceId}|${p}`
+        const backoff = this.nextDial.get(key)
+        if (peer == null && backoff != null && backoff.at > now) continue
+        void this.openLink(view, p)
+      }
+    }
+  }
+
+  private async openLink (view: ConferenceView, peer: string): Promise<void> {
+    const conferenceId = view.context.id
+    const key = `${conferenceId}|${peer}`
+    if (this.dialing.has(key)) return
+    this.dialing.add(key)
+    let stream: Stream | undefined
+    try {
+      const addrs = view.context.organizer.peerId === peer ? view.context.organizer.addrs : (view.context.invitees.find(i => i.peerId === peer)?.addrs ?? [])
+      await this.devmeet.dialKnown(peer, addrs)
+      stream = await this.devmeet.libp2p.dialProtocol(peerIdFromString(peer), CHAT_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      const log = await this.log(conferenceId)
+      const link = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
+      await link.writeHello(log.summary())
+      const hello = await link.readHello()
+      if (hello.conferenceId !== conferenceId) throw new Error('the peer answered for another conference')
+      this.nextDial.delete(key)
+      this.attach(link, log, hello.summary)
+    } catch (err: any) {
+      if (stream != null) resetStream(stream, err)
+      const wait = Math.min(60_000, (this.nextDial.get(key)?.wait ?? 1000) * 2)
+      this.nextDial.set(key, { at: this.devmeet.clock.now() + wait, wait })
+      this.devmeet.log.debug(`chat: no stream to ${peer} for ${conferenceId}: ${err?.message ?? err}`)
+    } finally {
+      this.dialing.delete(key)
+    }
+  }
+
+  /** A participant opened a chat stream: check the conference and who they are, then sync. */
+  private async acceptStream (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    if (!this.inbound.take(peer)) {
+      resetStream(stream, new Error('too many chat streams'))
+      return
+    }
+    try {
+      const link = new ChatLink('', peer, stream, () => {})
+      const hello = await link.readHello()
+      const conferenceId = hello.conferenceId
+      if (this.devmeet.conferences.get(conferenceId) == null) throw new Error('unknown conference')
+      if (!this.isParticipant(conferenceId, peer)) throw new Error('not a participant')
+      if (!this.isParticipant(conferenceId, this.me())) throw new Error('this peer is not a participant')
+      const log = await this.log(conferenceId)
+      const real = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
+      await real.writeHello(log.summary())
+      this.attach(real, log, hello.summary)
+    } catch (err: any) {
+      this.devmeet.log.debug(`chat: refused a stream from ${peer}: ${err?.message ?? err}`)
+      this.inbound.strike(peer)
+      resetStream(stream, err)
+    }
+  }
+
+  private attach (link: ChatLink, log: ChatLog, theirs: Record<string, number>): void {
+    let set = this.links.get(link.conferenceId)
+    if (set == null) this.links.set(link.conferenceId, set = new Set())
+    set.add(link)
+    this.noteAck(link.conferenceId, theirs)
+    const missing = log.missingFor(theirs)
+    if (missing.length > 0) link.sendMessages(missing.map(m => m.envelope))
+    this.emitPresence(link.conferenceId)
+    void link.readLoop(frame => this.onFrame(link, log, frame))
+  }
+
+  private detach (link: ChatLink): void {
+    const set = this.links.get(link.conferenceId)
+    if (set?.delete(link) === true) this.emitPresence(link.conferenceId)
+    const t = this.ackTimers.get(link)
+    if (t != null) clearTimeout(t)
+    this.ackTimers.delete(link)
+  }
+
+  private async onFrame (link: ChatLink, log: ChatLog, frame: ChatFrame): Promise<void> {
+    switch (frame.t) {
+      case 'msgs': {
+        await this.receiveBatch(link, log, frame.e)
+        link.receivedFrames++
+        this.scheduleAck(link, log)
+        return
+      }
+      case 'ack':
+        if (frame.frames != null) link.acked(frame.frames)
+        this.noteAck(link.conferenceId, frame.summary)
+        return
+      case 'want': {
+        const to = Math.min(frame.to, frame.from + 10_000)
+        const found: string[] = []
+        for (let s = frame.from; s <= to; s++) {
+          const m = log.get(frame.author, s)
+          if (m != null) found.push(m.envelope)
+        }
+        link.sendMessages(found)
+        return
+      }
+      case 'typing':
+        link.typingUntil = frame.typing ? this.devmeet.clock.now() + TYPING_SHOWN_MS : 0
+        this.emitPresence(link.conferenceId)
+    }
+  }
+
+  /**
+   * Verifies a frame's messages; the new ones are written to disk together (one sync), then
+   * shown and forwarded to the other participants' streams.
+   */
+  private async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<void> {
+    const fresh: HeldMessage[] = []
+    const seen = new Set<string>()
+    for (const envelope of envelopes) {
+      const payload = await this.verify(link, envelope)
+      if (payload == null) continue
+      const key = `${payload.author}#${payload.seq}`
+      if (log.has(payload.author, payload.seq) || seen.has(key)) continue
+      seen.add(key)
+      fresh.push({ payload, envelope })
+    }
+    if (fresh.length === 0) return
+    const written = await Promise.all(fresh.map(h => log.append(h)))
+    const forward: string[] = []
+    for (let i = 0; i < fresh.length; i++) {
+      if (!written[i]) continue
+      this.devmeet.events.emit('message', this.toMessage(fresh[i]))
+      forward.push(fresh[i].envelope)
+    }
+    for (const other of this.links.get(link.conferenceId) ?? []) {
+      if (other === link) continue
+      const toOther = forward.filter((_, i) => fresh[i].payload.author !== other.peer)
+      other.sendMessages(toOther)
+    }
+    for (const h of fresh) {
+      if (log.hasGapBelow(h.payload.author, h.payload.seq)) {
+        this.askForGap(link, log, h.payload.author, h.payload.seq)
+      }
+    }
+  }
+
+  private async verify (link: ChatLink, envelope: string): Promise<ChatPayload | undefined> {
+    try {
+      const opened = await open(encoder.encode(envelope), DOMAINS.chat, chatPayloadSchema)
+      const payload = opened.payload
+      if (opened.signer !== payload.author) throw new Error('author is not the signer')
+      if (payload.conferenceId !== link.conferenceId) throw new Error('message of another conference')
+      if (!this.isParticipant(payload.conferenceId, payload.author)) throw new Error('author is not a participant')
+      return payload
+    } catch (err: any) {
+      this.devmeet.log.debug(`chat: dropped a message from ${link.peer}: ${err?.message ?? err}`)
+      if (this.inbound.strike(link.peer)) link.close(new Error('too many bad messages'))
+      return undefined
+    }
+  }
+
+  private askForGap (link: ChatLink, log: ChatLog, author: string, seq: number): void {
+    const key = `${link.conferenceId}|${link.peer}|${author}`
+    const now = this.devmeet.clock.now()
+    if ((this.wantSent.get(key) ?? 0) > now - 2000) return
+    this.wantSent.set(key, now)
+    const from = (log.summary()[author] ?? 0) + 1
+    link.sendControl({ t: 'want', author, from, to: seq - 1 })
+  }
+
+  /** Acks are grouped over a few milliseconds, but never held back while the sender's window is half used. */
+  private scheduleAck (link: ChatLink, log: ChatLog): void {
+    const send = (): void => {
+      const t = this.ackTimers.get(link)
+      if (t != null) clearTimeout(t)
+      this.ackTimers.delete(link)
+      link.sendControl({ t: 'ack', summary: log.summary(), frames: link.receivedFrames })
+    }
+    if (link.receivedFrames % 4 === 0) return send()
+    if (this.ackTimers.has(link)) return
+    this.ackTimers.set(link, setTimeout(send, ACK_DELAY_MS))
+  }
+
+  /** A participant's summary covers my messages up to some sequence: those are no longer pending. */
+  private noteAck (conferenceId: string, summary: Record<string, number>): void {
+    const mine = summary[this.me()] ?? 0
+    const before = this.acked.get(conferenceId) ?? 0
+    if (mine <= before) return
+    this.acked.set(conferenceId, mine)
+    const me = this.me()
+    for (let seq = before + 1; seq <= mine; seq++) {
+      this.devmeet.events.emit('message:status', { conferenceId, author: me, seq, pending: false })
+    }
+  }
+
+  private emitPresence (conferenceId: string): void {
+    this.devmeet.events.emit('presence', this.presence(conferenceId))
+  }
+}

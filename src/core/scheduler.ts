@@ -1,0 +1,100 @@
+import type { ConferenceView } from './api'
+import type { Clock } from './clock'
+
+/** setTimeout fires at once for delays over 2^31-1 ms; longer waits are taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+/** A laptop that slept misses timers; a periodic look at the wall clock catches up. */
+const CHECK_EVERY_MS = 30_000
+
+export type ScheduleEvent = 'conference:reminder' | 'conference:start' | 'conference:end'
+
+export interface SchedulerSource {
+  list(): ConferenceView[]
+  get(id: string): ConferenceView | undefined
+}
+
+/**
+ * Reminders, start and end times for the conferences I organize or accepted (tentatively too).
+ * Each event fires once per scheduled time; a reschedule re-arms, a cancellation disarms.
+ */
+export class Scheduler {
+  private readonly fired = new Set<string>()
+  private timer: unknown
+  private poll: unknown
+  private running = false
+
+  constructor (
+    private readonly clock: Clock,
+    private readonly source: SchedulerSource,
+    private readonly emit: (event: ScheduleEvent, view: ConferenceView) => void,
+    private reminderMinutes = 5
+  ) {}
+
+  start (): void {
+    this.running = true
+    this.check()
+    const tick = (): void => {
+      if (!this.running) return
+      this.check()
+      this.poll = this.clock.setTimeout(tick, CHECK_EVERY_MS)
+    }
+    this.poll = this.clock.setTimeout(tick, CHECK_EVERY_MS)
+  }
+
+  stop (): void {
+    this.running = false
+    if (this.timer != null) this.clock.clearTimeout(this.timer)
+    if (this.poll != null) this.clock.clearTimeout(this.poll)
+    this.timer = this.poll = undefined
+  }
+
+  setReminderMinutes (minutes: number): void {
+    this.reminderMinutes = Math.max(0, minutes)
+    this.check()
+  }
+
+  /** Re-evaluates every conference: fires what is due, arms a timer for the next one. */
+  check (): void {
+    if (!this.running) return
+    const now = this.clock.now()
+    let next = Infinity
+    for (const view of this.source.list()) {
+      if (!attends(view)) continue
+      for (const [event, at] of this.times(view)) {
+        const key = `${event}|${view.context.id}|${view.context.start}|${view.context.durationMinutes}`
+        if (this.fired.has(key)) continue
+        if (at <= now) {
+          this.fired.add(key)
+          // A start missed while asleep still fires; a reminder for a conference that already began does not.
+          if (event === 'conference:reminder' && now >= view.context.start) continue
+          if (event === 'conference:start' && now >= endOf(view)) continue
+          this.emit(event, view)
+        } else {
+          next = Math.min(next, at)
+        }
+      }
+    }
+    if (this.timer != null) this.clock.clearTimeout(this.timer)
+    this.timer = undefined
+    if (next !== Infinity) {
+      this.timer = this.clock.setTimeout(() => { this.timer = undefined; this.check() }, Math.min(next - now, MAX_TIMER_MS))
+    }
+  }
+
+  private times (view: ConferenceView): Array<[ScheduleEvent, number]> {
+    const out: Array<[ScheduleEvent, number]> = []
+    if (this.reminderMinutes > 0) out.push(['conference:reminder', view.context.start - this.reminderMinutes * 60_000])
+    out.push(['conference:start', view.context.start], ['conference:end', endOf(view)])
+    return out
+  }
+}
+
+function endOf (view: ConferenceView): number {
+  return view.context.start + view.context.durationMinutes * 60_000
+}
+
+/** I organize it, or I accepted (or tentatively accepted) it, and it is not cancelled. */
+export function attends (view: ConferenceView): boolean {
+  if (view.context.status === 'cancelled') return false
+  return view.mine || view.myRsvp === 'accepted' || view.myRsvp === 'tentative'
+}

@@ -1,0 +1,130 @@
+import { describe, it, after } from 'node:test'
+import assert from 'node:assert/strict'
+import type { ConnectionGater } from '@libp2p/interface'
+import { makePeer, startAll, connectAll, eventually, cleanup, runningConference, transcript, stopPeer, reincarnate } from '../helpers/peers'
+import { createNode } from '../../src/core/node'
+import { defaultNetworkConfig } from '../../src/core/config'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { CHAT_PROTOCOL } from '../../src/core/chat/link'
+import { frameStream } from '../../src/core/wire/framing'
+import { seal, DOMAINS } from '../../src/core/wire/envelope'
+import { peerIdFromString } from '@libp2p/peer-id'
+
+after(cleanup)
+
+describe('chat between real peers', () => {
+  it('five participants chat and every one ends with the same ordered history', async () => {
+    const peers = ['Olga', 'Ann', 'Ben', 'Cid', 'Dot'].map(n => makePeer(n))
+    await startAll(...peers)
+    await connectAll(...peers)
+    const id = await runningConference(peers[0], peers.slice(1))
+    for (let round = 0; round < 4; round++) {
+      await Promise.all(peers.map((p, i) => p.chat.send(id, { kind: 'text', body: `round ${round} from ${i}` })))
+    }
+    await eventually('all hold 20 messages', async () => (await Promise.all(peers.map(p => p.chat.history(id)))).every(h => h.length === 20))
+    const first = await transcript(peers[0], id)
+    for (const p of peers.slice(1)) assert.deepEqual(await transcript(p, id), first)
+    await eventually('own messages are acknowledged', async () => (await peers[1].chat.history(id)).every(m => m.pending !== true))
+  })
+
+  it('a participant that was stopped receives the 100 messages sent while it was away', async () => {
+    const [org, ann, ben] = ['Olga', 'Ann', 'Ben'].map(n => makePeer(n))
+    await startAll(org, ann, ben)
+    await connectAll(org, ann, ben)
+    const id = await runningConference(org, [ann, ben])
+    await stopPeer(ben)
+    for (let i = 0; i < 50; i++) {
+      await org.chat.send(id, { kind: 'text', body: `o${i}` })
+      await ann.chat.send(id, { kind: 'text', body: `a${i}` })
+    }
+    const back = reincarnate(ben, 'Ben')
+    await startAll(back)
+    await eventually('Ben catches up', async () => (await back.chat.history(id)).length === 100, 20_000)
+    assert.deepEqual(await transcript(back, id), await transcript(org, id))
+  })
+
+  it('A and C, who cannot connect to each other, still exchange messages through B', async () => {
+    const ids: Record<string, string> = {}
+    const gaterFor = (self: string, blocked: string): ConnectionGater => ({
+      denyDialPeer: peer => ids[self] != null && peer.toString() === ids[blocked],
+      denyInboundEncryptedConnection: peer => ids[self] != null && peer.toString() === ids[blocked]
+    })
+    const a = makePeer('Ann', { connectionGater: gaterFor('a', 'c') })
+    const b = makePeer('Ben')
+    const c = makePeer('Cid', { connectionGater: gaterFor('c', 'a') })
+    await startAll(a, b, c)
+    ids.a = a.peerId!; ids.c = c.peerId!
+    await connectAll(a, b)
+    await connectAll(b, c)
+    await assert.rejects(a.connect(c.address()))
+    const id = await runningConference(b, [a, c])
+    await a.chat.send(id, { kind: 'text', body: 'hello from A' })
+    await c.chat.send(id, { kind: 'code', body: 'const x = 1', code: { path: 'src/x.ts', startLine: 3, endLine: 3, languageId: 'typescript' } })
+    await eventually('C has A\'s message', async () => (await c.chat.history(id)).some(m => m.body === 'hello from A'))
+    await eventually('A has C\'s code', async () => (await a.chat.history(id)).some(m => m.kind === 'code' && m.code?.path === 'src/x.ts'))
+    assert.equal(a.chat.presence(id).online.includes(c.peerId!), false, 'A never had a direct stream to C')
+  })
+
+  it('goes on when the organizer is gone for the whole conference', async () => {
+    const [org, ann, ben] = ['Olga', 'Ann', 'Ben'].map(n => makePeer(n))
+    await startAll(org, ann, ben)
+    await connectAll(org, ann, ben)
+    const id = await runningConference(org, [ann, ben])
+    await org.stop()
+    await ann.chat.send(id, { kind: 'text', body: 'is Olga here?' })
+    await ben.chat.send(id, { kind: 'text', body: 'no, go on' })
+    await eventually('both have both', async () => (await ann.chat.history(id)).length === 2 && (await ben.chat.history(id)).length === 2)
+  })
+
+  it('refuses a non-participant\'s stream, and drops forged and replayed messages', async () => {
+    const [org, ann, eve] = ['Olga', 'Ann', 'Eve'].map(n => makePeer(n))
+    await startAll(org, ann, eve)
+    await connectAll(org, ann, eve)
+    const id = await runningConference(org, [ann])
+    await org.chat.send(id, { kind: 'text', body: 'secret plans' })
+    // Eve is not invited: a chat stream from her is reset and she receives nothing.
+    const stream = await eve.libp2p.dialProtocol(peerIdFromString(org.peerId!), CHAT_PROTOCOL)
+    const frames = frameStream(stream, 64 * 1024)
+    await frames.write({ t: 'hello', conferenceId: id, summary: {} })
+    await assert.rejects(frames.readBytes(5000))
+    assert.deepEqual(await eve.chat.history(id), [])
+    // A message signed by Eve but claiming Ann as author, and Ann's message replayed, through a raw node.
+    const key = await generateKeyPair('Ed25519')
+    const raw = await createNode({ privateKey: key, config: { ...defaultNetworkConfig(), listenAddresses: ['/ip4/127.0.0.1/tcp/0'], mdns: false, webrtc: false } })
+    await raw.start()
+    try {
+      const forged = new TextDecoder().decode(await seal(key, DOMAINS.chat, { conferenceId: id, author: ann.peerId, seq: 99, lamport: 99, sentAt: Date.now(), kind: 'text', body: 'forged' }))
+      const s2 = await raw.dialProtocol(org.libp2p.getMultiaddrs()[0], CHAT_PROTOCOL)
+      const f2 = frameStream(s2, 64 * 1024)
+      await f2.write({ t: 'hello', conferenceId: id, summary: {} })
+      await assert.rejects(f2.readBytes(5000), 'a stranger\'s stream is refused before any message')
+    } finally {
+      await raw.stop()
+    }
+    // Ann replays her own message: held once.
+    const sent = await ann.chat.send(id, { kind: 'text', body: 'once' })
+    await eventually('org has it', async () => (await org.chat.history(id)).some(m => m.body === 'once'))
+    const before = (await org.chat.history(id)).length
+    await ann.chat.leave(id)
+    await ann.chat.join(id)
+    await new Promise(resolve => setTimeout(resolve, 500))
+    assert.equal((await org.chat.history(id)).length, before, 'a resync does not duplicate')
+    assert.equal((await org.chat.history(id)).filter(m => m.author === sent.author && m.seq === sent.seq).length, 1)
+    assert.equal((await org.chat.history(id)).some(m => m.body === 'forged'), false)
+  })
+
+  it('1,000 messages sent fast from each of three peers arrive complete and in the same order everywhere', async () => {
+    const peers = ['Olga', 'Ann', 'Ben'].map(n => makePeer(n))
+    await startAll(...peers)
+    await connectAll(...peers)
+    const id = await runningConference(peers[0], peers.slice(1))
+    await Promise.all(peers.map(async (p, i) => {
+      const sends = []
+      for (let n = 0; n < 1000; n++) sends.push(p.chat.send(id, { kind: 'text', body: `${i}-${n}` }))
+      await Promise.all(sends)
+    }))
+    await eventually('all hold 3,000', async () => (await Promise.all(peers.map(p => p.chat.history(id)))).every(h => h.length === 3000), 60_000)
+    const first = await transcript(peers[0], id)
+    for (const p of peers.slice(1)) assert.deepEqual(await transcript(p, id), first)
+  })
+})
