@@ -86,6 +86,21 @@ describe('conferences between real peers', () => {
     await assert.rejects(a.conferences.respond(context.id, 'accepted'), /cancelled/)
   })
 
+  it('invites more peers later: the new invitee gets an invitation, the others an update listing them', async () => {
+    const [org, ann, ben] = ['Olga', 'Ann', 'Ben'].map(n => makePeer(n))
+    await startAll(org, ann, ben)
+    await connectAll(org, ann, ben)
+    const { context } = await org.conferences.create({ title: 'Kickoff', start: inAnHour(), durationMinutes: 30, invitees: [ann.peerId!] })
+    await eventually('Ann is invited', () => ann.conferences.get(context.id) != null)
+    const invitedBen: string[] = []
+    ben.events.on('invitation', v => invitedBen.push(v.context.title))
+    const view = await org.conferences.invite(context.id, [ben.peerId!, ann.peerId!])
+    assert.deepEqual(view.context.invitees.map(i => i.peerId), [ann.peerId, ben.peerId], 'Ann is not listed twice')
+    await eventually('Ben is invited', () => ben.conferences.get(context.id)?.context.sequence === 2)
+    await eventually('Ann sees Ben listed', () => ann.conferences.get(context.id)?.context.invitees.length === 2)
+    assert.deepEqual(invitedBen, ['Kickoff'])
+  })
+
   it('does not announce as an invitation a conference first seen already cancelled', async () => {
     const org = makePeer('Olga')
     let bob = makePeer('Bob')
