@@ -16,6 +16,7 @@ export function registerStatusBar (host: ExtensionHost): void {
     const devmeet = host.devmeet
     const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
     item.backgroundColor = undefined
+    item.accessibilityInformation = { label: `DevMeet: ${status.state}` }
     switch (status.state) {
       case 'starting':
         item.text = '$(comment-discussion) DevMeet $(loading~spin)'
@@ -50,6 +51,7 @@ export function registerStatusBar (host: ExtensionHost): void {
         shownFailure = undefined
         const online = devmeet!.onlineDevMeetPeers().length
         item.text = `$(comment-discussion) ${online}`
+        item.accessibilityInformation = { label: `DevMeet: ${online} peer${online === 1 ? '' : 's'} connected` }
         const md = new vscode.MarkdownString(undefined, true)
         md.isTrusted = false
         md.supportHtml = false

@@ -1,0 +1,49 @@
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import * as path from 'node:path'
+import { openWorkbench, openDevMeetView, statusLabel, treeRows, runCommand, answerInput, screenshot, waitFor, type Workbench } from './workbench'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+let alice: Workbench
+let bob: Workbench
+
+describe('two DevMeet workbenches on one machine', () => {
+  before(async () => {
+    ;[alice, bob] = await Promise.all([
+      openWorkbench('alice', { 'devmeet.displayName': 'Alice' }),
+      openWorkbench('bob', { 'devmeet.displayName': 'Bob' })
+    ])
+  })
+
+  after(async () => {
+    await Promise.all([alice, bob].filter(Boolean).map(w => w.close()))
+  })
+
+  it('opens the DevMeet view, shows one peer in each status bar, and lists the other by name', async (t) => {
+    try {
+      await Promise.all([openDevMeetView(alice), openDevMeetView(bob)])
+      await waitFor('both nodes to run', async () => /DevMeet: \d+ peer/.test(await statusLabel(alice)) && /DevMeet: \d+ peer/.test(await statusLabel(bob)), 90_000)
+      let via = 'mDNS'
+      try {
+        await waitFor('mDNS to connect the peers', async () => (await statusLabel(alice)) === 'DevMeet: 1 peer connected', 20_000)
+      } catch {
+        // mDNS can be blocked (VPN, container networks): connect by pasted address as a user would.
+        via = 'pasted address'
+        await runCommand(alice, 'DevMeet: Copy My Address')
+        await waitFor('the address on the clipboard', async () => (await alice.page.evaluate(() => navigator.clipboard.readText().catch(() => ''))).startsWith('12D3KooW'))
+        const address = await alice.page.evaluate(() => navigator.clipboard.readText())
+        await runCommand(bob, 'DevMeet: Connect to Peer…')
+        await answerInput(bob, address)
+      }
+      t.diagnostic(`peers connected by ${via}`)
+      await waitFor('one peer on each side', async () => (await statusLabel(alice)) === 'DevMeet: 1 peer connected' && (await statusLabel(bob)) === 'DevMeet: 1 peer connected', 60_000)
+      await waitFor('Alice lists Bob', async () => (await treeRows(alice, 'Peers')).some(r => r.startsWith('Bob, online')), 30_000)
+      await waitFor('Bob lists Alice', async () => (await treeRows(bob, 'Peers')).some(r => r.startsWith('Alice, online')), 30_000)
+      assert.ok((await treeRows(alice, 'Peers')).some(r => r.startsWith('Online')))
+      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-peers.png` })
+    } catch (err) {
+      await Promise.all([alice, bob].map(w => screenshot(w, 'failure-peers').catch(() => {})))
+      throw err
+    }
+  })
+})
