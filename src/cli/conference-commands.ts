@@ -1,64 +1,70 @@
-import type { PeerCommand } from './commands'
-import { stringArg } from './commands'
+import type { DevMeet } from '../core/devmeet'
+import type { RsvpAnswer } from '../core/api'
+import { stringArg, type PeerCommand } from './commands'
 
-function startArg (line: Record<string, unknown>): number {
-  const v = line.start
-  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN
-  if (!Number.isFinite(t)) throw new Error('"start" must be an ISO 8601 time or epoch milliseconds')
-  return t
-}
-
-function peerList (line: Record<string, unknown>, name: string): string[] {
+/** A start time as an ISO 8601 string or epoch milliseconds. */
+function startArg (line: Record<string, unknown>, name = 'start'): number {
   const v = line[name]
-  if (!Array.isArray(v) || v.some(x => typeof x !== 'string')) throw new Error(`"${name}" must be a list of peer IDs`)
-  return v as string[]
+  const ms = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN
+  if (!Number.isFinite(ms)) throw new Error(`"${name}" must be an ISO 8601 time or epoch milliseconds`)
+  return ms
 }
 
-/** Conference commands of the headless peer. */
+function numberArg (line: Record<string, unknown>, name: string): number | undefined {
+  const v = line[name]
+  if (v == null) return undefined
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`"${name}" must be a number`)
+  return v
+}
+
+function peerIdsArg (line: Record<string, unknown>, name = 'invitees'): string[] {
+  const v = line[name] ?? []
+  if (!Array.isArray(v) || v.some(p => typeof p !== 'string')) throw new Error(`"${name}" must be a list of peer IDs`)
+  return v
+}
+
+function optionalString (line: Record<string, unknown>, name: string): string | undefined {
+  const v = line[name]
+  if (v == null) return undefined
+  if (typeof v !== 'string') throw new Error(`"${name}" must be a string`)
+  return v
+}
+
+const ANSWERS: RsvpAnswer[] = ['accepted', 'declined', 'tentative']
+
 export const conferenceCommands: Record<string, PeerCommand> = {
   async create (devmeet, line) {
     return await devmeet.conferences.create({
       title: stringArg(line, 'title'),
       start: startArg(line),
-      durationMinutes: typeof line.durationMinutes === 'number' ? line.durationMinutes : 30,
-      agenda: typeof line.agenda === 'string' ? line.agenda : '',
-      invitees: line.invitees == null ? [] : peerList(line, 'invitees')
+      durationMinutes: numberArg(line, 'durationMinutes') ?? 30,
+      agenda: optionalString(line, 'agenda'),
+      invitees: peerIdsArg(line),
+      timeZone: optionalString(line, 'timeZone')
     })
   },
   async invite (devmeet, line) {
-    return await devmeet.conferences.invite(stringArg(line, 'conferenceId'), peerList(line, 'invitees'))
+    return await devmeet.conferences.invite(stringArg(line, 'conferenceId'), peerIdsArg(line))
   },
   async respond (devmeet, line) {
-    const answer = stringArg(line, 'answer')
-    if (answer !== 'accepted' && answer !== 'declined' && answer !== 'tentative') throw new Error('"answer" is accepted, declined or tentative')
-    return await devmeet.conferences.respond(stringArg(line, 'conferenceId'), answer, typeof line.comment === 'string' ? line.comment : undefined)
+    const answer = stringArg(line, 'answer') as RsvpAnswer
+    if (!ANSWERS.includes(answer)) throw new Error(`"answer" must be one of ${ANSWERS.join(', ')}`)
+    return await devmeet.conferences.respond(stringArg(line, 'conferenceId'), answer, optionalString(line, 'comment'))
   },
   async cancel (devmeet, line) {
     return await devmeet.conferences.cancel(stringArg(line, 'conferenceId'))
   },
   async reschedule (devmeet, line) {
-    return await devmeet.conferences.reschedule(stringArg(line, 'conferenceId'), startArg(line), typeof line.durationMinutes === 'number' ? line.durationMinutes : undefined)
+    return await devmeet.conferences.reschedule(stringArg(line, 'conferenceId'), startArg(line), numberArg(line, 'durationMinutes'))
   },
   async conferences (devmeet) {
     return devmeet.conferences.list()
   }
 }
 
-/** Chat commands of the headless peer. */
-export const chatCommands: Record<string, PeerCommand> = {
-  async send (devmeet, line) {
-    const kind = line.kind === 'code' ? 'code' : 'text'
-    return await devmeet.chat.send(stringArg(line, 'conferenceId'), {
-      kind,
-      body: stringArg(line, 'body'),
-      ...(kind === 'code' ? { code: line.code as any } : {})
-    })
-  },
-  async history (devmeet, line) {
-    return await devmeet.chat.history(stringArg(line, 'conferenceId'))
-  },
-  async join (devmeet, line) {
-    await devmeet.chat.join(stringArg(line, 'conferenceId'))
-    return devmeet.chat.presence(stringArg(line, 'conferenceId'))
-  }
+/** Prints conference events as JSON lines. */
+export function printConferenceEvents (devmeet: DevMeet, out: (value: unknown) => void): void {
+  devmeet.events.on('invitation', view => out({ event: 'invitation', conference: view }))
+  devmeet.events.on('conference:update', view => out({ event: 'conference:update', conference: view }))
+  devmeet.events.on('rsvp', rsvp => out({ event: 'rsvp', ...rsvp }))
 }

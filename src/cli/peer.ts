@@ -5,8 +5,8 @@ import { FileKeyStore } from '../core/identity'
 import { lineLogger } from '../core/log'
 import { parsePeerArgs, USAGE } from './args'
 import { networkCommands, type PeerCommand } from './commands'
-import { conferenceCommands, chatCommands } from './conference-commands'
 import { conferenceCommands, printConferenceEvents } from './conference-commands'
+import { chatCommands, printChatEvents } from './chat-commands'
 
 const MAX_LINE = 1024 * 1024
 
@@ -59,19 +59,13 @@ async function main (): Promise<void> {
     config: args.config,
     log
   })
-  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands }
+  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands, ...chatCommands }
 
   devmeet.events.on('peer:connect', p => out({ event: 'peer:connect', peer: p }))
   devmeet.events.on('peer:disconnect', p => out({ event: 'peer:disconnect', peer: p }))
   devmeet.events.on('warning', message => out({ event: 'warning', message }))
-  devmeet.events.on('invitation', v => out({ event: 'invitation', conference: v }))
-  devmeet.events.on('conference:update', v => out({ event: 'conference:update', conference: v }))
-  devmeet.events.on('rsvp', r => out({ event: 'rsvp', ...r }))
-  devmeet.events.on('conference:reminder', v => out({ event: 'conference:reminder', conference: v }))
-  devmeet.events.on('conference:start', v => out({ event: 'conference:start', conference: v }))
-  devmeet.events.on('conference:end', v => out({ event: 'conference:end', conference: v }))
-  devmeet.events.on('message', m => out({ event: 'message', message: m }))
   printConferenceEvents(devmeet, out)
+  printChatEvents(devmeet, out)
 
   await devmeet.start()
   const status = devmeet.status
