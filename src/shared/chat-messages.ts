@@ -1,0 +1,85 @@
+// The messages between the chat panel (webview) and the extension, declared once for both sides.
+// Everything from the webview is validated against this fixed union before the extension acts.
+import type { ChatMessage, ConferenceContext, Rsvp } from '../core/api'
+
+export interface ParticipantView {
+  peerId: string
+  name: string
+  role: 'organizer' | 'invitee'
+  rsvp: Rsvp | 'organizer'
+  online: boolean
+  typing: boolean
+}
+
+export interface PanelState {
+  conference: ConferenceContext
+  me: string
+  /** why the composer is disabled, if it is */
+  readOnly?: string
+  participants: ParticipantView[]
+}
+
+export type HostToWebview =
+  | { type: 'init', state: PanelState, messages: ChatMessage[] }
+  | { type: 'message', message: ChatMessage }
+  | { type: 'status', author: string, seq: number, pending: boolean }
+  | { type: 'state', state: PanelState }
+  | { type: 'error', text: string }
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'send', text: string }
+  | { type: 'typing', typing: boolean }
+  | { type: 'openCode', author: string, seq: number }
+  | { type: 'openLink', href: string }
+
+const MAX_TEXT = 64 * 1024
+
+/**
+ * Validates a message from the webview against the fixed union: known type, exactly its fields,
+ * bounded sizes; undefined for anything else. Written out by hand rather than with zod, which
+ * would add about 400 KiB to the extension bundle that VS Code loads at start-up.
+ */
+export function parseWebviewMessage (value: unknown): WebviewToHost | undefined {
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const v = value as Record<string, unknown>
+  const keys = Object.keys(v).sort().join(',')
+  switch (v.type) {
+    case 'ready':
+      return keys === 'type' ? { type: 'ready' } : undefined
+    case 'send':
+      return keys === 'text,type' && typeof v.text === 'string' && v.text.length > 0 && v.text.length <= MAX_TEXT ? { type: 'send', text: v.text } : undefined
+    case 'typing':
+      return keys === 'type,typing' && typeof v.typing === 'boolean' ? { type: 'typing', typing: v.typing } : undefined
+    case 'openCode':
+      return keys === 'author,seq,type' && typeof v.author === 'string' && v.author.length <= 64 && Number.isSafeInteger(v.seq) && (v.seq as number) >= 1
+        ? { type: 'openCode', author: v.author, seq: v.seq as number }
+        : undefined
+    case 'openLink':
+      return keys === 'href,type' && typeof v.href === 'string' && v.href.length <= 2048 ? { type: 'openLink', href: v.href } : undefined
+    default:
+      return undefined
+  }
+}
+
+/** Only web links open, and only after the user confirms; everything else is refused. */
+export function isOpenableLink (href: string): boolean {
+  try {
+    const url = new URL(href)
+    return url.protocol === 'https:' || url.protocol === 'http:'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Resolves a path from a code message inside a workspace folder; undefined when it is absolute,
+ * escapes the folder, or is otherwise unusable.
+ */
+export function resolveInWorkspace (folder: string, relative: string): string | undefined {
+  if (relative === '' || relative.includes('\0') || relative.startsWith('/') || /^[a-zA-Z]:/.test(relative) || relative.startsWith('\\')) return undefined
+  const parts = relative.replace(/\\/g, '/').split('/')
+  if (parts.some(p => p === '..')) return undefined
+  const base = folder.replace(/[\\/]+$/, '')
+  return `${base}/${parts.filter(p => p !== '' && p !== '.').join('/')}`
+}

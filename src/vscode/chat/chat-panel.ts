@@ -1,0 +1,229 @@
+import * as vscode from 'vscode'
+import { randomBytes } from 'node:crypto'
+import type { DevMeet } from '../../core/devmeet'
+import type { ChatMessage, ConferenceView } from '../../core/api'
+import type { DevMeetHost } from '../host'
+import {
+  parseWebviewMessage, isOpenableLink, resolveInWorkspace, type HostToWebview, type PanelState, type ParticipantView
+} from '../../shared/chat-messages'
+
+export const CHAT_VIEW_TYPE = 'devmeet.chat'
+
+/** One chat panel per conference: re-opening reveals it. */
+export class ChatPanels {
+  private readonly panels = new Map<string, ChatPanel>()
+
+  constructor (private readonly host: DevMeetHost) {}
+
+  /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
+  async open (conferenceId: string, opts: { preserveFocus?: boolean } = {}): Promise<void> {
+    const existing = this.panels.get(conferenceId)
+    if (existing != null) {
+      existing.panel.reveal(undefined, opts.preserveFocus ?? false)
+      return
+    }
+    const devmeet = await this.host.ready
+    const view = devmeet.conferences.get(conferenceId)
+    if (view == null) {
+      void vscode.window.showWarningMessage('DevMeet does not know that conference.')
+      return
+    }
+    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, view.context.title, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: opts.preserveFocus ?? false
+    }, this.webviewOptions())
+    this.adopt(panel, devmeet, conferenceId)
+  }
+
+  /** Restores a panel after a window reload (its state holds only the conference id). */
+  async restore (panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const conferenceId = typeof (state as any)?.conferenceId === 'string' ? (state as any).conferenceId as string : undefined
+    const devmeet = await this.host.ready
+    if (conferenceId == null || devmeet.conferences.get(conferenceId) == null) {
+      // The core loads its conferences when the node starts; wait a little before giving up.
+      await new Promise(resolve => setTimeout(resolve, 3000))
+    }
+    if (conferenceId == null || devmeet.conferences.get(conferenceId) == null || this.panels.has(conferenceId)) {
+      panel.dispose()
+      return
+    }
+    panel.webview.options = this.webviewOptions()
+    this.adopt(panel, devmeet, conferenceId)
+  }
+
+  has (conferenceId: string): boolean {
+    return this.panels.has(conferenceId)
+  }
+
+  private webviewOptions (): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    const ext = this.host.context.extensionUri
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      // Hidden panels are rebuilt from the store when shown: no need to keep them alive.
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(ext, 'media'), vscode.Uri.joinPath(ext, 'dist', 'webview')]
+    }
+  }
+
+  private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string): void {
+    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host)
+    this.panels.set(conferenceId, chat)
+    panel.onDidDispose(() => {
+      chat.dispose()
+      this.panels.delete(conferenceId)
+    })
+  }
+}
+
+class ChatPanel {
+  private ready = false
+  private readonly offs: Array<() => void> = []
+
+  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost) {
+    panel.iconPath = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'devmeet.svg')
+    panel.webview.html = this.html()
+    panel.webview.onDidReceiveMessage(raw => { void this.onMessage(raw) })
+    panel.onDidChangeViewState(e => {
+      // A hidden webview loses its page; it asks for everything again with 'ready' when shown.
+      if (!e.webviewPanel.visible) this.ready = false
+    })
+    this.offs.push(
+      devmeet.events.on('message', m => { if (m.conferenceId === conferenceId) this.post({ type: 'message', message: m }) }),
+      devmeet.events.on('message:status', s => { if (s.conferenceId === conferenceId) this.post({ type: 'status', author: s.author, seq: s.seq, pending: s.pending }) }),
+      devmeet.events.on('presence', p => { if (p.conferenceId === conferenceId) this.postState() }),
+      devmeet.events.on('conference:update', v => {
+        if (v.context.id !== conferenceId) return
+        panel.title = v.context.title
+        this.postState()
+      })
+    )
+    void devmeet.chat.join(conferenceId)
+  }
+
+  dispose (): void {
+    for (const off of this.offs.splice(0)) off()
+  }
+
+  private post (msg: HostToWebview): void {
+    if (this.ready) void this.panel.webview.postMessage(msg)
+  }
+
+  private state (view: ConferenceView): PanelState {
+    const me = this.devmeet.peerId ?? ''
+    const presence = this.devmeet.chat.presence(this.conferenceId)
+    const ctx = view.context
+    const participants: ParticipantView[] = [
+      { peerId: ctx.organizer.peerId, name: ctx.organizer.displayName, role: 'organizer' as const, rsvp: 'organizer' as const, online: false, typing: false },
+      ...ctx.invitees.filter(i => i.rsvp !== 'declined').map((i): ParticipantView => ({ peerId: i.peerId, name: i.displayName, role: 'invitee', rsvp: i.rsvp, online: false, typing: false }))
+    ].map(p => ({ ...p, online: p.peerId === me || presence.online.includes(p.peerId), typing: presence.typing.includes(p.peerId) }))
+    let readOnly: string | undefined
+    if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
+    else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = 'Accept the invitation to write in this chat.'
+    else if (this.devmeet.status.state !== 'running') readOnly = 'The DevMeet node is not running in this window.'
+    return { conference: ctx, me, participants, readOnly }
+  }
+
+  private postState (): void {
+    const view = this.devmeet.conferences.get(this.conferenceId)
+    if (view != null) this.post({ type: 'state', state: this.state(view) })
+  }
+
+  private async onMessage (raw: unknown): Promise<void> {
+    const msg = parseWebviewMessage(raw)
+    if (msg == null) {
+      this.host.log.warn('chat panel: ignored a message of unknown shape from the webview')
+      return
+    }
+    switch (msg.type) {
+      case 'ready': {
+        this.ready = true
+        const view = this.devmeet.conferences.get(this.conferenceId)
+        if (view == null) return
+        const messages = await this.devmeet.chat.history(this.conferenceId)
+        void this.panel.webview.postMessage({ type: 'init', state: this.state(view), messages } satisfies HostToWebview)
+        return
+      }
+      case 'send':
+        try {
+          await this.devmeet.chat.send(this.conferenceId, { kind: 'text', body: msg.text })
+        } catch (err: any) {
+          this.post({ type: 'error', text: `Not sent: ${err?.message ?? err}` })
+        }
+        return
+      case 'typing':
+        this.devmeet.chat.setTyping(this.conferenceId, msg.typing)
+        return
+      case 'openLink':
+        await openLink(msg.href)
+        return
+      case 'openCode': {
+        const m = (await this.devmeet.chat.history(this.conferenceId)).find(x => x.author === msg.author && x.seq === msg.seq)
+        if (m != null) await openCode(m)
+      }
+    }
+  }
+
+  private html (): string {
+    const webview = this.panel.webview
+    const ext = this.host.context.extensionUri
+    const nonce = randomBytes(16).toString('base64')
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview', 'chat.js'))
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'chat.css'))
+    const csp = `default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';`
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>DevMeet chat</title>
+</head>
+<body>
+<main>
+  <h1 id="title" class="title"></h1>
+  <div id="messages" role="log" aria-label="Messages" aria-live="polite" tabindex="0"></div>
+  <p id="readonly" class="readonly" hidden></p>
+  <div class="composer">
+    <textarea id="composer" aria-label="Message" rows="3" placeholder="Message (Enter sends, Shift+Enter for a new line; markdown works)"></textarea>
+    <span id="counter" class="counter" aria-live="polite"></span>
+  </div>
+</main>
+<aside id="side" aria-label="Conference"></aside>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`
+  }
+}
+
+async function openLink (href: string): Promise<void> {
+  if (!isOpenableLink(href)) {
+    void vscode.window.showWarningMessage(`DevMeet opens only web links; this one was not opened: ${href.slice(0, 200)}`)
+    return
+  }
+  const choice = await vscode.window.showWarningMessage(`Open ${href.slice(0, 500)} in your browser?`, { modal: true }, 'Open')
+  if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(href, true))
+}
+
+/** Opens a shared code range in this workspace when the file exists here. */
+export async function openCode (m: ChatMessage): Promise<void> {
+  if (m.code == null) return
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const resolved = resolveInWorkspace(folder.uri.path, m.code.path)
+    if (resolved == null) break
+    const uri = folder.uri.with({ path: resolved })
+    try {
+      await vscode.workspace.fs.stat(uri)
+    } catch {
+      continue
+    }
+    const doc = await vscode.workspace.openTextDocument(uri)
+    const start = Math.max(0, m.code.startLine - 1)
+    const end = Math.max(start, m.code.endLine - 1)
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, 0, end, doc.lineAt(Math.min(end, doc.lineCount - 1)).text.length), viewColumn: vscode.ViewColumn.One })
+    return
+  }
+  void vscode.window.showInformationMessage(`${m.code.path} is not in your workspace.`)
+}

@@ -1,0 +1,238 @@
+// The chat page. It talks to the extension only through postMessage; it never fetches anything.
+import type { ChatMessage } from '../core/api'
+import type { HostToWebview, PanelState, WebviewToHost } from '../shared/chat-messages'
+import { renderMarkdown, codeBlock } from './render'
+
+declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
+
+const vscode = acquireVsCodeApi()
+const MAX_BYTES = 16 * 1024
+const COLLAPSE_CHARS = 3000
+
+const list = document.getElementById('messages')!
+const composer = document.getElementById('composer') as HTMLTextAreaElement
+const counter = document.getElementById('counter')!
+const reason = document.getElementById('readonly')!
+const side = document.getElementById('side')!
+const titleEl = document.getElementById('title')!
+
+let state: PanelState | undefined
+const shown = new Map<string, HTMLElement>()
+let dividerPlaced = false
+let stickToBottom = true
+
+list.addEventListener('scroll', () => {
+  stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40
+})
+
+function key (author: string, seq: number): string {
+  return `${author}#${seq}`
+}
+
+function colourOf (peerId: string): string {
+  let h = 0
+  for (const c of peerId) h = (h * 31 + c.charCodeAt(0)) >>> 0
+  return `hsl(${h % 360} 55% 55%)`
+}
+
+function short (peerId: string): string {
+  return `…${peerId.slice(-6)}`
+}
+
+function messageElement (m: ChatMessage): HTMLElement {
+  const el = document.createElement('article')
+  el.className = 'message'
+  el.dataset.author = m.author
+  el.dataset.seq = String(m.seq)
+  el.setAttribute('aria-label', `${m.authorName} at ${new Date(m.sentAt).toLocaleTimeString()}`)
+  const head = document.createElement('header')
+  const name = document.createElement('span')
+  name.className = 'author'
+  name.textContent = m.authorName
+  name.style.color = colourOf(m.author)
+  const id = document.createElement('span')
+  id.className = 'peer-id'
+  id.textContent = short(m.author)
+  const time = document.createElement('time')
+  time.textContent = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  time.dateTime = new Date(m.sentAt).toISOString()
+  const status = document.createElement('span')
+  status.className = 'status'
+  status.textContent = m.pending === true ? 'pending' : m.author === state?.me ? 'sent' : ''
+  head.append(name, id, time, status)
+  const body = document.createElement('div')
+  body.className = 'body'
+  if (m.kind === 'code' && m.code != null) {
+    const block = codeBlock(document, m.body, `${m.code.path}:${m.code.startLine}-${m.code.endLine}`)
+    const header = block.querySelector('.code-header') as HTMLElement
+    header.setAttribute('role', 'button')
+    header.setAttribute('tabindex', '0')
+    header.title = 'Open this file and range in your workspace'
+    const open = (): void => vscode.postMessage({ type: 'openCode', author: m.author, seq: m.seq })
+    header.addEventListener('click', open)
+    header.addEventListener('keydown', e => { if (e.key === 'Enter') open() })
+    body.appendChild(block)
+  } else if (m.body.length > COLLAPSE_CHARS) {
+    body.appendChild(renderMarkdown(document, m.body.slice(0, COLLAPSE_CHARS) + '…'))
+    const more = document.createElement('button')
+    more.textContent = 'Show more'
+    more.className = 'show-more'
+    more.addEventListener('click', () => {
+      body.replaceChildren(renderMarkdown(document, m.body))
+    })
+    body.appendChild(more)
+  } else {
+    body.appendChild(renderMarkdown(document, m.body))
+  }
+  el.append(head, body)
+  return el
+}
+
+function insert (m: ChatMessage, fresh: boolean): void {
+  const k = key(m.author, m.seq)
+  const existing = shown.get(k)
+  const el = messageElement(m)
+  if (existing != null) {
+    existing.replaceWith(el)
+    shown.set(k, el)
+    return
+  }
+  if (fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me) {
+    const divider = document.createElement('div')
+    divider.className = 'divider'
+    divider.textContent = 'New messages'
+    divider.setAttribute('role', 'separator')
+    list.appendChild(divider)
+    dividerPlaced = true
+  }
+  // Keep the display order (Lamport, author, seq): new ones almost always go last.
+  const after = [...shown.values()].reverse().find(e => {
+    const lamport = Number(e.dataset.lamport)
+    return lamport < m.lamport || (lamport === m.lamport && (e.dataset.author! < m.author || (e.dataset.author === m.author && Number(e.dataset.seq) < m.seq)))
+  })
+  el.dataset.lamport = String(m.lamport)
+  if (after == null) list.prepend(el)
+  else after.after(el)
+  shown.set(k, el)
+  if (stickToBottom) list.scrollTop = list.scrollHeight
+}
+
+function renderState (): void {
+  if (state == null) return
+  titleEl.textContent = state.conference.title
+  document.title = state.conference.title
+  composer.disabled = state.readOnly != null
+  reason.textContent = state.readOnly ?? ''
+  reason.hidden = state.readOnly == null
+  side.replaceChildren()
+  const when = document.createElement('p')
+  const start = new Date(state.conference.start)
+  when.textContent = `${start.toLocaleString([], { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })} · ${state.conference.durationMinutes} min`
+  side.appendChild(when)
+  const heading = document.createElement('h2')
+  heading.textContent = 'Participants'
+  side.appendChild(heading)
+  const ul = document.createElement('ul')
+  ul.className = 'participants'
+  for (const p of state.participants) {
+    const li = document.createElement('li')
+    li.className = p.online ? 'online' : 'offline'
+    const dot = document.createElement('span')
+    dot.className = 'dot'
+    dot.setAttribute('aria-hidden', 'true')
+    const name = document.createElement('span')
+    name.textContent = `${p.name} ${short(p.peerId)}`
+    const info = document.createElement('span')
+    info.className = 'rsvp'
+    info.textContent = [p.rsvp === 'organizer' ? 'organizer' : p.rsvp, p.peerId === state.me ? 'you' : p.online ? 'online' : 'offline', p.typing ? 'typing…' : ''].filter(Boolean).join(' · ')
+    li.setAttribute('aria-label', `${p.name}, ${info.textContent}`)
+    li.append(dot, name, info)
+    ul.appendChild(li)
+  }
+  side.appendChild(ul)
+  if (state.conference.agenda.trim() !== '') {
+    const h = document.createElement('h2')
+    h.textContent = 'Agenda'
+    const agenda = document.createElement('div')
+    agenda.className = 'agenda'
+    agenda.appendChild(renderMarkdown(document, state.conference.agenda))
+    side.append(h, agenda)
+  }
+}
+
+function updateCounter (): void {
+  const bytes = new TextEncoder().encode(composer.value).length
+  counter.textContent = bytes > MAX_BYTES * 0.8 ? `${bytes} / ${MAX_BYTES} bytes` : ''
+  counter.classList.toggle('over', bytes > MAX_BYTES)
+}
+
+let typingSent = false
+let typingTimer: ReturnType<typeof setTimeout> | undefined
+
+composer.addEventListener('input', () => {
+  updateCounter()
+  if (!typingSent) {
+    typingSent = true
+    vscode.postMessage({ type: 'typing', typing: true })
+  }
+  if (typingTimer != null) clearTimeout(typingTimer)
+  typingTimer = setTimeout(() => { typingSent = false; vscode.postMessage({ type: 'typing', typing: false }) }, 3000)
+})
+
+composer.addEventListener('keydown', e => {
+  if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return
+  e.preventDefault()
+  const text = composer.value
+  if (text.trim() === '' || new TextEncoder().encode(text).length > MAX_BYTES) return
+  vscode.postMessage({ type: 'send', text })
+  composer.value = ''
+  updateCounter()
+  stickToBottom = true
+})
+
+list.addEventListener('click', e => {
+  const link = (e.target as HTMLElement).closest('.link') as HTMLElement | null
+  if (link?.dataset.href != null) vscode.postMessage({ type: 'openLink', href: link.dataset.href })
+})
+list.addEventListener('keydown', e => {
+  const link = (e.target as HTMLElement).closest('.link') as HTMLElement | null
+  if (e.key === 'Enter' && link?.dataset.href != null) vscode.postMessage({ type: 'openLink', href: link.dataset.href })
+})
+window.addEventListener('focus', () => {
+  document.querySelector('.divider')?.remove()
+  dividerPlaced = false
+})
+
+window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
+  const msg = event.data
+  switch (msg.type) {
+    case 'init':
+      state = msg.state
+      vscode.setState({ conferenceId: msg.state.conference.id })
+      list.replaceChildren()
+      shown.clear()
+      for (const m of msg.messages) insert(m, false)
+      renderState()
+      list.scrollTop = list.scrollHeight
+      break
+    case 'message':
+      insert(msg.message, true)
+      break
+    case 'status': {
+      const el = shown.get(key(msg.author, msg.seq))
+      const s = el?.querySelector('.status')
+      if (s != null) s.textContent = msg.pending ? 'pending' : 'sent'
+      break
+    }
+    case 'state':
+      state = msg.state
+      renderState()
+      break
+    case 'error':
+      reason.textContent = msg.text
+      reason.hidden = false
+      break
+  }
+})
+
+vscode.postMessage({ type: 'ready' })
