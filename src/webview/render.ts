@@ -77,12 +77,15 @@ function renderInline (doc: Document, parent: Node, tokens: Token[]): void {
         break
       case 'link_open': {
         const link = doc.createElement('span')
-        link.className = 'link'
-        link.setAttribute('role', 'link')
-        link.setAttribute('tabindex', '0')
         const href = String(t.attrGet('href') ?? '')
-        link.dataset.href = href
-        link.title = href
+        // Only web links become clickable; command:, file: and the like stay plain text.
+        if (/^https?:\/\//i.test(href)) {
+          link.className = 'link'
+          link.setAttribute('role', 'link')
+          link.setAttribute('tabindex', '0')
+          link.dataset.href = href
+          link.title = href
+        }
         top().appendChild(link)
         stack.push(link)
         break
