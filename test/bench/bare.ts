@@ -28,7 +28,9 @@ export class BareNode {
       // The same bound as DevMeet's node.
       streamMuxers: [yamux({ maxMessageSize: 64 * 1024 } as any)],
       connectionGater: { denyDialMultiaddr: () => false },
-      connectionMonitor: { abortConnectionOnPingFailure: false }
+      connectionMonitor: { abortConnectionOnPingFailure: false },
+      // Every peer of a mesh dials from 127.0.0.1: the per-host inbound rate limit must not refuse them.
+      connectionManager: { maxConnections: 1000, inboundConnectionThreshold: 10_000, maxIncomingPendingConnections: 1000 }
     })
     const bare = new BareNode(node)
     await node.handle(BENCH_PROTOCOL, (stream, connection) => {
@@ -68,8 +70,12 @@ export class BareNode {
   private async readLoop (stream: Stream, from: string): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: MAX_FRAME })
     try {
-      for (;;) this.onFrame((await lp.read()).subarray(), from)
-    } catch {}
+      for (;;) {
+        // Read first: the handler is looked up after the frame arrived (tests swap it between runs).
+        const frame = (await lp.read()).subarray()
+        this.onFrame(frame, from)
+      }
+    } catch (err) { if (process.env.BENCH_DEBUG != null) console.error('bare read ended', err) }
   }
 }
 

@@ -11,6 +11,7 @@ import { catchup } from './scenarios/catchup'
 import { invitation } from './scenarios/invitation'
 import { startup } from './scenarios/startup'
 import { size } from './scenarios/size'
+import { fanout } from './scenarios/fanout'
 
 interface Scenario {
   n: number
@@ -20,6 +21,7 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   { n: 1, name: 'Delivery latency', run: latency },
+  { n: 2, name: 'Fan-out', run: fanout },
   { n: 3, name: 'Throughput', run: throughput },
   { n: 4, name: 'Catch-up', run: catchup },
   { n: 5, name: 'Invitation round trip', run: invitation },

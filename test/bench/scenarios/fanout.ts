@@ -1,0 +1,199 @@
+// 2. Fan-out: one sender; time until every participant holds the message, per conference size,
+// beside the same payload written by one node to every other over a bare libp2p full mesh. Then
+// the same across process boundaries: headless peers (dist/peer.js) beside bare receiver processes.
+import { spawn } from 'node:child_process'
+import * as readline from 'node:readline'
+import * as path from 'node:path'
+import type { BenchOptions } from '../options'
+import type { Row } from '../report'
+import { BareNode, bareMesh } from '../bare'
+import { corePool, kibBody, runningConference, stopCores } from '../cores'
+import { settle, sleep, summarize, until, within } from '../stats'
+import { HeadlessPeer } from '../processes'
+import { REPO } from '../paths'
+import type { DevMeet } from '../../../src/core/devmeet'
+
+const PAUSE_MS = 22
+
+export async function fanout (opts: BenchOptions): Promise<Row[]> {
+  const rows: Row[] = []
+  const largest = Math.max(...opts.fanoutSizes)
+  const pool = await corePool(largest)
+  try {
+    for (const size of opts.fanoutSizes) {
+      // The largest sizes take seconds per sample today: fewer samples keep the run within minutes.
+      const samples = size > 20 ? Math.min(opts.fanoutSamples, 20) : opts.fanoutSamples
+      const sized = { ...opts, fanoutSamples: samples, warmup: Math.min(opts.warmup, size > 20 ? 3 : 10) }
+      const devmeet = await devmeetFanout(pool.slice(0, size), sized)
+      const bare = await bareFanout(size, sized)
+      rows.push(row(`${size} participants in one process`, size, devmeet, bare, size === 20))
+    }
+  } finally {
+    await stopCores(pool)
+  }
+  const p99s = rows.map(r => ({ size: Number(/^(\d+)/.exec(r.measure.replace('Fan-out to all, ', ''))?.[1]), p99: r.devmeet.p99 }))
+  if (p99s.length >= 2) {
+    const first = p99s[0]
+    const last = p99s[p99s.length - 1]
+    // Linear growth: time per receiver does not rise with size.
+    const growth = (last.p99 / (last.size - 1)) / (first.p99 / (first.size - 1))
+    rows.push({
+      scenario: '2',
+      measure: `Fan-out growth, p99 per receiver at ${last.size} vs ${first.size} participants`,
+      unit: '×',
+      devmeet: { value: growth },
+      baselines: [],
+      target: 'no worse than linear (≤ 1)',
+      met: growth <= 1
+    })
+  }
+  try {
+    rows.push(await processFanout(opts))
+  } catch (err: any) {
+    rows.push({ scenario: '2', measure: `Fan-out across ${opts.processPeers} headless-peer processes`, unit: 'ms', devmeet: {}, baselines: [], note: `not measured: ${String(err?.message ?? err).slice(0, 160)}` })
+  }
+  return rows
+}
+
+function row (what: string, size: number, d: number[], b: number[], judged: boolean): Row {
+  const dm = summarize(d)
+  const bm = summarize(b)
+  return {
+    scenario: '2',
+    measure: `Fan-out to all, ${what}, 1 KiB (${dm.n} samples)`,
+    unit: 'ms',
+    devmeet: { p50: dm.p50, p99: dm.p99 },
+    baselines: [{ label: `bare libp2p mesh of ${size}`, figures: { p50: bm.p50, p99: bm.p99 } }],
+    ratio: dm.p99 / bm.p99,
+    target: judged ? 'p99 ≤ 1.5× bare mesh and < 20 ms' : undefined,
+    met: judged ? dm.p99 / bm.p99 <= 1.5 && dm.p99 < 20 : undefined
+  }
+}
+
+async function devmeetFanout (cores: DevMeet[], opts: BenchOptions): Promise<number[]> {
+  const [org, ...others] = cores
+  const id = await runningConference(org, others)
+  const me = org.peerId
+  let left = 0
+  let done: () => void = () => {}
+  const offs = others.map(p => p.events.on('message', m => {
+    if (m.conferenceId === id && m.author === me && --left === 0) done()
+  }))
+  const samples: number[] = []
+  try {
+    await settle()
+    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
+      const all = new Promise<void>(resolve => { left = others.length; done = resolve })
+      const t0 = performance.now()
+      await org.chat.send(id, { kind: 'text', body: kibBody(i) })
+      await within('every participant has the message', 30_000, all)
+      if (i >= opts.warmup) samples.push(performance.now() - t0)
+      await settle()
+      await sleep(PAUSE_MS)
+    }
+  } finally {
+    for (const off of offs) off()
+    await org.conferences.cancel(id)
+    await settle()
+  }
+  return samples
+}
+
+async function bareFanout (size: number, opts: BenchOptions): Promise<number[]> {
+  const nodes = await bareMesh(size)
+  const [sender, ...others] = nodes
+  const payload = new TextEncoder().encode(kibBody(0))
+  let left = 0
+  let done: () => void = () => {}
+  for (const o of others) o.onFrame = () => { if (--left === 0) done() }
+  const samples: number[] = []
+  try {
+    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
+      const all = new Promise<void>(resolve => { left = others.length; done = resolve })
+      const t0 = performance.now()
+      await Promise.all(others.map(o => sender.send(o.addr, payload)))
+      await within('every bare node has the frame', 30_000, all)
+      if (i >= opts.warmup) samples.push(performance.now() - t0)
+      await settle()
+      await sleep(PAUSE_MS)
+    }
+  } finally {
+    await Promise.all(nodes.map(n => n.stop()))
+  }
+  return samples
+}
+
+/** One in-process sender, `processPeers` headless peers; a receipt counts when its line reaches us. */
+async function processFanout (opts: BenchOptions): Promise<Row> {
+  const n = opts.processPeers
+  const [org] = await corePool(1)
+  const peers = Array.from({ length: n }, (_, i) => HeadlessPeer.spawn(`Proc${i}`))
+  const devmeet: number[] = []
+  const bare: number[] = []
+  try {
+    const ready = await Promise.all(peers.map(p => p.ready))
+    for (const r of ready) await org.connect(r.address)
+    const answered = peers.map(p => new Promise<void>(resolve => {
+      const off = p.onLine(line => {
+        if (line.event !== 'invitation') return
+        off()
+        void p.command('respond', { conferenceId: line.conference.context.id, answer: 'accepted' }).then(() => resolve())
+      })
+    }))
+    const { context } = await org.conferences.create({ title: 'Processes', start: Date.now(), durationMinutes: 60, invitees: ready.map(r => r.peerId) })
+    const id = context.id
+    await within('every headless peer answers', 60_000, Promise.all(answered))
+    await until('the organizer sees every answer', () => org.conferences.get(id)!.context.invitees.every(i => i.rsvp === 'accepted'), 60_000)
+    await org.chat.join(id)
+    await until('every chat link is up', async () => {
+      const presences = await Promise.all(peers.map(p => p.command('join', { conferenceId: id })))
+      return org.chat.presence(id).online.length === n && presences.every(pr => pr.online.length === n)
+    }, 60_000)
+
+    const me = org.peerId
+    let left = 0
+    let done: () => void = () => {}
+    for (const p of peers) p.onLine(line => { if (line.event === 'message' && line.message?.author === me && --left === 0) done() })
+    await settle()
+    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
+      const all = new Promise<void>(resolve => { left = n; done = resolve })
+      const t0 = performance.now()
+      await org.chat.send(id, { kind: 'text', body: kibBody(i) })
+      await within('every headless peer reports the message', 30_000, all)
+      if (i >= opts.warmup) devmeet.push(performance.now() - t0)
+      await sleep(PAUSE_MS + 10)
+    }
+  } finally {
+    await Promise.all(peers.map(p => p.stop()))
+    await stopCores([org])
+  }
+
+  const children = Array.from({ length: n }, () => spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'bench', 'bare-peer.ts')], { cwd: REPO, stdio: ['pipe', 'pipe', 'ignore'] }))
+  const sender = await BareNode.start()
+  try {
+    let left = 0
+    let done: () => void = () => {}
+    const addrs = await Promise.all(children.map(c => new Promise<string>((resolve, reject) => {
+      c.once('exit', code => reject(new Error(`a bare receiver exited (${code})`)))
+      readline.createInterface({ input: c.stdout! }).on('line', text => {
+        const line = JSON.parse(text)
+        if (line.event === 'ready') resolve(line.addr)
+        if (line.event === 'frame' && --left === 0) done()
+      })
+    })))
+    const payload = new TextEncoder().encode(kibBody(0))
+    for (const a of addrs) await sender.open(a)
+    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
+      const all = new Promise<void>(resolve => { left = n; done = resolve })
+      const t0 = performance.now()
+      await Promise.all(addrs.map(a => sender.send(a, payload)))
+      await within('every bare receiver reports the frame', 30_000, all)
+      if (i >= opts.warmup) bare.push(performance.now() - t0)
+      await sleep(PAUSE_MS + 10)
+    }
+  } finally {
+    for (const c of children) c.kill('SIGTERM')
+    await sender.stop()
+  }
+  return row(`1 sender + ${n} headless-peer processes`, n + 1, devmeet, bare, false)
+}
