@@ -40,7 +40,8 @@ export type ChatFrame = z.infer<typeof chatFrameSchema>
  * written in batches (many messages per frame), one write at a time, each with a deadline.
  */
 export class ChatLink {
-  private readonly frames: FrameStream
+  /** the stream's one frame reader: a second reader on the same stream would buffer every byte unread until it overflows */
+  readonly frames: FrameStream
   private queue: string[] = []
   private head = 0
   private control: ChatFrame[] = []
@@ -57,9 +58,10 @@ export class ChatLink {
     readonly conferenceId: string,
     readonly peer: string,
     readonly stream: Stream,
-    private readonly onClose: (link: ChatLink) => void
+    private readonly onClose: (link: ChatLink) => void,
+    frames?: FrameStream
   ) {
-    this.frames = frameStream(stream, MAX_CHAT_FRAME_BYTES)
+    this.frames = frames ?? frameStream(stream, MAX_CHAT_FRAME_BYTES)
   }
 
   async writeHello (summary: Summary): Promise<void> {

@@ -259,7 +259,7 @@ export class ChatService implements ChatApi {
       if (!this.isParticipant(conferenceId, peer)) throw new Error('not a participant')
       if (!this.isParticipant(conferenceId, this.me())) throw new Error('this peer is not a participant')
       const log = await this.log(conferenceId)
-      const real = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
+      const real = new ChatLink(conferenceId, peer, stream, l => this.detach(l), link.frames)
       await real.writeHello(log.summary())
       this.attach(real, log, hello.summary)
     } catch (err: any) {
