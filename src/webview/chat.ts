@@ -97,14 +97,7 @@ function insert (m: ChatMessage, fresh: boolean): void {
     shown.set(k, el)
     return
   }
-  if (fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me) {
-    const divider = document.createElement('div')
-    divider.className = 'divider'
-    divider.textContent = 'New messages'
-    divider.setAttribute('role', 'separator')
-    list.appendChild(divider)
-    dividerPlaced = true
-  }
+  const placeDivider = fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me
   // Keep the display order (Lamport, author, seq): new ones almost always go last.
   const after = [...shown.values()].reverse().find(e => {
     const lamport = Number(e.dataset.lamport)
@@ -114,6 +107,14 @@ function insert (m: ChatMessage, fresh: boolean): void {
   if (after == null) list.prepend(el)
   else after.after(el)
   shown.set(k, el)
+  if (placeDivider) {
+    const divider = document.createElement('div')
+    divider.className = 'divider'
+    divider.textContent = 'New messages'
+    divider.setAttribute('role', 'separator')
+    el.before(divider)
+    dividerPlaced = true
+  }
   if (stickToBottom) list.scrollTop = list.scrollHeight
 }
 

@@ -1,0 +1,111 @@
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import * as path from 'node:path'
+import {
+  openWorkbench, openDevMeetView, statusLabel, runCommand, screenshot, waitFor, webviewFrame, type Workbench
+} from './workbench'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+let alice: Workbench
+let bob: Workbench
+const TITLE = `Design review ${Date.now() % 10_000}`
+
+async function typeAndEnter (wb: Workbench, text: string): Promise<void> {
+  const input = wb.page.locator('.quick-input-widget:not(.hidden) input').first()
+  await input.waitFor({ timeout: 15_000 })
+  await input.fill(text)
+  await wb.page.waitForTimeout(400)
+  await wb.page.keyboard.press('Enter')
+  await wb.page.waitForTimeout(400)
+}
+
+async function conferenceRow (wb: Workbench, text: string) {
+  const pane = wb.page.locator('.pane', { has: wb.page.locator('.pane-header[aria-label^="Conferences"]') })
+  return pane.locator('.monaco-list-row', { hasText: text }).first()
+}
+
+async function shots (label: string): Promise<void> {
+  await Promise.all([alice, bob].map(w => screenshot(w, label).catch(() => {})))
+}
+
+describe('a conference between two workbenches, from invitation to chat', () => {
+  before(async () => {
+    ;[alice, bob] = await Promise.all([
+      openWorkbench('alice', { 'devmeet.displayName': 'Alice' }),
+      openWorkbench('bob', { 'devmeet.displayName': 'Bob' })
+    ])
+    await Promise.all([openDevMeetView(alice), openDevMeetView(bob)])
+    await waitFor('the peers to find each other', async () => (await statusLabel(alice)) === 'DevMeet: 1 peer connected' && (await statusLabel(bob)) === 'DevMeet: 1 peer connected', 120_000)
+  })
+
+  after(async () => {
+    await Promise.all([alice, bob].filter(Boolean).map(w => w.close()))
+  })
+
+  it('Alice creates a conference through the prompts inviting Bob; Bob accepts from the tree; Alice sees him accepted', async () => {
+    try {
+      await runCommand(alice, 'DevMeet: Create Conference…')
+      await typeAndEnter(alice, TITLE)
+      await typeAndEnter(alice, 'in 1m')
+      await typeAndEnter(alice, '5')
+      await typeAndEnter(alice, 'Walk through the **API**')
+      const bobItem = alice.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Bob' }).first()
+      await bobItem.waitFor({ timeout: 15_000 })
+      await bobItem.click()
+      await alice.page.waitForTimeout(300)
+      await alice.page.keyboard.press('Enter')
+      await waitFor('Alice lists her conference', async () => await (await conferenceRow(alice, TITLE)).count() > 0, 30_000)
+
+      const row = await conferenceRow(bob, TITLE)
+      await waitFor('Bob sees the invitation', async () => await row.count() > 0, 60_000)
+      await bob.page.waitForTimeout(500)
+      await row.click({ button: 'right' })
+      await bob.page.locator('.monaco-menu .action-label', { hasText: /^Accept$/ }).first().click()
+      await waitFor('Alice sees Bob accepted', async () => {
+        const aliceRow = await conferenceRow(alice, TITLE)
+        if (await aliceRow.getAttribute('aria-expanded') === 'false') await aliceRow.click()
+        const pane = alice.page.locator('.pane', { has: alice.page.locator('.pane-header[aria-label^="Conferences"]') })
+        return await pane.locator('.monaco-list-row', { hasText: 'Bob' }).filter({ hasText: 'accepted' }).count() > 0
+      }, 60_000)
+      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-conferences.png` })
+    } catch (err) {
+      await shots('failure-conference')
+      throw err
+    }
+  })
+
+  it('at the start time both chat panels open by themselves; messages and shared code reach the other side', async () => {
+    try {
+      const [aliceChat, bobChat] = await Promise.all([
+        webviewFrame(alice, 'textarea[aria-label="Message"]', 150_000),
+        webviewFrame(bob, 'textarea[aria-label="Message"]', 150_000)
+      ])
+      await aliceChat.locator('textarea[aria-label="Message"]').fill('Hello Bob, can you see this?')
+      await aliceChat.locator('textarea[aria-label="Message"]').press('Enter')
+      await waitFor('Bob sees Alice\'s message', async () => await bobChat.locator('.message', { hasText: 'Hello Bob, can you see this?' }).count() > 0, 30_000)
+      await waitFor('Alice\'s message shows as sent', async () => await aliceChat.locator('.message', { hasText: 'Hello Bob' }).locator('.status', { hasText: 'sent' }).count() > 0, 30_000)
+
+      // Bob shares a selection from a file in his workspace.
+      const file = path.join(bob.dir, 'workspace', 'src', 'api.ts')
+      mkdirSync(path.dirname(file), { recursive: true })
+      writeFileSync(file, 'export function greet (name: string): string {\n  return `hello ${name}`\n}\n')
+      await bob.page.keyboard.press('Control+P')
+      const input = bob.page.locator('.quick-input-widget:not(.hidden) input').first()
+      await input.waitFor({ timeout: 15_000 })
+      await input.fill('api.ts')
+      await bob.page.locator('.quick-input-list .monaco-list-row', { hasText: 'api.ts' }).first().waitFor({ timeout: 30_000 })
+      await bob.page.keyboard.press('Enter')
+      await bob.page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 30_000 })
+      await bob.page.locator('.monaco-editor .view-lines').first().click()
+      await bob.page.keyboard.press('Control+A')
+      await runCommand(bob, 'DevMeet: Share Selection in Conference')
+      await waitFor('Alice sees the code block with its path', async () => await aliceChat.locator('.code-header', { hasText: 'src/api.ts:1-3' }).count() > 0, 30_000)
+      assert.match(await aliceChat.locator('.code', { hasText: 'src/api.ts' }).locator('pre').first().textContent() ?? '', /export function greet/)
+      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-chat.png` })
+    } catch (err) {
+      await shots('failure-chat')
+      throw err
+    }
+  })
+})
