@@ -19,6 +19,8 @@ export interface SchedulerSource {
  */
 export class Scheduler {
   private readonly fired = new Set<string>()
+  /** starts announced by this process: only those get an end */
+  private readonly started = new Set<string>()
   private timer: unknown
   private poll: unknown
   private running = false
@@ -61,13 +63,18 @@ export class Scheduler {
     for (const view of this.source.list()) {
       if (!attends(view)) continue
       for (const [event, at] of this.times(view)) {
-        const key = `${event}|${view.context.id}|${view.context.start}|${view.context.durationMinutes}`
+        // Keyed by the time it is due, so a reschedule re-arms; a longer duration alone re-announces no start.
+        const startKey = `conference:start|${view.context.id}|${view.context.start}`
+        const key = event === 'conference:end' ? `${event}|${view.context.id}|${at}` : `${event}|${view.context.id}|${view.context.start}`
         if (this.fired.has(key)) continue
         if (at <= now) {
           this.fired.add(key)
           // A start missed while asleep still fires; a reminder for a conference that already began does not.
           if (event === 'conference:reminder' && now >= view.context.start) continue
           if (event === 'conference:start' && now >= endOf(view)) continue
+          // An end is news only after a start this process announced, not for every past conference at launch.
+          if (event === 'conference:end' && !this.started.has(startKey)) continue
+          if (event === 'conference:start') this.started.add(startKey)
           this.emit(event, view)
         } else {
           next = Math.min(next, at)
