@@ -25,6 +25,7 @@ export class ChatLog {
   private lamportMax = 0
   private queue: Array<{ line: string, done: () => void, fail: (err: unknown) => void }> = []
   private writing = false
+  private appended = false
 
   constructor (private readonly storage: Storage, readonly conferenceId: string) {}
 
@@ -108,7 +109,11 @@ export class ChatLog {
         const batch = this.queue
         this.queue = []
         try {
-          await this.storage.appendLines(this.file, batch.map(b => b.line))
+          const lines = batch.map(b => b.line)
+          // A crash may have left a torn last line with no newline; a blank line first keeps it from swallowing ours.
+          if (!this.appended) lines.unshift('')
+          await this.storage.appendLines(this.file, lines)
+          this.appended = true
           for (const b of batch) b.done()
         } catch (err) {
           for (const b of batch) b.fail(err)
