@@ -1,7 +1,10 @@
 // `npm run bench`: real DevMeet cores on loopback beside bare libp2p and TCP baselines, measured
 // in the same run. Prints a markdown table and writes the same figures as JSON. Asserts nothing
 // about time: the targets are printed as met / not met.
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import * as path from 'node:path'
+import { REPO } from './paths'
 import { parseBenchArgs, type BenchOptions } from './options'
 import { failedRow, machine, markdown, type Row } from './report'
 import { removeBenchDirs } from './cores'
@@ -12,6 +15,7 @@ import { invitation } from './scenarios/invitation'
 import { startup } from './scenarios/startup'
 import { size } from './scenarios/size'
 import { fanout } from './scenarios/fanout'
+import { memory } from './scenarios/memory'
 
 interface Scenario {
   n: number
@@ -26,11 +30,13 @@ const scenarios: Scenario[] = [
   { n: 4, name: 'Catch-up', run: catchup },
   { n: 5, name: 'Invitation round trip', run: invitation },
   { n: 6, name: 'Start-up', run: startup },
+  { n: 7, name: 'Memory', run: memory },
   { n: 8, name: 'Size', run: size }
 ]
 
 async function main (): Promise<void> {
   const opts = parseBenchArgs(process.argv.slice(2))
+  ensureBuilt()
   const m = machine()
   const rows: Row[] = []
   const started = performance.now()
@@ -53,6 +59,14 @@ async function main (): Promise<void> {
   process.stderr.write(`bench: figures written to ${opts.out} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`)
   // Libraries may keep handles (timers, sockets) after stop: the run is over, so end the process.
   process.exit(rows.some(r => r.note?.startsWith('not measured') === true) ? 1 : 0)
+}
+
+/** The headless peer, start-up and size scenarios run the bundles: build them when missing (`npm run bench` builds first). */
+function ensureBuilt (): void {
+  const needed = ['extension.js', 'core.js', 'peer.js'].map(f => path.join(REPO, 'dist', f))
+  if (needed.every(f => existsSync(f))) return
+  process.stderr.write('bench: dist/ is missing; building it\n')
+  execFileSync(process.execPath, [path.join(REPO, 'esbuild.js'), '--production'], { cwd: REPO, stdio: 'inherit' })
 }
 
 void main()

@@ -23,7 +23,7 @@ export async function throughput (opts: BenchOptions): Promise<Row[]> {
     await settle()
 
     const t0 = performance.now()
-    await sendBurst(a, id, warm, n)
+    await sendBurst(a, id, warm, warm + n)
     await within('every message arrives', 300_000, counter.reach(warm + n))
     const devmeetMs = performance.now() - t0
     counter.stop()

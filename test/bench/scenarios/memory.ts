@@ -1,0 +1,66 @@
+// 7. Memory: RSS of a headless peer (dist/peer.js) idle, then holding a conference of
+// `memoryParticipants` with `memoryMessages` messages. The other participants are cores in this
+// process; after accepting, all but the organizer go offline, so the peer receives every message
+// over one link (the 20-participant flood among in-process cores would measure forwarding, not memory).
+import type { BenchOptions } from '../options'
+import type { Row } from '../report'
+import { corePool, stopCores } from '../cores'
+import { settle, sleep, until, within } from '../stats'
+import { HeadlessPeer, rssOf } from '../processes'
+import { sendBurst } from './throughput'
+
+const MB = 1024 * 1024
+
+export async function memory (opts: BenchOptions): Promise<Row[]> {
+  const peer = HeadlessPeer.spawn('Memory')
+  const cores = await corePool(opts.memoryParticipants - 1)
+  const [org, ...others] = cores
+  try {
+    const ready = await peer.ready
+    await sleep(opts.smoke ? 200 : 2000)
+    const idle = peer.rss()
+    await org.connect(ready.address)
+    const answered = new Promise<void>(resolve => {
+      const off = peer.onLine(line => {
+        if (line.event !== 'invitation') return
+        off()
+        void peer.command('respond', { conferenceId: line.conference.context.id, answer: 'accepted' }).then(() => resolve())
+      })
+    })
+    const offs = others.map(p => p.events.on('invitation', v => { void p.conferences.respond(v.context.id, 'accepted') }))
+    const { context } = await org.conferences.create({ title: 'Memory', start: Date.now(), durationMinutes: 120, invitees: [ready.peerId, ...others.map(p => p.peerId!)] })
+    const id = context.id
+    await within('the headless peer answers', 60_000, answered)
+    await until('every answer reached the organizer', () => org.conferences.get(id)!.context.invitees.every(i => i.rsvp === 'accepted'), 60_000)
+    offs.forEach(off => off())
+    await until('the updated conference reached the headless peer', async () => {
+      const list: any[] = await peer.command('conferences')
+      return list.some(v => v.context.id === id && v.context.invitees.every((i: any) => i.rsvp === 'accepted'))
+    }, 60_000)
+    await stopCores(others)
+    await org.chat.join(id)
+    let held = 0
+    const off = peer.onLine(line => { if (line.event === 'message' && line.message?.conferenceId === id) held++ })
+    await sendBurst(org, id, 0, opts.memoryMessages)
+    await until('the headless peer holds every message', () => held >= opts.memoryMessages, 300_000)
+    off()
+    await settle()
+    await sleep(opts.smoke ? 200 : 2000)
+    const holding = peer.rss()
+    const bench = rssOf(process.pid)
+    return [
+      { scenario: '7', measure: 'RSS of an idle headless peer (dist/peer.js)', unit: 'MB', devmeet: { value: idle / MB }, baselines: [], target: '< 80 MB', met: idle < 80 * MB },
+      {
+        scenario: '7',
+        measure: `RSS of a headless peer holding a ${opts.memoryParticipants}-participant conference with ${opts.memoryMessages.toLocaleString('en-US')} messages`,
+        unit: 'MB',
+        devmeet: { value: holding / MB },
+        baselines: [],
+        note: `the benchmark process with its ${cores.length} cores: ${(bench / MB).toFixed(0)} MB`
+      }
+    ]
+  } finally {
+    await peer.stop()
+    await stopCores(cores)
+  }
+}
