@@ -53,6 +53,7 @@ export class ChatLink {
   receivedFrames = 0
   closed = false
   typingUntil = 0
+  typingAt = 0
 
   constructor (
     readonly conferenceId: string,

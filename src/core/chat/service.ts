@@ -13,6 +13,8 @@ import { chatPayloadSchema, type ChatPayload } from './message'
 const RECONNECT_EVERY_MS = 5000
 const ACK_DELAY_MS = 20
 const TYPING_SHOWN_MS = 6000
+const MESSAGES_PER_SECOND = 10_000
+const MESSAGE_BURST = 25_000
 
 export class ChatInputError extends Error {
   override name = 'ChatInputError'
@@ -38,12 +40,15 @@ export class ChatService implements ChatApi {
   private readonly wantSent = new Map<string, number>()
   private readonly ackTimers = new Map<ChatLink, ReturnType<typeof setTimeout>>()
   private readonly inbound: PeerRateLimiter
+  private readonly messageRate: PeerRateLimiter
   private timer: ReturnType<typeof setInterval> | undefined
   private readonly offs: Array<() => void> = []
   private running = false
 
   constructor (private readonly devmeet: DevMeet) {
     this.inbound = new PeerRateLimiter(10, 30, () => devmeet.clock.now())
+    // Far above any person's typing, but catch-up (10,000 at once) and a fast link (5,000/s) fit.
+    this.messageRate = new PeerRateLimiter(MESSAGES_PER_SECOND, MESSAGE_BURST, () => devmeet.clock.now(), 5, 60_000)
   }
 
   async start (): Promise<void> {
@@ -291,7 +296,9 @@ export class ChatService implements ChatApi {
   private async onFrame (link: ChatLink, log: ChatLog, frame: ChatFrame): Promise<void> {
     switch (frame.t) {
       case 'msgs': {
-        await this.receiveBatch(link, log, frame.e)
+        // Each message costs a signature check: a flooding peer's excess is dropped unchecked, and a persistent flooder is cut off.
+        if (this.messageRate.take(link.peer, frame.e.length)) await this.receiveBatch(link, log, frame.e)
+        else if (this.messageRate.denied(link.peer)) return link.close(new Error('too many messages'))
         link.receivedFrames++
         this.scheduleAck(link, log)
         return
@@ -310,9 +317,15 @@ export class ChatService implements ChatApi {
         link.sendMessages(found)
         return
       }
-      case 'typing':
-        link.typingUntil = frame.typing ? this.devmeet.clock.now() + TYPING_SHOWN_MS : 0
-        this.emitPresence(link.conferenceId)
+      case 'typing': {
+        // Ephemeral and rate-limited: a repeat of the same state within a second is not news.
+        const now = this.devmeet.clock.now()
+        const was = link.typingUntil > now
+        if (was === frame.typing && now - link.typingAt < 1000) return
+        link.typingAt = now
+        link.typingUntil = frame.typing ? now + TYPING_SHOWN_MS : 0
+        if (was !== frame.typing) this.emitPresence(link.conferenceId)
+      }
     }
   }
 
