@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
+import { randomBytes } from 'node:crypto'
 
 /**
  * One node per data folder. VS Code runs one extension host per window; two windows on one
@@ -8,8 +9,14 @@ import * as path from 'node:path'
  */
 export class NodeLock {
   private held = false
+  /** tells two DevMeet objects of one process apart (tests, or a host running two) */
+  private readonly token = randomBytes(6).toString('hex')
 
   constructor (readonly dir: string, private readonly pid = process.pid) {}
+
+  private get content (): string {
+    return `${this.pid} ${this.token}`
+  }
 
   get file (): string {
     return path.join(this.dir, 'node.lock')
@@ -20,43 +27,44 @@ export class NodeLock {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await fs.writeFile(this.file, String(this.pid), { flag: 'wx', mode: 0o600 })
+        await fs.writeFile(this.file, this.content, { flag: 'wx', mode: 0o600 })
         this.held = true
         return { ok: true }
       } catch (err: any) {
         if (err.code !== 'EEXIST') throw err
       }
       const owner = await this.readOwner()
-      if (owner != null && owner !== this.pid && isAlive(owner)) return { ok: false, ownerPid: owner }
+      if (owner != null && owner.token !== this.token && isAlive(owner.pid)) return { ok: false, ownerPid: owner.pid }
       await fs.rm(this.file, { force: true })
     }
-    return { ok: false, ownerPid: (await this.readOwner()) ?? -1 }
+    return { ok: false, ownerPid: (await this.readOwner())?.pid ?? -1 }
   }
 
   /** Takes the lock from another live owner (the user chose "take over"); the owner notices and stops. */
   async takeOver (): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     const tmp = `${this.file}.${this.pid}.tmp`
-    await fs.writeFile(tmp, String(this.pid), { mode: 0o600 })
+    await fs.writeFile(tmp, this.content, { mode: 0o600 })
     await fs.rename(tmp, this.file)
     this.held = true
   }
 
   /** True while this process still owns the lock (another window may have taken it over). */
   async stillOwned (): Promise<boolean> {
-    return this.held && (await this.readOwner()) === this.pid
+    return this.held && (await this.readOwner())?.token === this.token
   }
 
   async release (): Promise<void> {
     if (!this.held) return
     this.held = false
-    if ((await this.readOwner()) === this.pid) await fs.rm(this.file, { force: true })
+    if ((await this.readOwner())?.token === this.token) await fs.rm(this.file, { force: true })
   }
 
-  private async readOwner (): Promise<number | undefined> {
+  private async readOwner (): Promise<{ pid: number, token: string } | undefined> {
     try {
-      const n = Number.parseInt(await fs.readFile(this.file, 'utf8'), 10)
-      return Number.isSafeInteger(n) && n > 0 ? n : undefined
+      const [pidText, token = ''] = (await fs.readFile(this.file, 'utf8')).trim().split(' ')
+      const pid = Number.parseInt(pidText, 10)
+      return Number.isSafeInteger(pid) && pid > 0 ? { pid, token } : undefined
     } catch {
       return undefined
     }

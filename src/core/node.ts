@@ -6,7 +6,7 @@ import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { bootstrap } from '@libp2p/bootstrap'
-import { kadDHT, removePrivateAddressesMapper, type KadDHT } from '@libp2p/kad-dht'
+import { kadDHT, removePrivateAddressesMapper, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { circuitRelayTransport, circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { ConnectionGater, PrivateKey, ServiceMap } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
@@ -54,6 +54,8 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
     dht: kadDHT({
       protocol: PRIVATE_DHT_PROTOCOL,
       clientMode: false,
+      // Teams meet on LANs and one machine: keep private and loopback addresses (the default mapper drops them).
+      peerInfoMapper: passthroughMapper,
       logPrefix: 'libp2p:dht-devmeet',
       datastorePrefix: '/dht-devmeet',
       metricsPrefix: 'libp2p_dht_devmeet',
