@@ -17,6 +17,8 @@ export function registerStatusBar (host: ExtensionHost): void {
     const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
     item.backgroundColor = undefined
     item.accessibilityInformation = { label: `DevMeet: ${status.state}` }
+    // The views' welcome texts follow the node's state (locked in another window, failed).
+    void vscode.commands.executeCommand('setContext', 'devmeet.nodeState', status.state)
     switch (status.state) {
       case 'starting':
         item.text = '$(comment-discussion) DevMeet $(loading~spin)'
