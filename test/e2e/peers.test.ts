@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import * as path from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
 import { openWorkbench, openDevMeetView, statusLabel, treeRows, runCommand, answerInput, screenshot, waitFor, type Workbench } from './workbench'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -41,9 +42,21 @@ describe('two DevMeet workbenches on one machine', () => {
       await waitFor('Bob lists Alice', async () => (await treeRows(bob, 'Peers')).some(r => r.startsWith('Alice, online')), 30_000)
       assert.ok((await treeRows(alice, 'Peers')).some(r => r.startsWith('Online')))
       await alice.page.screenshot({ path: `${ROOT}/media/screenshot-peers.png` })
+      for (const wb of [alice, bob]) t.diagnostic(`${wb.name}: ${activationLine(wb.dir) ?? 'no activation timing logged'}`)
     } catch (err) {
       await Promise.all([alice, bob].map(w => screenshot(w, 'failure-peers').catch(() => {})))
       throw err
     }
   })
 })
+
+/** The extension's own timing line from its log channel: activate() call to return, and to the node listening. */
+function activationLine (dir: string): string | undefined {
+  const logs = path.join(dir, 'user-data', 'logs')
+  const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('DevMeet.log'))
+  for (const f of files) {
+    const line = readFileSync(path.join(logs, f), 'utf8').split('\n').find(l => l.includes('activate() returned'))
+    if (line != null) return line.replace(/^.*\] /, '')
+  }
+  return undefined
+}
