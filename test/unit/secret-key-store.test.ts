@@ -44,7 +44,7 @@ describe('secret key store', () => {
     const key = await loadOrCreateKey(store)
     assert.equal(secrets.values.size, 1)
     assert.equal(existsSync(file), false)
-    assert.deepEqual(warnings, [])
+    assert.equal(warnings.length, 0)
     assert.equal(store.fellBack, false)
 
     const again = await loadOrCreateKey(new SecretKeyStore(secrets, new FileKeyStore(file), r => warnings.push(r)))
@@ -86,7 +86,7 @@ describe('secret key store', () => {
     const again = await loadOrCreateKey(store)
     assert.ok(again.equals(original), 'no new identity when the keyring appears')
     assert.equal(secrets.values.size, 1, 'the file key is copied into secret storage')
-    assert.deepEqual(warnings, [])
+    assert.equal(warnings.length, 0)
     assert.equal(store.fellBack, false)
 
     const fromSecretsOnly = await loadOrCreateKey(new SecretKeyStore(secrets, new FileKeyStore(keyFile()), () => {}))
