@@ -54,6 +54,8 @@ export class ChatLink {
   closed = false
   typingUntil = 0
   typingAt = 0
+  /** disk writes of received frames not yet finished, oldest first */
+  readonly writesInFlight: Array<Promise<void>> = []
 
   constructor (
     readonly conferenceId: string,

@@ -14,6 +14,7 @@ const RECONNECT_EVERY_MS = 5000
 const ACK_DELAY_MS = 20
 const TYPING_SHOWN_MS = 6000
 const MESSAGES_PER_SECOND = 10_000
+const MAX_WRITES_IN_FLIGHT = 4
 const MESSAGE_BURST = 25_000
 
 export class ChatInputError extends Error {
@@ -297,10 +298,20 @@ export class ChatService implements ChatApi {
     switch (frame.t) {
       case 'msgs': {
         // Each message costs a signature check: a flooding peer's excess is dropped unchecked, and a persistent flooder is cut off.
-        if (this.messageRate.take(link.peer, frame.e.length)) await this.receiveBatch(link, log, frame.e)
+        let committed: Promise<void> = Promise.resolve()
+        if (this.messageRate.take(link.peer, frame.e.length)) committed = (await this.receiveBatch(link, log, frame.e)).committed
         else if (this.messageRate.denied(link.peer)) return link.close(new Error('too many messages'))
-        link.receivedFrames++
-        this.scheduleAck(link, log)
+        // The next frame is verified while this one's disk write runs; it is acknowledged once on disk.
+        const done = committed.then(() => {
+          link.receivedFrames++
+          this.scheduleAck(link, log)
+        }, err => link.close(err))
+        link.writesInFlight.push(done)
+        if (link.writesInFlight.length >= MAX_WRITES_IN_FLIGHT) await link.writesInFlight.shift()
+        void done.finally(() => {
+          const i = link.writesInFlight.indexOf(done)
+          if (i >= 0) link.writesInFlight.splice(i, 1)
+        })
         return
       }
       case 'ack':
@@ -331,9 +342,10 @@ export class ChatService implements ChatApi {
 
   /**
    * Verifies a frame's messages; the new ones are written to disk together (one sync), then
-   * shown and forwarded to the other participants' streams.
+   * shown and forwarded to the other participants' streams. Resolves once verified, with the write
+   * still running in `committed`.
    */
-  private async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<void> {
+  private async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<{ committed: Promise<void> }> {
     const fresh: HeldMessage[] = []
     const seen = new Set<string>()
     for (const envelope of envelopes) {
@@ -344,20 +356,19 @@ export class ChatService implements ChatApi {
       seen.add(key)
       fresh.push({ payload, envelope })
     }
-    if (fresh.length === 0) return
+    if (fresh.length === 0) return { committed: Promise.resolve() }
+    return { committed: this.commitBatch(link, log, fresh) }
+  }
+
+  private async commitBatch (link: ChatLink, log: ChatLog, fresh: HeldMessage[]): Promise<void> {
     const written = await Promise.all(fresh.map(h => log.append(h)))
-    const forward: string[] = []
-    for (let i = 0; i < fresh.length; i++) {
-      if (!written[i]) continue
-      this.devmeet.events.emit('message', this.toMessage(fresh[i]))
-      forward.push(fresh[i].envelope)
-    }
+    const added = fresh.filter((_, i) => written[i])
+    for (const h of added) this.devmeet.events.emit('message', this.toMessage(h))
     for (const other of this.links.get(link.conferenceId) ?? []) {
       if (other === link) continue
-      const toOther = forward.filter((_, i) => fresh[i].payload.author !== other.peer)
-      other.sendMessages(toOther)
+      other.sendMessages(added.filter(h => h.payload.author !== other.peer).map(h => h.envelope))
     }
-    for (const h of fresh) {
+    for (const h of added) {
       if (log.hasGapBelow(h.payload.author, h.payload.seq)) {
         this.askForGap(link, log, h.payload.author, h.payload.seq)
       }
