@@ -41,6 +41,9 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
   // The core (libp2p) loads after activate() returns, so activation stays fast.
   setTimeout(() => { void h.load() }, 0)
 
+  const ready = h.ready.then(() => {})
+  // a load failure is reported in the log and a notification; callers that await ready still see it
+  ready.catch(() => {})
   const api: DevMeetApi = {
     version: context.extension.packageJSON.version,
     status: () => h.devmeet?.status ?? { state: 'starting' },
@@ -49,7 +52,7 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
     address: () => h.devmeet?.address() ?? '',
     connect: async address => await (await h.ready).connect(address),
     devmeet: () => h.devmeet,
-    ready: h.ready.then(() => {}),
+    ready,
     timings: h.timings
   }
   h.timings.activateMs = performance.now() - started

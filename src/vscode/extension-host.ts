@@ -90,19 +90,30 @@ export class ExtensionHost implements DevMeetHost {
     const devmeet = this.devmeet
     if (devmeet == null) return
     // VS Code gives deactivate() about 5 s; give up cleanly before that.
-    await Promise.race([devmeet.stop(), new Promise(resolve => setTimeout(resolve, 4500))])
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([devmeet.stop(), new Promise(resolve => { timer = setTimeout(resolve, 4500) })])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   private async onConfigChange (e: vscode.ConfigurationChangeEvent): Promise<void> {
     const devmeet = this.devmeet
     if (devmeet == null || !e.affectsConfiguration('devmeet')) return
     const settings = this.settings()
-    if (e.affectsConfiguration('devmeet.displayName')) {
-      devmeet.setDisplayName(settings.displayName !== '' ? settings.displayName : await defaultDisplayName())
-    }
-    if (NETWORK_SETTING_KEYS.some(k => e.affectsConfiguration(`devmeet.${k}`))) {
-      this.log.info('network settings changed; restarting the DevMeet node')
-      await devmeet.reconfigure(settings.network)
+    try {
+      if (e.affectsConfiguration('devmeet.displayName')) {
+        devmeet.setDisplayName(settings.displayName !== '' ? settings.displayName : await defaultDisplayName())
+      }
+      if (NETWORK_SETTING_KEYS.some(k => e.affectsConfiguration(`devmeet.${k}`))) {
+        this.log.info('network settings changed; restarting the DevMeet node')
+        await devmeet.reconfigure(settings.network)
+      }
+    } catch (err: any) {
+      // a failed restart leaves the node in its failed state; the status bar offers the retry
+      this.log.error(`applying the changed settings failed: ${err?.stack ?? err}`)
+      void vscode.window.showErrorMessage(`DevMeet could not apply the changed settings: ${err?.message ?? err}`)
     }
   }
 
