@@ -20,7 +20,10 @@ export async function catchup (opts: BenchOptions): Promise<Row[]> {
     const frameBytes = await envelopeBytes(a, id, kibBody(0))
     const bDir = (b as any).opts.dataDir as string
     await b.stop()
+    const phase = (what: string): void => { if (process.env.BENCH_DEBUG != null) process.stderr.write(`catch-up: ${what} at ${performance.now().toFixed(0)} ms\n`) }
+    phase('receiver stopped')
     await sendBurst(a, id, 0, n)
+    phase('missed messages sent')
     await settle()
 
     const back = makeCore('P1 again', bDir)
@@ -29,8 +32,11 @@ export async function catchup (opts: BenchOptions): Promise<Row[]> {
     const t0 = performance.now()
     await startCore(back)
     const running = performance.now()
+    phase('receiver running again')
+    const progress = setInterval(() => phase(`${counter.count} held`), 1000)
     await within('the missed messages arrive', 300_000, counter.reach(n))
     const end = performance.now()
+    clearInterval(progress)
     counter.stop()
     const held = (await back.chat.history(id)).length
 
@@ -41,11 +47,10 @@ export async function catchup (opts: BenchOptions): Promise<Row[]> {
     const all = new Promise<void>(resolve => { receiver.onFrame = () => { if (++got === n) resolve() } })
     const t1 = performance.now()
     const lp = await sender.open(receiver.addr)
-    const writes: Array<Promise<void>> = []
-    for (let i = 0; i < n; i++) writes.push(lp.write(frame))
+    // One write at a time: thousands of writes in flight each wait on the stream's drain event.
+    for (let i = 0; i < n; i++) await lp.write(frame)
     await within('every bare frame arrives', 300_000, all)
     const bareMs = performance.now() - t1
-    await Promise.all(writes)
 
     const total = end - t0
     const afterRunning = end - running
