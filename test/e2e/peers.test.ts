@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import * as path from 'node:path'
 import { readdirSync, readFileSync } from 'node:fs'
-import { openWorkbench, openDevMeetView, statusLabel, treeRows, runCommand, answerInput, screenshot, waitFor, type Workbench } from './workbench'
+import { openWorkbench, openDevMeetView, statusLabel, treeRows, connectByAddress, screenshot, waitFor, type Workbench } from './workbench'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 let alice: Workbench
@@ -30,11 +30,7 @@ describe('two DevMeet workbenches on one machine', () => {
       } catch {
         // mDNS can be blocked (VPN, container networks): connect by pasted address as a user would.
         via = 'pasted address'
-        await runCommand(alice, 'DevMeet: Copy My Address')
-        await waitFor('the address on the clipboard', async () => (await alice.page.evaluate(() => navigator.clipboard.readText().catch(() => ''))).startsWith('12D3KooW'))
-        const address = await alice.page.evaluate(() => navigator.clipboard.readText())
-        await runCommand(bob, 'DevMeet: Connect to Peer…')
-        await answerInput(bob, address)
+        await connectByAddress(bob, alice)
       }
       t.diagnostic(`peers connected by ${via}`)
       await waitFor('one peer on each side', async () => (await statusLabel(alice)) === 'DevMeet: 1 peer connected' && (await statusLabel(bob)) === 'DevMeet: 1 peer connected', 60_000)

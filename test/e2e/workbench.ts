@@ -131,6 +131,18 @@ export async function runCommand (wb: Workbench, title: string): Promise<void> {
   await wb.page.keyboard.press('Enter')
 }
 
+/**
+ * Connects `from` to `to` as a user would without mDNS: "DevMeet: Copy My Address" on `to`,
+ * read from its clipboard, pasted into "DevMeet: Connect to Peer…" on `from`.
+ */
+export async function connectByAddress (from: Workbench, to: Workbench): Promise<void> {
+  await runCommand(to, 'DevMeet: Copy My Address')
+  await waitFor(`${to.name}'s address on the clipboard`, async () => (await to.page.evaluate(() => navigator.clipboard.readText().catch(() => ''))).startsWith('12D3KooW'))
+  const address = await to.page.evaluate(() => navigator.clipboard.readText())
+  await runCommand(from, 'DevMeet: Connect to Peer…')
+  await answerInput(from, address)
+}
+
 /** Answers the open input box or quick pick with `text` and Enter. */
 export async function answerInput (wb: Workbench, text: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget:not(.hidden) input').first()
