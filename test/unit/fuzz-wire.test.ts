@@ -101,7 +101,9 @@ describe('fuzzing the wire decoders', () => {
         fc.uint8Array({ maxLength: 256 }),
         fc.jsonValue({ maxDepth: 4 }).map(v => encodeJson(v)),
         fc.string({ unit: 'binary', maxLength: 128 }).map(s => new TextEncoder().encode(s)),
-        byteEdits.map(edits => mutateBytes(encodedContext, edits))
+        byteEdits.map(edits => mutateBytes(encodedContext, edits)),
+        // the same record laid out differently, so the accepting side is reached on every run
+        fc.integer({ min: 0, max: 8 }).map(indent => new TextEncoder().encode(JSON.stringify(validContext, null, indent)))
       ),
       fc.constantFrom(...schemas.keys()),
       async (bytes, which) => {
@@ -139,9 +141,12 @@ describe('fuzzing the wire decoders', () => {
       ),
       async ({ bytes }) => {
         await onlyExpected(async () => {
-          await open(bytes, DOMAINS.conference, conferenceContextSchema)
-          // a byte edit can be a no-op (e.g. truncating at the end); anything else must not verify
-          if (!Buffer.from(bytes).equals(Buffer.from(genuine))) tamperedAccepted++
+          const opened = await open(bytes, DOMAINS.conference, conferenceContextSchema)
+          // Some edits leave the signed content alone: JSON whitespace between fields, or the unused
+          // low bits of the signature's last base64url character. Those may verify; what must never
+          // verify is a different signer or payload.
+          const sameContent = opened.signer === fields.s && JSON.stringify(opened.payload) === fields.p
+          if (!sameContent) tamperedAccepted++
         }, [InvalidFrameError, InvalidSignatureError])
       }
     ), { numRuns: 800 })
