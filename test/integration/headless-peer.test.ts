@@ -1,55 +1,14 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import * as path from 'node:path'
-import * as readline from 'node:readline'
 import { tempDir, cleanup } from '../helpers/peers'
-
-const ROOT = path.resolve(import.meta.dirname, '../..')
-const PEER = path.join(ROOT, 'dist/peer.js')
-
-interface Peer {
-  proc: ChildProcess
-  lines: any[]
-  send(cmd: Record<string, unknown> | string): void
-  next(match: (line: any) => boolean, timeoutMs?: number): Promise<any>
-}
-
-const running: ChildProcess[] = []
-
-/** Spawns dist/peer.js (as users run it) with the project's Node and reads its JSON lines. */
-function spawnPeer (args: string[]): Peer {
-  const proc = spawn(process.execPath, [PEER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-  running.push(proc)
-  const lines: any[] = []
-  const waiters: Array<{ match: (l: any) => boolean, resolve: (l: any) => void }> = []
-  readline.createInterface({ input: proc.stdout! }).on('line', text => {
-    const line = JSON.parse(text)
-    lines.push(line)
-    for (const w of [...waiters]) if (w.match(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line) }
-  })
-  return {
-    proc,
-    lines,
-    send (cmd) { proc.stdin!.write((typeof cmd === 'string' ? cmd : JSON.stringify(cmd)) + '\n') },
-    next (match, timeoutMs = 20_000) {
-      const seen = lines.find(match)
-      if (seen != null) return Promise.resolve(seen)
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no such line from the peer')), timeoutMs)
-        waiters.push({ match, resolve: l => { clearTimeout(timer); resolve(l) } })
-      })
-    }
-  }
-}
+import { spawnPeer, ensurePeerBuilt, stopAllPeers } from '../helpers/headless'
 
 describe('devmeet-peer, the headless peer', () => {
   before(() => {
-    if (!existsSync(PEER)) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'ignore' })
+    ensurePeerBuilt()
   })
   after(async () => {
-    for (const p of running) p.kill('SIGTERM')
+    stopAllPeers()
     await cleanup()
   })
 

@@ -1,0 +1,53 @@
+// Headless peers (dist/peer.js, as users run it) in child processes, read through their JSON lines.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import * as path from 'node:path'
+import * as readline from 'node:readline'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const PEER = path.join(ROOT, 'dist/peer.js')
+
+export interface HeadlessPeer {
+  proc: ChildProcess
+  lines: any[]
+  send(cmd: Record<string, unknown> | string): void
+  next(match: (line: any) => boolean, timeoutMs?: number): Promise<any>
+}
+
+export const running: ChildProcess[] = []
+
+/** Spawns dist/peer.js (as users run it) with the project's Node and reads its JSON lines. */
+export function spawnPeer (args: string[]): HeadlessPeer {
+  const proc = spawn(process.execPath, [PEER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  running.push(proc)
+  const lines: any[] = []
+  const waiters: Array<{ match: (l: any) => boolean, resolve: (l: any) => void }> = []
+  readline.createInterface({ input: proc.stdout! }).on('line', text => {
+    const line = JSON.parse(text)
+    lines.push(line)
+    for (const w of [...waiters]) if (w.match(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line) }
+  })
+  return {
+    proc,
+    lines,
+    send (cmd) { proc.stdin!.write((typeof cmd === 'string' ? cmd : JSON.stringify(cmd)) + '\n') },
+    next (match, timeoutMs = 20_000) {
+      const seen = lines.find(match)
+      if (seen != null) return Promise.resolve(seen)
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no such line from the peer')), timeoutMs)
+        waiters.push({ match, resolve: l => { clearTimeout(timer); resolve(l) } })
+      })
+    }
+  }
+}
+
+/** Builds dist/peer.js when it is missing. */
+export function ensurePeerBuilt (): void {
+  if (!existsSync(PEER)) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'ignore' })
+}
+
+/** SIGTERMs every spawned peer that is still running. */
+export function stopAllPeers (): void {
+  for (const p of running) if (p.exitCode == null && p.signalCode == null) p.kill('SIGTERM')
+}
