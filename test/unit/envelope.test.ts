@@ -34,6 +34,16 @@ describe('signed envelopes', () => {
     assert.equal(opened.bytes, bytes, 'the exact received bytes are kept for storing and forwarding')
   })
 
+  it('signs and verifies exactly as @libp2p/crypto does, so other libp2p Ed25519 code agrees with it', async () => {
+    const bytes = await seal(alice, DOMAINS.chat, { hello: 'world' })
+    const f = fields(bytes)
+    const signed = new TextEncoder().encode(`devmeet-envelope\0${DOMAINS.chat}\0${f.p}`)
+    assert.equal(await alice.publicKey.verify(signed, Buffer.from(f.g, 'base64url')), true)
+    const theirs = Buffer.from(await mallory.sign(signed)).toString('base64url')
+    const byMallory = new TextEncoder().encode(JSON.stringify({ ...f, s: peerIdFromPrivateKey(mallory).toString(), g: theirs }))
+    assert.equal((await open(byMallory, DOMAINS.chat, z.unknown())).signer, peerIdFromPrivateKey(mallory).toString())
+  })
+
   it('refuses a signature made for another domain', async () => {
     const bytes = await seal(alice, DOMAINS.rsvp, { conferenceId: 'c1', n: 1 })
     await assert.rejects(open(bytes, DOMAINS.conference, anyPayload), InvalidSignatureError)

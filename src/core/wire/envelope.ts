@@ -1,5 +1,6 @@
 import { peerIdFromString, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { decodeJson, InvalidFrameError } from './framing'
 
@@ -47,7 +48,7 @@ function signedBytes (domain: string, payloadText: string): Uint8Array {
 /** Signs `payload` (any JSON value) for `domain` with `key`; returns the envelope bytes. */
 export async function seal (key: PrivateKey, domain: string, payload: unknown): Promise<Uint8Array> {
   const payloadText = JSON.stringify(payload)
-  const sig = await key.sign(signedBytes(domain, payloadText))
+  const sig = signWith(key, signedBytes(domain, payloadText))
   const signer = peerIdFromPublicKeyCached(key)
   return encoder.encode(JSON.stringify({ k: domain, s: signer, p: payloadText, g: Buffer.from(sig).toString('base64url') }))
 }
@@ -62,7 +63,7 @@ export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodT
   const publicKey = publicKeyOf(env.s)
   const sig = Buffer.from(env.g, 'base64url')
   if (sig.length !== 64) throw new InvalidSignatureError('malformed signature')
-  const ok = await publicKey.verify(signedBytes(domain, env.p), sig)
+  const ok = verifyWith(env.s, publicKey, signedBytes(domain, env.p), sig)
   if (!ok) throw new InvalidSignatureError('signature does not verify')
   let value: unknown
   try {
@@ -100,4 +101,34 @@ function peerIdFromPublicKeyCached (key: PrivateKey): string {
     signerIds.set(key, id)
   }
   return id
+}
+
+/*
+ * Ed25519 through Node's KeyObjects, made once per key: @libp2p/crypto imports the raw key for
+ * every call, which roughly doubles the cost of signing (~65 → ~30 µs) and adds ~15 µs to each
+ * verification; both sit on every chat message's path.
+ */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+const signingKeys = new WeakMap<PrivateKey, KeyObject>()
+const verifyingKeys = new Map<string, KeyObject>()
+
+function signWith (key: PrivateKey, data: Uint8Array): Uint8Array {
+  if (key.type !== 'Ed25519') throw new Error('DevMeet signs with Ed25519 keys only')
+  let ko = signingKeys.get(key)
+  if (ko == null) {
+    ko = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, key.raw.subarray(0, 32)]), format: 'der', type: 'pkcs8' })
+    signingKeys.set(key, ko)
+  }
+  return nodeSign(null, data, ko)
+}
+
+function verifyWith (signer: string, publicKey: PublicKey, data: Uint8Array, sig: Uint8Array): boolean {
+  let ko = verifyingKeys.get(signer)
+  if (ko == null) {
+    ko = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey.raw]), format: 'der', type: 'spki' })
+    if (verifyingKeys.size > 10_000) verifyingKeys.clear()
+    verifyingKeys.set(signer, ko)
+  }
+  return nodeVerify(null, data, ko, sig)
 }
