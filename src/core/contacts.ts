@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DamagedFileError, type Storage } from './storage'
 
 /** A peer we have met: by mDNS, the DHT, a connection, a pasted address or an invitation. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { DevMeetLibp2p } from './node'
 import { frameStream, resetStream } from './wire/framing'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Stream } from '@libp2p/interface'
 import { frameStream, resetStream, type FrameStream } from '../wire/framing'
 import type { Summary } from './sync'

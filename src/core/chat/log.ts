@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Storage } from '../storage'
 import { decodeJson } from '../wire/framing'
 import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload } from './message'
@@ -116,6 +116,8 @@ export class ChatLog {
           this.appended = true
           for (const b of batch) b.done()
         } catch (err) {
+          // A failed append may have left a torn line: the next one starts on a fresh line.
+          this.appended = false
           for (const b of batch) b.fail(err)
         }
       }

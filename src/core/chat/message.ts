@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ChatMessage, CodeRef } from '../api'
 import { MAX_CHAT_BODY_BYTES } from '../api'
 

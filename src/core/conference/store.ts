@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ConferenceContext, DeliveryState, RsvpAnswer } from '../api'
 import { DamagedFileError, type Storage } from '../storage'
 import { open, DOMAINS } from '../wire/envelope'
@@ -58,7 +58,10 @@ export class ConferenceStore {
           myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') }
         })
       } catch (err: any) {
-        if (!(err instanceof DamagedFileError)) this.warn(`conference file ${file} could not be verified and was ignored: ${err?.message ?? err}`)
+        if (err instanceof DamagedFileError) continue
+        // Moved aside too, so a later copy of the conference (from its organizer) is stored in its place.
+        const aside = await this.storage.quarantine(`${FOLDER}/${file}`, err, false).catch(() => undefined)
+        this.warn(`conference file ${file} could not be verified and was ${aside != null ? `moved aside to ${aside.movedTo.split(/[\\/]/).pop()}` : 'ignored'}: ${err?.message ?? err}`)
       }
     }
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { DamagedFileError, type Storage } from '../storage'
 import type { Clock } from '../clock'
 import type { Logger } from '../log'

@@ -1,7 +1,7 @@
 import { peerIdFromString, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { decodeJson, InvalidFrameError } from './framing'
 
 /**
