@@ -20,6 +20,7 @@ const envelopeShape = z.object({ k: z.string(), s: z.string(), p: z.string(), g:
 export class ChatLog {
   private readonly byKey = new Map<string, HeldMessage>()
   private readonly seqsByAuthor = new Map<string, Set<number>>()
+  private readonly highestSeq = new Map<string, number>()
   private readonly contiguous = new Map<string, number>()
   private readonly ordered: HeldMessage[] = []
   private lamportMax = 0
@@ -65,8 +66,7 @@ export class ChatLog {
   }
 
   nextSeq (author: string): number {
-    const seqs = this.seqsByAuthor.get(author)
-    return seqs == null || seqs.size === 0 ? 1 : Math.max(...seqs) + 1
+    return (this.highestSeq.get(author) ?? 0) + 1
   }
 
   /** Every message in display order. */
@@ -134,6 +134,7 @@ export class ChatLog {
     let seqs = this.seqsByAuthor.get(author)
     if (seqs == null) this.seqsByAuthor.set(author, seqs = new Set())
     seqs.add(seq)
+    if (seq > (this.highestSeq.get(author) ?? 0)) this.highestSeq.set(author, seq)
     this.contiguous.set(author, contiguousHigh(seqs, this.contiguous.get(author) ?? 0))
     if (lamport > this.lamportMax) this.lamportMax = lamport
     // Binary search from the end: new messages almost always go last.
