@@ -8,6 +8,8 @@ export interface KeyStore {
   /** Base64 of the protobuf-encoded private key, or undefined on first run. */
   load(): Promise<string | undefined>
   save(encoded: string): Promise<void>
+  /** Keeps a key that cannot be read aside (never deletes it); returns the name it now has. */
+  setAside?(): Promise<string>
 }
 
 /** A key file readable only by its owner. */
@@ -30,13 +32,30 @@ export class FileKeyStore implements KeyStore {
     await fs.chmod(tmp, 0o600)
     await fs.rename(tmp, this.file)
   }
+
+  async setAside (): Promise<string> {
+    const aside = `${this.file}.damaged-${Date.now()}`
+    await fs.rename(this.file, aside)
+    return path.basename(aside)
+  }
 }
 
-/** Loads the Ed25519 peer key, making and saving one on first run. */
-export async function loadOrCreateKey (store: KeyStore): Promise<PrivateKey> {
+/**
+ * Loads the Ed25519 peer key, making and saving one on first run. A key file that cannot be read
+ * as a key (truncated, garbled) is set aside, not overwritten, and a new key is made: the node
+ * starts, with a new peer ID, and `onDamaged` says so. A store that cannot set keys aside throws.
+ */
+export async function loadOrCreateKey (store: KeyStore, onDamaged?: (message: string) => void): Promise<PrivateKey> {
   const existing = await store.load()
-  if (existing != null && existing !== '') {
-    return privateKeyFromProtobuf(Buffer.from(existing, 'base64'))
+  if (existing != null && (existing !== '' || store.setAside != null)) {
+    try {
+      if (existing === '') throw new Error('the key file is empty')
+      return privateKeyFromProtobuf(Buffer.from(existing, 'base64'))
+    } catch (err: any) {
+      if (store.setAside == null) throw err
+      const aside = await store.setAside()
+      onDamaged?.(`the peer key could not be read (${String(err?.message ?? err)}); it was moved aside to ${aside} and a new key was made, so this peer has a new peer ID and must be invited again`)
+    }
   }
   const key = await generateKeyPair('Ed25519')
   await store.save(Buffer.from(privateKeyToProtobuf(key)).toString('base64'))
