@@ -64,6 +64,7 @@ async function main (): Promise<void> {
   devmeet.events.on('peer:connect', p => out({ event: 'peer:connect', peer: p }))
   devmeet.events.on('peer:disconnect', p => out({ event: 'peer:disconnect', peer: p }))
   devmeet.events.on('warning', message => out({ event: 'warning', message }))
+  devmeet.events.on('storage', state => out({ event: 'storage', ...state }))
   printConferenceEvents(devmeet, out)
   printChatEvents(devmeet, out)
 

@@ -46,6 +46,8 @@ export interface DevMeetEvents extends ConferenceEvents, Record<string, unknown>
   'peer:disconnect': PeerInfo
   /** something the user should see: a damaged file moved aside, a failed write */
   warning: string
+  /** the data folder stopped taking writes (with why), or takes them again */
+  storage: { writable: boolean, error?: string }
 }
 
 export interface DevMeetOptions {
@@ -63,6 +65,8 @@ export interface DevMeetOptions {
 }
 
 const CONNECT_TIMEOUT_MS = 15_000
+/** While writes fail, how often a small write checks whether the folder works again. */
+const STORAGE_PROBE_MS = 5000
 
 /** The DevMeet core: one object with methods and typed events, used by the extension and the headless peer. */
 export class DevMeet {
@@ -86,13 +90,14 @@ export class DevMeet {
   private readonly devmeetPeers = new Set<string>()
   private lockWatch: ReturnType<typeof setInterval> | undefined
   private starting: Promise<void> | undefined
+  private storageProbe: unknown
 
   constructor (private readonly opts: DevMeetOptions) {
     this.clock = opts.clock ?? systemClock
     this.log = opts.log ?? silentLogger
     this.config = opts.config
     this.displayNameValue = sanitizeDisplayName(opts.displayName)
-    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m) })
+    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m), onWritable: (ok, error) => this.onWritable(ok, error) })
     this.contacts = new ContactStore(this.storage)
     this.lock = new NodeLock(opts.dataDir)
     this.conferences = new ConferenceService(this, opts.outboxBackoff)
@@ -169,10 +174,13 @@ export class DevMeet {
   }
 
   private async startOwned (): Promise<void> {
-    const loaded = await this.contacts.load()
+    // We own the folder now: what a killed process left half-written goes.
+    const swept = await this.storage.sweepTemporary()
+    if (swept > 0) this.log.info(`removed ${swept} temporary file(s) left by an interrupted write`)
+    // A damaged contacts file is moved aside and reported by Storage itself.
+    await this.contacts.load()
     this.log.debug(`${this.contacts.list().length} contacts loaded`)
-    if (loaded.damaged != null) this.warn(loaded.damaged)
-    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore)
+    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(m))
     this.log.debug('peer key loaded')
     const node = await createNode({ privateKey: this.privateKey, config: this.config, connectionGater: this.opts.connectionGater })
     this.node = node
@@ -204,6 +212,8 @@ export class DevMeet {
 
   async stop (): Promise<void> {
     if (this.starting != null) await this.starting.catch(() => {})
+    if (this.storageProbe != null) this.clock.clearTimeout(this.storageProbe)
+    this.storageProbe = undefined
     if (this.lockWatch != null) clearInterval(this.lockWatch)
     this.lockWatch = undefined
     await this.stopProtocols().catch(err => this.log.warn(`stopping protocols: ${err}`))
@@ -329,6 +339,28 @@ export class DevMeet {
   protected warn (message: string): void {
     this.log.warn(message)
     this.events.emit('warning', message)
+  }
+
+  /** Writes began to fail or work again: tell the user once, and look every few seconds until they work. */
+  private onWritable (writable: boolean, error?: string): void {
+    this.events.emit('storage', { writable, ...(error != null ? { error } : {}) })
+    if (!writable) {
+      this.warn(`${error ?? 'cannot write the data folder'}. DevMeet keeps running, but changes are not saved and messages are not sent until it can write again.`)
+      this.probeStorage()
+      return
+    }
+    if (this.storageProbe != null) this.clock.clearTimeout(this.storageProbe)
+    this.storageProbe = undefined
+    this.log.info('the data folder takes writes again')
+    void this.contacts.flush().catch(() => {})
+  }
+
+  private probeStorage (): void {
+    if (this.storageProbe != null) return
+    this.storageProbe = this.clock.setTimeout(() => {
+      this.storageProbe = undefined
+      void this.storage.probe().then(ok => { if (!ok && this.statusValue.state === 'running') this.probeStorage() })
+    }, STORAGE_PROBE_MS)
   }
 
   private connectedPeerIds (): string[] {
