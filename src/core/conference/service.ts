@@ -43,6 +43,9 @@ export class ConferenceService implements ConferenceApi {
     await this.store.load()
     // A damaged outbox file is moved aside and reported by Storage itself.
     await this.outbox.load()
+    // The store knows what was never acknowledged: a crash between a change and its outbox entry, or a damaged outbox, loses no delivery.
+    const restored = await this.outbox.restore(this.unacknowledged())
+    if (restored > 0) this.devmeet.log.info(`${restored} undelivered invitation(s) or answer(s) queued again`)
     const node = this.devmeet.libp2p
     await serveRecordProtocol(node, INVITE_PROTOCOL, MAX_INVITE_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveContext(b, from))
     await serveRecordProtocol(node, RSVP_PROTOCOL, MAX_RSVP_BYTES, this.limiter, this.devmeet.log, (b, from) => this.receiveRsvp(b, from))
@@ -92,6 +95,20 @@ export class ConferenceService implements ConferenceApi {
     if (ctx == null) return []
     if (ctx.organizer.peerId === peerId) return ctx.organizer.addrs
     return ctx.invitees.find(i => i.peerId === peerId)?.addrs ?? []
+  }
+
+  /** What the store says still awaits an acknowledgement: contexts to invitees (organizer), my RSVPs (invitee). */
+  private unacknowledged (): Array<Pick<OutboxItem, 'kind' | 'conferenceId' | 'to'>> {
+    const me = this.me()
+    const out: Array<Pick<OutboxItem, 'kind' | 'conferenceId' | 'to'>> = []
+    for (const c of this.store.all()) {
+      if (c.context.organizer.peerId === me) {
+        for (const i of c.context.invitees) if (c.delivery[i.peerId] !== 'delivered') out.push({ kind: 'context', conferenceId: c.context.id, to: i.peerId })
+      } else if (c.myRsvp != null && !c.myRsvp.acked) {
+        out.push({ kind: 'rsvp', conferenceId: c.context.id, to: c.context.organizer.peerId })
+      }
+    }
+    return out
   }
 
   /** Outbox items still waiting, for tests and the UI. */

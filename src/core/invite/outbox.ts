@@ -64,6 +64,23 @@ export class Outbox {
     }
   }
 
+  /**
+   * Queues again what the caller knows is not acknowledged but the outbox lacks: after a crash
+   * between a change and its outbox entry, or when the outbox file was damaged. Returns how many.
+   */
+  async restore (expected: Array<Pick<OutboxItem, 'kind' | 'conferenceId' | 'to'>>): Promise<number> {
+    let added = 0
+    for (const e of expected) {
+      const key = keyOf(e)
+      if (this.items.has(key)) continue
+      this.items.set(key, { kind: e.kind, conferenceId: e.conferenceId, to: e.to, attempts: 0, nextAt: 0 })
+      added++
+    }
+    // Kept in memory even when the disk refuses it; the next change writes it.
+    if (added > 0) await this.persist().catch(err => this.log.warn(`the outbox could not be saved: ${err?.message ?? err}`))
+    return added
+  }
+
   start (): void {
     this.running = true
     this.schedule()
