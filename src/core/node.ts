@@ -31,6 +31,11 @@ export interface CreateNodeOptions {
   connectionGater?: ConnectionGater
 }
 
+/** Connections one peer may hold with us at once (simultaneous dials, relayed plus direct, a reconnect before the old one closed). */
+export const MAX_CONNECTIONS_PER_PEER = 8
+/** Streams one connection may have open towards us, across protocols (libp2p's default is 1,000). */
+export const MAX_INBOUND_STREAMS_PER_CONNECTION = 256
+
 /** Builds (does not start) the libp2p node with DevMeet's transports, limits and services. */
 export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2p> {
   const { config } = opts
@@ -59,7 +64,7 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
       logPrefix: 'libp2p:dht-devmeet',
       datastorePrefix: '/dht-devmeet',
       metricsPrefix: 'libp2p_dht_devmeet',
-      allowQueryWithZeroPeers: true
+      allowQueryWithZeroPeers: false
     })
   }
   if (config.publicDht) {
@@ -81,6 +86,7 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
   if (config.mdns) peerDiscovery.push(mdns({ interval: 10_000 }))
   if (config.bootstrapPeers.length > 0) peerDiscovery.push(bootstrap({ list: config.bootstrapPeers }))
 
+  let nodeRef: Libp2p | undefined
   const node = await createLibp2p({
     privateKey: opts.privateKey,
     start: false,
@@ -89,7 +95,8 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
     connectionEncrypters: [noise()],
     streamMuxers: [yamux({
       // Bounded buffers: a peer that never reads must not make us hold unbounded data.
-      maxMessageSize: 64 * 1024
+      maxMessageSize: 64 * 1024,
+      maxInboundStreams: MAX_INBOUND_STREAMS_PER_CONNECTION
     } as any)],
     peerDiscovery,
     services: services as any,
@@ -98,10 +105,10 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
       version: DEVMEET_VERSION,
       userAgent: `${AGENT_NAME}/${DEVMEET_VERSION}`
     },
-    connectionGater: opts.connectionGater ?? {
+    connectionGater: limitConnectionsPerPeer(opts.connectionGater ?? {
       // Loopback and private addresses are how peers on one machine or LAN meet.
       denyDialMultiaddr: () => false
-    },
+    }, () => nodeRef),
     connectionManager: {
       maxConnections: 300,
       maxIncomingPendingConnections: 10,
@@ -113,5 +120,17 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
       abortConnectionOnPingFailure: false
     }
   })
+  nodeRef = node
   return node as unknown as DevMeetLibp2p
+}
+
+/** libp2p caps connections in total and per host per second, not per peer: one peer opening many is refused past the cap. */
+function limitConnectionsPerPeer (gater: ConnectionGater, node: () => Libp2p | undefined): ConnectionGater {
+  return {
+    ...gater,
+    denyInboundUpgradedConnection: async (peer, maConn) => {
+      if ((node()?.getConnections(peer).length ?? 0) >= MAX_CONNECTIONS_PER_PEER) return true
+      return await (gater.denyInboundUpgradedConnection?.(peer, maConn) ?? false)
+    }
+  }
 }
