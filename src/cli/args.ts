@@ -18,7 +18,10 @@ Options:
   --bootstrap MULTIADDR  bootstrap peer, repeatable
   --no-mdns            do not use mDNS on the LAN
   --webrtc             enable the WebRTC transport (off by default headless)
-  --relay              also serve as a circuit relay for other peers
+  --relay              also serve as a circuit relay for other peers (no per-connection limit)
+  --relay-limit-duration MS  end each relayed connection after MS milliseconds (with --relay)
+  --relay-limit-data BYTES   end each relayed connection after BYTES bytes (with --relay)
+  --stun URL           STUN/TURN server for WebRTC, repeatable (default: public STUN servers)
   --public-dht         also join the public Amino DHT
   --help               this text`
 
@@ -34,6 +37,9 @@ export function parsePeerArgs (argv: string[]): PeerArgs | 'help' {
       'no-mdns': { type: 'boolean' },
       webrtc: { type: 'boolean' },
       relay: { type: 'boolean' },
+      'relay-limit-duration': { type: 'string' },
+      'relay-limit-data': { type: 'string' },
+      stun: { type: 'string', multiple: true },
       'public-dht': { type: 'boolean' },
       help: { type: 'boolean' }
     },
@@ -49,9 +55,23 @@ export function parsePeerArgs (argv: string[]): PeerArgs | 'help' {
   config.relayServer = values.relay === true
   config.publicDht = values['public-dht'] === true
   if (config.webrtc && !config.listenAddresses.includes('/webrtc')) config.listenAddresses.push('/webrtc')
+  const durationMs = positiveInt(values['relay-limit-duration'], '--relay-limit-duration')
+  const dataBytes = positiveInt(values['relay-limit-data'], '--relay-limit-data')
+  if (durationMs != null || dataBytes != null) {
+    if (!config.relayServer) throw new Error('--relay-limit-* needs --relay')
+    config.relayLimit = { durationMs, dataBytes }
+  }
+  if (values.stun != null) config.iceServers = values.stun
   return {
     dataDir: path.resolve(values.data ?? path.join(os.homedir(), '.devmeet-peer')),
     name: values.name ?? os.userInfo().username,
     config
   }
+}
+
+function positiveInt (value: string | undefined, flag: string): number | undefined {
+  if (value == null) return undefined
+  const n = Number(value)
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} takes a positive whole number, not "${value}"`)
+  return n
 }

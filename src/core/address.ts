@@ -34,7 +34,7 @@ export function parsePeerAddress (input: string): PeerAddress {
       } catch {
         throw new InvalidAddressError(`"${clip(token)}" is not a valid multiaddr.`)
       }
-      const embedded = ma.getComponents().findLast(c => c.name === 'p2p')?.value
+      const embedded = targetPeerId(ma)
       if (embedded != null) {
         if (peerId != null && peerId !== embedded) throw new InvalidAddressError('The address names two different peer IDs.')
         peerId = embedded
@@ -54,8 +54,7 @@ export function parsePeerAddress (input: string): PeerAddress {
   if (multiaddrs.length > MAX_MULTIADDRS) throw new InvalidAddressError(`At most ${MAX_MULTIADDRS} multiaddrs, please.`)
   // Give every multiaddr the peer ID, so the dial is authenticated against it.
   const withIds = multiaddrs.map(ma => {
-    const hasId = ma.getComponents().some(c => c.name === 'p2p')
-    return (peerId != null && !hasId) ? ma.encapsulate(`/p2p/${peerId}`) : ma
+    return (peerId != null && targetPeerId(ma) == null) ? ma.encapsulate(`/p2p/${peerId}`) : ma
   })
   return { peerId, multiaddrs: withIds }
 }
@@ -70,6 +69,16 @@ export function formatPeerAddress (peerId: string, multiaddrs: Multiaddr[]): str
   }
   const sorted = [...plain].sort((a, b) => addressRank(a) - addressRank(b))
   return [peerId, ...sorted].join(' ')
+}
+
+/**
+ * The peer a multiaddr leads to. In a relay address (`…/p2p/<relay>/p2p-circuit[/webrtc]/p2p/<peer>`)
+ * that is the ID after the last `/p2p-circuit`, never the relay's; `…/p2p-circuit` alone names none.
+ */
+export function targetPeerId (ma: Multiaddr): string | undefined {
+  const components = ma.getComponents()
+  const circuit = components.findLastIndex(c => c.name === 'p2p-circuit')
+  return components.slice(circuit + 1).findLast(c => c.name === 'p2p')?.value
 }
 
 function addressRank (ma: string): number {

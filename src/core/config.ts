@@ -11,6 +11,15 @@ export interface NetworkConfig {
   webrtc: boolean
   /** Serve as a circuit relay for other peers (headless `--relay`). */
   relayServer: boolean
+  /**
+   * Limits our relay puts on each relayed connection; none by default. libp2p's own defaults
+   * (2 minutes, 128 KiB) make a relayed connection "limited", and DevMeet's invite, RSVP and chat
+   * protocols do not run on limited connections: a relay with limits serves only to set up a direct
+   * (WebRTC) connection, one without carries the chat when no direct connection can be made.
+   */
+  relayLimit?: { durationMs?: number, dataBytes?: number }
+  /** STUN/TURN server URLs for WebRTC; unset: @libp2p/webrtc's public STUN servers. */
+  iceServers?: string[]
 }
 
 /**

@@ -48,7 +48,7 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
   if (config.webrtc) {
     // Loaded only when enabled: it pulls in a native module.
     const { webRTC } = await import('@libp2p/webrtc')
-    transports.push(webRTC())
+    transports.push(webRTC(config.iceServers != null ? { rtcConfiguration: { iceServers: config.iceServers.map(urls => ({ urls })) } } : {}))
   } else {
     listen = listen.filter(a => !a.includes('/webrtc'))
   }
@@ -64,6 +64,8 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
       logPrefix: 'libp2p:dht-devmeet',
       datastorePrefix: '/dht-devmeet',
       metricsPrefix: 'libp2p_dht_devmeet',
+      // With zero peers a query must wait for one: answering at once made libp2p's random walk (the
+      // relay search behind `/p2p-circuit`) spin and starve the event loop, so start() never returned.
       allowQueryWithZeroPeers: false
     })
   }
@@ -77,8 +79,15 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
     })
   }
   if (config.relayServer) {
+    const limit = config.relayLimit
     services.relay = circuitRelayServer({
-      reservations: { maxReservations: 128 }
+      reservations: {
+        maxReservations: 128,
+        // See NetworkConfig.relayLimit: without limits the relay carries DevMeet's protocols too.
+        applyDefaultLimit: limit != null,
+        ...(limit?.durationMs != null ? { defaultDurationLimit: limit.durationMs } : {}),
+        ...(limit?.dataBytes != null ? { defaultDataLimit: BigInt(limit.dataBytes) } : {})
+      }
     })
   }
 

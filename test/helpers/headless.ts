@@ -10,17 +10,35 @@ export const PEER = path.join(ROOT, 'dist/peer.js')
 export interface HeadlessPeer {
   proc: ChildProcess
   lines: any[]
+  /** the last lines the peer wrote to stderr (its log), for failure messages */
+  stderr: string[]
   send(cmd: Record<string, unknown> | string): void
   next(match: (line: any) => boolean, timeoutMs?: number): Promise<any>
 }
 
 export const running: ChildProcess[] = []
 
+export interface SpawnOptions {
+  /** run the peer inside this network namespace (`ip netns exec`; needs root) */
+  netns?: string
+  /** extra environment variables, e.g. DEVMEET_LOG */
+  env?: Record<string, string>
+}
+
 /** Spawns dist/peer.js (as users run it) with the project's Node and reads its JSON lines. */
-export function spawnPeer (args: string[]): HeadlessPeer {
-  const proc = spawn(process.execPath, [PEER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+export function spawnPeer (args: string[], opts: SpawnOptions = {}): HeadlessPeer {
+  const argv = [process.execPath, PEER, ...args]
+  if (opts.netns != null) argv.unshift('ip', 'netns', 'exec', opts.netns)
+  const env = opts.env != null ? { ...process.env, ...opts.env } : undefined
+  const proc = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env })
   running.push(proc)
   const lines: any[] = []
+  const stderr: string[] = []
+  // Drained, so a chatty log never fills the pipe and stalls the peer.
+  readline.createInterface({ input: proc.stderr! }).on('line', text => {
+    stderr.push(text)
+    if (stderr.length > 200) stderr.shift()
+  })
   const waiters: Array<{ match: (l: any) => boolean, resolve: (l: any) => void }> = []
   readline.createInterface({ input: proc.stdout! }).on('line', text => {
     const line = JSON.parse(text)
@@ -30,6 +48,7 @@ export function spawnPeer (args: string[]): HeadlessPeer {
   return {
     proc,
     lines,
+    stderr,
     send (cmd) { proc.stdin!.write((typeof cmd === 'string' ? cmd : JSON.stringify(cmd)) + '\n') },
     next (match, timeoutMs = 20_000) {
       const seen = lines.find(match)

@@ -21,6 +21,16 @@ describe('address strings', () => {
     assert.equal(bare.peerId, ID)
     assert.equal(bare.multiaddrs.length, 0)
   })
+  it('keeps a relay address (the relay\'s peer ID inside) and attaches the target peer\'s ID after the circuit', () => {
+    const relayed = `/ip4/203.0.113.1/tcp/4001/p2p/${OTHER}/p2p-circuit`
+    const text = formatPeerAddress(ID, [multiaddr(`${relayed}/p2p/${ID}`), multiaddr(`${relayed}/webrtc/p2p/${ID}`), multiaddr('/ip4/10.0.0.2/tcp/4001')])
+    assert.equal(text, `${ID} /ip4/10.0.0.2/tcp/4001 ${relayed} ${relayed}/webrtc`)
+    const parsed = parsePeerAddress(text)
+    assert.equal(parsed.peerId, ID)
+    assert.deepEqual(parsed.multiaddrs.map(m => m.toString()), [`/ip4/10.0.0.2/tcp/4001/p2p/${ID}`, `${relayed}/p2p/${ID}`, `${relayed}/webrtc/p2p/${ID}`])
+    assert.equal(parsePeerAddress(`${relayed}/p2p/${ID}`).peerId, ID, 'a bare relay address names its target, not the relay')
+    assert.throws(() => parsePeerAddress(`${ID} ${relayed}/p2p/${OTHER}`), /two different peer IDs/)
+  })
   it('explains what is wrong with bad input', () => {
     assert.throws(() => parsePeerAddress(''), InvalidAddressError)
     assert.throws(() => parsePeerAddress('hello world'), /neither a peer ID nor a multiaddr/)
