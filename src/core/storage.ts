@@ -1,4 +1,4 @@
-import { promises as fs, constants as fsConstants } from 'node:fs'
+import { promises as fs, constants as fsConstants, appendFileSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 
@@ -164,18 +164,45 @@ export class Storage {
     }
   }
 
-  /** Appends lines to a log; resolves once they are on disk (fdatasync). */
-  async appendLines (name: string, lines: string[]): Promise<void> {
+  /**
+   * Appends lines to a log. With `sync` (the default) it resolves once they are on disk
+   * (fdatasync); without, once the kernel holds them: a crash of this process can no longer lose
+   * them, a crash of the machine can until `syncFile` has run.
+   */
+  async appendLines (name: string, lines: string[], { sync = true }: { sync?: boolean } = {}): Promise<void> {
     if (lines.length === 0) return
     const file = this.resolve(name)
+    const text = lines.map(l => l + '\n').join('')
     await this.guard(name, async () => {
       this.checkFault('open', file)
+      if (!sync) {
+        // Into the page cache only: synchronous, because a small write there takes ~15 µs, while
+        // the same write through the thread pool costs three hops (~0.3 ms when the machine is busy).
+        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+        this.checkFault('append', file)
+        appendFileSync(file, text, { mode: 0o600 })
+        return
+      }
       await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
       const handle = await fs.open(file, fsConstants.O_APPEND | fsConstants.O_CREAT | fsConstants.O_WRONLY, 0o600)
       try {
         this.checkFault('append', file)
-        await handle.writeFile(lines.map(l => l + '\n').join(''))
+        await handle.writeFile(text)
         this.checkFault('sync', file)
+        await handle.datasync()
+      } finally {
+        await handle.close()
+      }
+    })
+  }
+
+  /** Flushes a log's appended lines to the disk (fdatasync covers writes made through any descriptor). */
+  async syncFile (name: string): Promise<void> {
+    const file = this.resolve(name)
+    await this.guard(name, async () => {
+      this.checkFault('sync', file)
+      const handle = await fs.open(file, fsConstants.O_WRONLY | fsConstants.O_APPEND)
+      try {
         await handle.datasync()
       } finally {
         await handle.close()

@@ -44,11 +44,42 @@ describe('chat log', () => {
     await log.load()
     let writes = 0
     const real = storage.appendLines.bind(storage)
-    storage.appendLines = async (name, lines) => { writes++; await real(name, lines) }
+    storage.appendLines = async (name, lines, opts) => { writes++; await real(name, lines, opts) }
+    let syncs = 0
+    const realSync = storage.syncFile.bind(storage)
+    storage.syncFile = async (name) => { syncs++; await realSync(name) }
     const msgs = await Promise.all(Array.from({ length: 200 }, (_, i) => signed(key, i + 1)))
     await Promise.all(msgs.map(m => log.append(m)))
+    await log.synced()
     assert.equal(log.size, 200)
     assert.ok(writes <= 3, `${writes} writes for 200 messages`)
+    assert.ok(syncs >= 1 && syncs <= 3, `${syncs} disk syncs for 200 messages`)
+  })
+
+  it('holds a message once written; synced() waits for the disk, and a failed sync rejects it without losing the line', async () => {
+    const log = new ChatLog(storage, CONF)
+    await log.load()
+    let release: () => void = () => {}
+    const gate = new Promise<void>(resolve => { release = resolve })
+    const realSync = storage.syncFile.bind(storage)
+    storage.syncFile = async (name) => { await gate; await realSync(name) }
+    assert.equal(await log.append(await signed(key, 1)), true)
+    assert.equal(log.size, 1, 'held (and shown) before the disk sync')
+    let synced = false
+    const pending = log.synced().then(() => { synced = true })
+    await new Promise(resolve => setTimeout(resolve, 20))
+    assert.equal(synced, false, 'synced() waits for the sync')
+    release()
+    await pending
+    assert.equal(synced, true)
+
+    storage.writeFault = step => step === 'sync' ? Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }) : undefined
+    assert.equal(await log.append(await signed(key, 2)), true)
+    await assert.rejects(log.synced(), /EIO/)
+    storage.writeFault = undefined
+    const again = new ChatLog(new Storage(dir), CONF)
+    await again.load()
+    assert.deepEqual(again.messages().map(m => m.payload.seq), [1, 2], 'the written line is in the file')
   })
 
   it('skips garbage in the middle and a torn last line, loads the rest, and keeps appending safely', async () => {

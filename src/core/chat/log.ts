@@ -14,8 +14,10 @@ const envelopeShape = z.object({ k: z.string(), s: z.string(), p: z.string(), g:
 
 /**
  * One conference's messages: in memory in display order, on disk as an append-only log of signed
- * envelopes (one per line). Lines are appended in groups (one fdatasync for many messages) and a
- * message counts as held only once its line is on disk.
+ * envelopes (one per line). A message counts as held once its line is written (the kernel has it,
+ * so a crash of this process cannot lose it); the fdatasync that puts it on the disk runs after,
+ * one for every group of writes, and `synced()` tells when it is done. Only then do we acknowledge
+ * a received message, so an acknowledged message survives even a crash of the machine.
  */
 export class ChatLog {
   private readonly byKey = new Map<string, HeldMessage>()
@@ -27,6 +29,11 @@ export class ChatLog {
   private queue: Array<{ line: string, done: () => void, fail: (err: unknown) => void }> = []
   private writing = false
   private appended = false
+  /** the sync that covers every line written so far */
+  private lastSync: Promise<void> = Promise.resolve()
+  /** a sync requested but not started yet: a write finishing now is covered by it */
+  private syncQueued: Promise<void> | undefined
+  private syncChain: Promise<void> = Promise.resolve()
 
   constructor (private readonly storage: Storage, readonly conferenceId: string) {}
 
@@ -112,8 +119,9 @@ export class ChatLog {
           const lines = batch.map(b => b.line)
           // A crash may have left a torn last line with no newline; a blank line first keeps it from swallowing ours.
           if (!this.appended) lines.unshift('')
-          await this.storage.appendLines(this.file, lines)
+          await this.storage.appendLines(this.file, lines, { sync: false })
           this.appended = true
+          this.lastSync = this.requestSync()
           for (const b of batch) b.done()
         } catch (err) {
           // A failed append may have left a torn line: the next one starts on a fresh line.
@@ -124,6 +132,24 @@ export class ChatLog {
     } finally {
       this.writing = false
     }
+  }
+
+  /** Resolves once every line written so far is on the disk; rejects when that sync failed. */
+  synced (): Promise<void> {
+    return this.lastSync
+  }
+
+  private requestSync (): Promise<void> {
+    if (this.syncQueued != null) return this.syncQueued
+    const sync = this.syncChain.then(async () => {
+      this.syncQueued = undefined
+      await this.storage.syncFile(this.file)
+    })
+    this.syncQueued = sync
+    this.syncChain = sync.catch(() => {})
+    // a failed sync is reported through the storage's events and to whoever awaits synced()
+    sync.catch(() => {})
+    return sync
   }
 
   private insert (m: HeldMessage): void {

@@ -161,7 +161,8 @@ export class ChatService implements ChatApi {
     if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)
     const envelope = new TextDecoder().decode(await seal(this.devmeet.key, DOMAINS.chat, payload))
     const held: HeldMessage = { payload, envelope }
-    // Write-ahead: on disk before it shows as sent or leaves this peer.
+    // Write-ahead: written before it shows or leaves this peer, so a crash of this process can
+    // neither lose it nor reuse its sequence number; the disk sync follows in the background.
     await log.append(held)
     const message = this.toMessage(held)
     this.devmeet.events.emit('message', message)
@@ -380,8 +381,8 @@ export class ChatService implements ChatApi {
   }
 
   /**
-   * Verifies a frame's messages; the new ones are written to disk together (one sync), then
-   * shown and forwarded to the other participants' streams. Resolves once verified, with the write
+   * Verifies a frame's messages; the new ones are written together, then shown and forwarded to
+   * the other participants' streams. Resolves once verified, with the write and the disk sync
    * still running in `committed`.
    */
   private async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<{ committed: Promise<void> }> {
@@ -464,6 +465,8 @@ export class ChatService implements ChatApi {
         this.askForGap(link, log, h.payload.author, h.payload.seq)
       }
     }
+    // Shown and forwarded once written; acknowledged only once on the disk.
+    await log.synced()
   }
 
   private async verify (link: ChatLink, envelope: string): Promise<ChatPayload | undefined> {
