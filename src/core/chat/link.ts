@@ -44,11 +44,19 @@ export class ChatLink {
   readonly frames: FrameStream
   private queue: string[] = []
   private head = 0
+  /** our own new messages: they go before queued forwards and syncs, so a busy link does not delay what we type */
+  private own: string[] = []
   private control: ChatFrame[] = []
   private writing = false
   private sentFrames = 0
   private ackedFrames = 0
   private windowOpen: (() => void) | undefined
+  /** the peer's summary in its hello: what it held when the stream opened (its history, not new messages) */
+  claimed: Summary = {}
+  /** the peer's summary as of its last hello or ack */
+  known: Summary = {}
+  /** the highest sequence of its own that the peer offered on this stream (unverified) */
+  highestOwn = 0
   /** msgs frames received and handled, reported back in acks */
   receivedFrames = 0
   closed = false
@@ -87,10 +95,11 @@ export class ChatLink {
     }
   }
 
-  sendMessages (envelopes: string[]): void {
+  /** Queues messages; `own` are our new ones, sent before any queued forwards and sync. */
+  sendMessages (envelopes: string[], own = false): void {
     if (this.closed || envelopes.length === 0) return
-    for (const e of envelopes) this.queue.push(e)
-    if (this.queue.length - this.head > MAX_QUEUED) {
+    for (const e of envelopes) (own ? this.own : this.queue).push(e)
+    if (this.queue.length - this.head + this.own.length > MAX_QUEUED) {
       this.close(new Error('the peer does not read; dropping the link'))
       return
     }
@@ -122,6 +131,7 @@ export class ChatLink {
     this.windowOpen?.()
     this.queue = []
     this.head = 0
+    this.own = []
     this.control = []
     if (reason == null) void this.stream.close().catch(() => resetStream(this.stream, 'close failed'))
     else resetStream(this.stream, reason)
@@ -132,7 +142,7 @@ export class ChatLink {
     if (this.writing) return
     this.writing = true
     try {
-      while (!this.closed && (this.control.length > 0 || this.head < this.queue.length)) {
+      while (!this.closed && (this.control.length > 0 || this.own.length > 0 || this.head < this.queue.length)) {
         let frame: ChatFrame
         if (this.control.length > 0) {
           frame = this.control.shift()!
@@ -143,6 +153,15 @@ export class ChatLink {
           }
           const batch: string[] = []
           let bytes = 0
+          let mine = 0
+          while (mine < this.own.length && batch.length < 1000) {
+            const next = this.own[mine]
+            if (batch.length > 0 && bytes + next.length > BATCH_BYTES) break
+            batch.push(next)
+            bytes += next.length
+            mine++
+          }
+          if (mine > 0) this.own.splice(0, mine)
           while (this.head < this.queue.length && batch.length < 1000) {
             const next = this.queue[this.head]
             if (batch.length > 0 && bytes + next.length > BATCH_BYTES) break

@@ -102,6 +102,13 @@ export class FloodGuard {
     return now - k.since >= this.graceMs ? 'cut' : 'refused'
   }
 
+  /** True when `key` has no token now (takes none). */
+  throttled (key: string): boolean {
+    const k = this.keys.get(key)
+    if (k == null) return false
+    return Math.min(this.burst, k.tokens + (this.now() - k.at) / 1000 * this.ratePerSecond) < 1
+  }
+
   /** Messages refused in the current spell of throttling. */
   refused (key: string): number {
     return this.keys.get(key)?.refused ?? 0
