@@ -57,13 +57,13 @@ export async function seal (key: PrivateKey, domain: string, payload: unknown): 
  * Verifies an envelope for `domain` and validates its payload with `schema`.
  * Throws InvalidFrameError for a malformed envelope or payload, InvalidSignatureError for a bad signature.
  */
-export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodType<T>): Promise<OpenedEnvelope<T>> {
+export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodType<T>, { offThread = false }: { offThread?: boolean } = {}): Promise<OpenedEnvelope<T>> {
   const env = decodeJson(bytes, envelopeSchema)
   if (env.k !== domain) throw new InvalidSignatureError(`envelope is for ${env.k.slice(0, 40)}, expected ${domain}`)
   const publicKey = publicKeyOf(env.s)
   const sig = Buffer.from(env.g, 'base64url')
   if (sig.length !== 64) throw new InvalidSignatureError('malformed signature')
-  const ok = verifyWith(env.s, publicKey, signedBytes(domain, env.p), sig)
+  const ok = await verifyWith(env.s, publicKey, signedBytes(domain, env.p), sig, offThread)
   if (!ok) throw new InvalidSignatureError('signature does not verify')
   let value: unknown
   try {
@@ -123,12 +123,17 @@ function signWith (key: PrivateKey, data: Uint8Array): Uint8Array {
   return nodeSign(null, data, ko)
 }
 
-function verifyWith (signer: string, publicKey: PublicKey, data: Uint8Array, sig: Uint8Array): boolean {
+/** Checks a signature here, or with `offThread` on libuv's thread pool (so many run in parallel). */
+async function verifyWith (signer: string, publicKey: PublicKey, data: Uint8Array, sig: Uint8Array, offThread: boolean): Promise<boolean> {
   let ko = verifyingKeys.get(signer)
   if (ko == null) {
     ko = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, publicKey.raw]), format: 'der', type: 'spki' })
     if (verifyingKeys.size > 10_000) verifyingKeys.clear()
     verifyingKeys.set(signer, ko)
   }
-  return nodeVerify(null, data, ko, sig)
+  if (!offThread) return nodeVerify(null, data, ko, sig)
+  const key = ko
+  return await new Promise<boolean>((resolve, reject) => {
+    nodeVerify(null, data, key, sig, (err, ok) => { if (err != null) reject(new InvalidSignatureError(err.message)); else resolve(ok) })
+  })
 }
