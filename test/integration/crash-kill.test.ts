@@ -3,115 +3,16 @@
 // nothing is duplicated, the files load, and every peer converges.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync } from 'node:fs'
-import * as path from 'node:path'
-import { tempDir, cleanup } from '../helpers/peers'
-import { spawnPeer, ensurePeerBuilt, stopAllPeers, type HeadlessPeer } from '../helpers/headless'
-
-interface Running {
-  name: string
-  dir: string
-  port: string
-  peerId: string
-  address: string
-  p: HeadlessPeer
-}
-
-let nextId = 1
-const started: Running[] = []
-
-/** Starts a headless peer on 127.0.0.1 with mDNS off; `port` reuses a killed peer's port. */
-async function start (name: string, dir = tempDir('devmeet-crash-'), port = '0'): Promise<Running> {
-  const p = spawnPeer(['--data', dir, '--name', name, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`])
-  const r = { name, dir, p } as Running
-  started.push(r)
-  const ready = await p.next(l => l.event === 'ready' || l.event === 'error', 30_000)
-  assert.equal(ready.event, 'ready', `${name} started: ${JSON.stringify(ready)}`)
-  return Object.assign(r, { port: ready.addrs[0].match(/\/tcp\/(\d+)/)[1], peerId: ready.peerId, address: ready.address })
-}
-
-/** Waits for a line of `r`'s output; a timeout names what was awaited. */
-async function line (r: Running, what: string, match: (l: any) => boolean, timeoutMs = 30_000): Promise<any> {
-  try {
-    return await r.p.next(match, timeoutMs)
-  } catch {
-    throw new Error(`${r.name}: no line for ${what} within ${timeoutMs} ms; its log ends: ${((r.p as any).stderr ?? []).slice(-5).join(' | ')}`)
-  }
-}
-
-/** Sends a command without waiting; returns its id. */
-function post (r: Running, cmd: string, args: Record<string, unknown> = {}): number {
-  const id = nextId++
-  r.p.send({ id, cmd, ...args })
-  return id
-}
-
-/** Sends a command and resolves with its result (throws with the peer's error). */
-async function call (r: Running, cmd: string, args: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<any> {
-  const id = post(r, cmd, args)
-  const answer = await line(r, `the answer to ${cmd}`, l => l.id === id, timeoutMs)
-  if (answer.ok !== true) throw new Error(`${r.name} ${cmd}: ${answer.error}`)
-  return answer.result
-}
-
-async function kill9 (r: Running): Promise<void> {
-  const exited = new Promise(resolve => r.p.proc.once('exit', resolve))
-  r.p.proc.kill('SIGKILL')
-  await exited
-}
-
-async function stopGracefully (r: Running): Promise<void> {
-  if (r.p.proc.exitCode != null || r.p.proc.signalCode != null) return
-  const exited = new Promise(resolve => r.p.proc.once('exit', resolve))
-  r.p.proc.kill('SIGTERM')
-  await exited
-}
-
-/** Polls `check` (which may run commands) until it holds. */
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    if (await check()) return
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`)
-    await new Promise(resolve => setTimeout(resolve, 200))
-  }
-}
-
-/** A conference that starts now, with every invitee accepted and every peer agreeing. */
-async function runningConference (org: Running, invitees: Running[]): Promise<string> {
-  for (const i of invitees) await call(i, 'connect', { addr: org.address })
-  await until('the organizer knows every invitee', async () => {
-    const peers: any[] = await call(org, 'peers')
-    return invitees.every(i => peers.some(p => p.peerId === i.peerId && p.isDevMeet))
-  })
-  const view = await call(org, 'create', { title: 'Crash drill', start: Date.now(), durationMinutes: 60, invitees: invitees.map(i => i.peerId) })
-  const id: string = view.context.id
-  for (const i of invitees) await line(i, 'the invitation', l => l.event === 'invitation' && l.conference.context.id === id)
-  for (const i of invitees) await call(i, 'respond', { conferenceId: id, answer: 'accepted' })
-  await until('everyone sees everyone accepted', async () => {
-    for (const r of [org, ...invitees]) {
-      const c = (await call(r, 'conferences') as any[]).find(v => v.context.id === id)
-      if (c == null || !c.context.invitees.every((i: any) => i.rsvp === 'accepted')) return false
-    }
-    return true
-  })
-  for (const r of [org, ...invitees]) await call(r, 'join', { conferenceId: id })
-  return id
-}
-
-function outboxItems (dir: string): number {
-  try {
-    return JSON.parse(readFileSync(path.join(dir, 'outbox.json'), 'utf8')).items.length
-  } catch {
-    return 0
-  }
-}
+import { readdirSync } from 'node:fs'
+import { cleanup } from '../helpers/peers'
+import { ensurePeerBuilt, stopAllPeers } from '../helpers/headless'
+import { type Running, start, post, call, line, kill9, stopGracefully, stopStarted, until, runningConference, outboxItems } from '../helpers/headless-calls'
 
 describe('kill -9 of headless peers', () => {
   before(() => { ensurePeerBuilt() })
   after(async () => {
     // Every peer has exited before its folder is removed.
-    await Promise.all(started.map(stopGracefully))
+    await stopStarted()
     stopAllPeers()
     await cleanup()
   })
