@@ -63,7 +63,7 @@ export class ConferenceService implements ConferenceApi {
   async stop (): Promise<void> {
     this.outbox.stop()
     for (const off of this.unsubscribe.splice(0)) off()
-    await this.outbox.flush().catch(() => {})
+    await Promise.all([this.outbox.flush().catch(() => {}), this.store.flush()])
   }
 
   list (): ConferenceView[] {
@@ -305,7 +305,7 @@ export class ConferenceService implements ConferenceApi {
       await this.locked(item.conferenceId, async () => {
         const current = this.store.get(item.conferenceId)
         if (current == null || current.context.sequence !== sentSequence) return
-        await this.store.put({ ...current, delivery: { ...current.delivery, [item.to]: 'delivered' } })
+        this.store.putSoon({ ...current, delivery: { ...current.delivery, [item.to]: 'delivered' } })
         this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
       })
       return
@@ -319,7 +319,7 @@ export class ConferenceService implements ConferenceApi {
     await this.locked(item.conferenceId, async () => {
       const current = this.store.get(item.conferenceId)
       if (current?.myRsvp == null || current.myRsvp.rsvpSeq !== sentSeq) return
-      await this.store.put({ ...current, myRsvp: { ...current.myRsvp, acked: true } })
+      this.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, acked: true } })
       this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
     })
   }

@@ -36,6 +36,8 @@ const FOLDER = 'conferences'
 /** Conferences on disk: one atomic JSON file each, re-verified when loaded. */
 export class ConferenceStore {
   private readonly conferences = new Map<string, StoredConference>()
+  private readonly writesQueued = new Set<string>()
+  private readonly lastWrite = new Map<string, Promise<void>>()
 
   constructor (private readonly storage: Storage, private readonly warn: (message: string) => void) {}
 
@@ -76,6 +78,36 @@ export class ConferenceStore {
 
   /** Writes a conference to disk (atomically), then makes it current in memory. */
   async put (conf: StoredConference): Promise<void> {
+    await this.write(conf)
+    this.conferences.set(conf.context.id, conf)
+  }
+
+  /**
+   * For bookkeeping that can be rebuilt (an invitee's delivery state, an RSVP's acknowledgement):
+   * held at once, written soon, and the writes of many changes in a row are one. A crash before
+   * the write only makes the outbox send again what was already delivered, which is harmless.
+   */
+  putSoon (conf: StoredConference): void {
+    const id = conf.context.id
+    this.conferences.set(id, conf)
+    if (this.writesQueued.has(id)) return
+    this.writesQueued.add(id)
+    const previous = this.lastWrite.get(id) ?? Promise.resolve()
+    const write = previous.then(async () => {
+      this.writesQueued.delete(id)
+      const latest = this.conferences.get(id)
+      if (latest != null) await this.write(latest)
+    }).catch(err => this.warn(`conference ${id} could not be saved: ${err?.message ?? err}`))
+    this.lastWrite.set(id, write)
+    void write.finally(() => { if (this.lastWrite.get(id) === write) this.lastWrite.delete(id) })
+  }
+
+  /** Resolves once every write started by putSoon() is done. */
+  async flush (): Promise<void> {
+    await Promise.all([...this.lastWrite.values()])
+  }
+
+  private async write (conf: StoredConference): Promise<void> {
     await this.storage.writeJson(`${FOLDER}/${conf.context.id}.json`, {
       version: 1,
       envelope: Buffer.from(conf.envelope).toString('base64'),
@@ -83,6 +115,5 @@ export class ConferenceStore {
       lastRsvpSeq: conf.lastRsvpSeq,
       myRsvp: conf.myRsvp == null ? undefined : { ...conf.myRsvp, envelope: Buffer.from(conf.myRsvp.envelope).toString('base64') }
     })
-    this.conferences.set(conf.context.id, conf)
   }
 }

@@ -43,6 +43,7 @@ export class Outbox {
   private timer: unknown
   private running = false
   private saving: Promise<void> = Promise.resolve()
+  private persistQueued: Promise<void> | undefined
 
   constructor (
     private readonly storage: Storage,
@@ -172,10 +173,19 @@ export class Outbox {
     }, delay)
   }
 
+  /**
+   * Saves the items. A save asked for while another runs waits for it, and every ask made before
+   * the next save starts is answered by that one save: it writes the items as they are then.
+   */
   private persist (): Promise<void> {
-    this.saving = this.saving.catch(() => {}).then(() =>
-      this.storage.writeJson(FILE, { version: 1, items: [...this.items.values()] }))
-    return this.saving
+    if (this.persistQueued != null) return this.persistQueued
+    const save = this.saving.catch(() => {}).then(async () => {
+      this.persistQueued = undefined
+      await this.storage.writeJson(FILE, { version: 1, items: [...this.items.values()] })
+    })
+    this.persistQueued = save
+    this.saving = save
+    return save
   }
 }
 
