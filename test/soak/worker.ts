@@ -65,7 +65,7 @@ async function startSlot (slot: Slot): Promise<void> {
 }
 
 function info (slot: Slot): Record<string, unknown> {
-  return { name: slot.name, peerId: slot.core.peerId, address: slot.core.address() }
+  return { name: slot.name, peerId: slot.core.peerId, address: slot.core.address(), addrs: slot.core.listenAddrs() }
 }
 
 function scheduleChat (slot: Slot): void {
@@ -165,6 +165,9 @@ const commands: Record<string, (line: any) => Promise<unknown>> = {
     return (await slots[i].core.chat.history(conferenceId)).map(m => `${m.author}#${m.seq}`)
   },
   memory,
+  async send ({ i, conferenceId, body }) {
+    return await slots[i].core.chat.send(conferenceId, { kind: 'text', body })
+  },
   /** Core i sends perSecond messages a second (in ticks of 10 ms) for `seconds`, not waiting for any. */
   async flood ({ i, conferenceId, perSecond, seconds }) {
     const core = slots[i].core

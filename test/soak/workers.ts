@@ -5,7 +5,7 @@ import * as readline from 'node:readline'
 
 const WORKER = path.join(import.meta.dirname, 'worker.ts')
 
-export interface CoreInfo { name: string, peerId: string, address: string }
+export interface CoreInfo { name: string, peerId: string, address: string, addrs: string[] }
 
 export class CoreWorker {
   readonly ready: Promise<{ pid: number, cores: CoreInfo[] }>

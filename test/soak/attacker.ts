@@ -1,0 +1,90 @@
+// A hostile process for test/integration/stream-limits.test.ts: one identity opens many
+// connections to the target, then it and ten more identities from the same host open many
+// streams on every DevMeet protocol and never send a byte. Prints one JSON line of what it saw.
+import { parseArgs } from 'node:util'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import type { Stream } from '@libp2p/interface'
+import { createNode, type DevMeetLibp2p } from '../../src/core/node'
+import { defaultNetworkConfig } from '../../src/core/config'
+import { CHAT_PROTOCOL } from '../../src/core/chat/link'
+import { INVITE_PROTOCOL, RSVP_PROTOCOL } from '../../src/core/invite/protocols'
+
+const { values } = parseArgs({ options: { target: { type: 'string' }, peer: { type: 'string' }, connections: { type: 'string', default: '40' }, sybils: { type: 'string', default: '10' } } })
+const addr = multiaddr(values.target!)
+const targetPeer = values.peer!
+const nodes: DevMeetLibp2p[] = []
+
+async function rawNode (): Promise<DevMeetLibp2p> {
+  const node = await createNode({
+    privateKey: await generateKeyPair('Ed25519'),
+    config: { ...defaultNetworkConfig(), listenAddresses: ['/ip4/127.0.0.1/tcp/0'], mdns: false, webrtc: false }
+  })
+  await node.start()
+  nodes.push(node)
+  return node
+}
+
+interface Opened { stream: Stream, at: number, closedAt?: number }
+const opened: Opened[] = []
+let refused = 0
+
+function openConns (node: DevMeetLibp2p): Array<import('@libp2p/interface').Connection> {
+  return node.getConnections().filter(c => c.remotePeer.toString() === targetPeer && c.status === 'open')
+}
+
+/** negotiated: the protocol is agreed, then silence; else the protocol is never even named. */
+async function openStreams (node: DevMeetLibp2p, counts: Array<[string, number, boolean]>): Promise<void> {
+  await Promise.all(openConns(node).flatMap(conn => counts.flatMap(([protocol, n, negotiated]) => Array.from({ length: n }, async () => {
+    try {
+      const stream = await conn.newStream(protocol, { maxOutboundStreams: 100_000, negotiateFully: negotiated, signal: AbortSignal.timeout(10_000) })
+      const o: Opened = { stream, at: Date.now() }
+      opened.push(o)
+      if (stream.status !== 'open') o.closedAt = o.at
+      else stream.addEventListener('close', () => { o.closedAt = Date.now() }, { once: true })
+    } catch {
+      refused++
+    }
+  }))))
+}
+
+async function main (): Promise<void> {
+  const one = await rawNode()
+  let dialled = 0
+  for (let i = 0; i < Number(values.connections); i++) {
+    try {
+      await one.dial(addr, { force: true, signal: AbortSignal.timeout(10_000) })
+      dialled++
+    } catch {}
+  }
+  // Connections the target refuses after the upgrade close within moments.
+  await new Promise(resolve => setTimeout(resolve, 500))
+  const kept = openConns(one).length
+  const sybils = await Promise.all(Array.from({ length: Number(values.sybils) }, () => rawNode()))
+  await Promise.allSettled(sybils.map(s => s.dial(addr, { signal: AbortSignal.timeout(10_000) })))
+  const connections = nodes.reduce((n, node) => n + openConns(node).length, 0)
+  process.stdout.write(JSON.stringify({ event: 'connected', dialled, kept, connections }) + '\n')
+  const counts: Array<[string, number, boolean]> = [[CHAT_PROTOCOL, 100, true], [INVITE_PROTOCOL, 10, true], [RSVP_PROTOCOL, 10, true], [CHAT_PROTOCOL, 20, false]]
+  const t0 = Date.now()
+  await Promise.all(nodes.map(n => openStreams(n, counts)))
+  const openedIn = Date.now() - t0
+  await new Promise(resolve => setTimeout(resolve, 1000))
+  // Streams over a protocol's limit (or the chat handler's stream rate) are reset as soon as they are negotiated.
+  const resetAtOnce = refused + opened.filter(o => o.closedAt != null && o.closedAt - o.at < 2000).length
+  const until = Date.now() + 30_000
+  while (opened.some(o => o.closedAt == null) && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 100))
+  const lifetimes = opened.map(o => (o.closedAt ?? Date.now()) - o.at).sort((a, b) => a - b)
+  process.stdout.write(JSON.stringify({
+    event: 'done',
+    attempted: opened.length + refused,
+    openedIn,
+    resetAtOnce,
+    stillOpen: opened.filter(o => o.closedAt == null).length,
+    medianLifetime: lifetimes[Math.floor(lifetimes.length / 2)] ?? 0,
+    longestLifetime: lifetimes.at(-1) ?? 0
+  }) + '\n')
+  await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
+  process.exit(0)
+}
+
+void main().catch(err => { process.stdout.write(JSON.stringify({ event: 'error', error: String(err?.stack ?? err) }) + '\n'); process.exit(1) })
