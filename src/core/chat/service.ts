@@ -68,6 +68,7 @@ export class ChatService implements ChatApi {
   private readonly dialing = new Set<string>()
   private readonly reservedSeq = new Map<string, number>()
   private readonly reservedLamport = new Map<string, number>()
+  private readonly sendsInFlight = new Map<string, number>()
   private readonly nextDial = new Map<string, { at: number, wait: number }>()
   private readonly wantSent = new Map<string, number>()
   private readonly ackTimers = new Map<ChatLink, ReturnType<typeof setTimeout>>()
@@ -152,6 +153,22 @@ export class ChatService implements ChatApi {
     if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) throw new ChatInputError('The message is longer than 16 KiB.')
     if (input.kind === 'code' && input.code == null) throw new ChatInputError('A code message needs its file and lines.')
     const log = await this.log(conferenceId)
+    this.sendsInFlight.set(conferenceId, (this.sendsInFlight.get(conferenceId) ?? 0) + 1)
+    try {
+      return await this.sendNext(conferenceId, log, me, input)
+    } catch (err) {
+      // A refused message gives its sequence back: a hole would stall everyone's acknowledgements
+      // of the messages after it. (Only once no other send is under way: their numbers stand.)
+      if (this.sendsInFlight.get(conferenceId) === 1) this.reservedSeq.delete(conferenceId)
+      throw err
+    } finally {
+      const left = (this.sendsInFlight.get(conferenceId) ?? 1) - 1
+      if (left > 0) this.sendsInFlight.set(conferenceId, left)
+      else this.sendsInFlight.delete(conferenceId)
+    }
+  }
+
+  private async sendNext (conferenceId: string, log: ChatLog, me: string, input: ChatMessageInput): Promise<ChatMessage> {
     // Sequence and Lamport time are taken synchronously, so concurrent sends never share one.
     const seq = Math.max(log.nextSeq(me), this.reservedSeq.get(conferenceId) ?? 0)
     this.reservedSeq.set(conferenceId, seq + 1)
