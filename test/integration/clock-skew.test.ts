@@ -74,7 +74,7 @@ describe('a peer whose clock is an hour ahead', () => {
 
     // Olga's conference, once all accepted, is moved to 2 s from now: for Sam's clock it began an hour ago and still runs.
     const c1 = await acceptedConference(olga, [sam, ann], Date.now() + 2 * HOUR, 180)
-    assert.equal(starts.length, 0, "nobody starts a conference two hours away")
+    assert.equal(starts.length, 0, 'nobody starts a conference two hours away')
     const soon = Date.now() + 2000
     await olga.conferences.reschedule(c1, soon)
     await eventually('Sam starts it', () => starts.some(s => s.who === 'Sam' && s.id === c1))
