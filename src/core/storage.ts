@@ -27,8 +27,11 @@ export class StorageWriteError extends Error {
 /** Raised when a file exists but cannot be understood; the file has been moved aside. */
 export class DamagedFileError extends Error {
   override name = 'DamagedFileError'
-  constructor (readonly file: string, readonly movedTo: string, cause: unknown) {
-    super(`${path.basename(file)} was damaged and was moved aside to ${path.basename(movedTo)}`, { cause })
+  /** `movedTo` is undefined when the move itself failed (a read-only disk): the file is ignored where it is. */
+  constructor (readonly file: string, readonly movedTo: string | undefined, cause: unknown, moveError?: unknown) {
+    super(movedTo != null
+      ? `${path.basename(file)} was damaged and was moved aside to ${path.basename(movedTo)}`
+      : `${path.basename(file)} was damaged and is ignored (it could not be moved aside: ${String((moveError as any)?.message ?? moveError)})`, { cause })
   }
 }
 
@@ -127,8 +130,12 @@ export class Storage {
    */
   async quarantine (name: string, cause: unknown, report = true): Promise<DamagedFileError> {
     const file = this.resolve(name)
-    const movedTo = await this.moveAside(file)
-    const damaged = new DamagedFileError(file, movedTo, cause)
+    let damaged: DamagedFileError
+    try {
+      damaged = new DamagedFileError(file, await this.moveAside(file), cause)
+    } catch (moveError) {
+      damaged = new DamagedFileError(file, undefined, cause, moveError)
+    }
     if (report) this.events.onWarning?.(damaged.message)
     return damaged
   }
@@ -298,6 +305,7 @@ export class Storage {
 
   private async moveAside (file: string): Promise<string> {
     const movedTo = `${file}.damaged-${Date.now()}`
+    this.checkFault('rename', file)
     await fs.rename(file, movedTo)
     return movedTo
   }

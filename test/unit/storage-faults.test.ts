@@ -7,6 +7,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Storage, StorageWriteError, type WriteStep } from '../../src/core/storage'
 import { FileKeyStore, loadOrCreateKey } from '../../src/core/identity'
 import { Outbox } from '../../src/core/invite/outbox'
+import { ContactStore } from '../../src/core/contacts'
 import { silentLogger } from '../../src/core/log'
 import { systemClock } from '../../src/core/clock'
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -134,6 +135,20 @@ describe('damaged files', () => {
       assert.equal(warnings.length, 1)
     })
   }
+
+  it('a damaged file on a read-only disk is reported and ignored where it is; the rest starts', async () => {
+    const d = dir()
+    const warnings: string[] = []
+    const storage = new Storage(d, { onWarning: w => warnings.push(w) })
+    writeFileSync(path.join(d, 'contacts.json'), '{"version":1,"contac')
+    storage.writeFault = () => Object.assign(new Error('EROFS: read-only file system, rename'), { code: 'EROFS', syscall: 'rename' })
+    const store = new ContactStore(storage)
+    const result = await store.load()
+    assert.match(result.damaged ?? '', /contacts\.json was damaged and is ignored \(it could not be moved aside: EROFS/)
+    assert.deepEqual(warnings, [result.damaged])
+    assert.equal(store.list().length, 0)
+    assert.deepEqual(readdirSync(d), ['contacts.json'], 'left as it was')
+  })
 
   it('a key store that cannot set keys aside still refuses a damaged key (never replaces it silently)', async () => {
     await assert.rejects(loadOrCreateKey({ load: async () => 'garbage', save: async () => {} }))

@@ -61,9 +61,15 @@ export class ConferenceStore {
         })
       } catch (err: any) {
         if (err instanceof DamagedFileError) continue
+        if (typeof err?.syscall === 'string') {
+          // Not damage but a file we cannot read (permissions, I/O): left where it is.
+          this.warn(`conference file ${file} could not be read and was ignored: ${err?.message ?? err}`)
+          continue
+        }
         // Moved aside too, so a later copy of the conference (from its organizer) is stored in its place.
         const aside = await this.storage.quarantine(`${FOLDER}/${file}`, err, false).catch(() => undefined)
-        this.warn(`conference file ${file} could not be verified and was ${aside != null ? `moved aside to ${aside.movedTo.split(/[\\/]/).pop()}` : 'ignored'}: ${err?.message ?? err}`)
+        const where = aside?.movedTo != null ? `moved aside to ${aside.movedTo.split(/[\\/]/).pop()}` : 'ignored'
+        this.warn(`conference file ${file} could not be verified and was ${where}: ${err?.message ?? err}`)
       }
     }
   }
