@@ -156,6 +156,16 @@ table inet filter {
 `
 }
 
+/**
+ * Makes a home router a symmetric NAT (every new destination gets a random public port, as some
+ * carrier-grade and corporate NATs do) or a port-preserving one again (the default, like most home routers).
+ */
+export function setSymmetricNat (home: HomeNetwork, symmetric: boolean): void {
+  inNs(home.router, ['nft', '-f', '-'], `flush chain ip nat postrouting
+add rule ip nat postrouting oifname "wan" masquerade${symmetric ? ' random' : ''}
+`)
+}
+
 /** Packets a home router's host sent straight to another home (not to the relay host). */
 export function directPackets (home: HomeNetwork): number {
   const json = JSON.parse(inNs(home.router, ['nft', '-j', 'list', 'counter', 'inet', 'filter', 'direct']))
