@@ -23,9 +23,9 @@ export interface NetworkConfig {
 }
 
 /**
- * TCP on all interfaces, any port, plus WebRTC. `/p2p-circuit` (a relay reservation found through
- * the DHT) is added by the user together with bootstrap peers: without any peer to walk, libp2p's
- * relay search spins and starves the event loop, so createNode drops it when there are none.
+ * TCP on all interfaces, any port, plus WebRTC. `/p2p-circuit` (a reservation on a relay: a
+ * bootstrap peer that serves as one, or one found through the DHT) is added by the user together
+ * with bootstrap peers; createNode drops it when there are none, as there is nowhere to search.
  */
 export const DEFAULT_LISTEN_ADDRESSES = ['/ip4/0.0.0.0/tcp/0', '/webrtc']
 

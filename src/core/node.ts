@@ -42,7 +42,7 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
   const transports: any[] = [tcp(), circuitRelayTransport()]
   let listen = config.listenAddresses
   if (config.bootstrapPeers.length === 0 && !config.relayServer) {
-    // Searching for relays needs peers to walk; with none, libp2p's random walk busy-loops.
+    // A relay search starts from peers we know; with no bootstrap peer there is none to start from.
     listen = listen.filter(a => a !== '/p2p-circuit')
   }
   if (config.webrtc) {

@@ -171,6 +171,8 @@ describe('NAT lab: peers behind two NAT routers meet through a relay', { skip: u
   before(async () => {
     ensurePeerBuilt()
     lab = makeNatLab()
+    // Should the after() hook never run (the runner killed on a timeout), the namespaces still go.
+    process.once('exit', () => lab.destroy())
     const stun = runScript(lab.pub, 'lab-stun.ts', [lab.pubIp, String(STUN_PORT)])
     await stun.next(l => l === 'ready')
   })
