@@ -65,6 +65,24 @@ describe('chat between real peers', () => {
     assert.equal(a.chat.presence(id).online.includes(c.peerId!), false, 'A never had a direct stream to C')
   })
 
+  it('in a full mesh each message crosses each link once: no one forwards to a participant that hears the author directly', async () => {
+    const peers = ['Ann', 'Ben', 'Cid', 'Dee', 'Eve'].map(n => makePeer(n))
+    await startAll(...peers)
+    await connectAll(...peers)
+    const id = await runningConference(peers[0], peers.slice(1))
+    await eventually('every participant has a stream to every other', async () => peers.every(p => p.chat.presence(id).online.length === peers.length - 1))
+    // Let the link announcements settle, then count only the copies the messages below cause.
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const before = peers.reduce((n, p) => n + p.chat.deliveryStats.copiesSkipped, 0)
+    for (const p of peers) for (let i = 0; i < 4; i++) await p.chat.send(id, { kind: 'text', body: `${p.displayName} ${i}` })
+    await eventually('everyone has all 20', async () => (await Promise.all(peers.map(async p => (await p.chat.history(id)).length))).every(n => n === 20))
+    // Forwards still on their way would arrive after this point: let them land before counting.
+    await new Promise(resolve => setTimeout(resolve, 500))
+    const copies = peers.reduce((n, p) => n + p.chat.deliveryStats.copiesSkipped, 0) - before
+    // Forwarding to everyone would cost 20 messages × 4 receivers × 3 other receivers = 240 copies.
+    assert.ok(copies <= 10, `${copies} redundant copies for 20 messages among 5 participants`)
+  })
+
   it('goes on when the organizer is gone for the whole conference', async () => {
     const [org, ann, ben] = ['Olga', 'Ann', 'Ben'].map(n => makePeer(n))
     await startAll(org, ann, ben)

@@ -30,7 +30,9 @@ export const chatFrameSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('msgs'), e: z.array(z.string().max(40 * 1024)).min(1).max(1000) }),
   z.strictObject({ t: z.literal('ack'), summary: summarySchema, frames: z.number().int().min(0).optional() }),
   z.strictObject({ t: z.literal('want'), author: z.string().max(64), from: z.number().int().min(1), to: z.number().int().min(1) }),
-  z.strictObject({ t: z.literal('typing'), typing: z.boolean() })
+  z.strictObject({ t: z.literal('typing'), typing: z.boolean() }),
+  // the participants the sender has a chat stream with for this conference (they hear the author directly)
+  z.strictObject({ t: z.literal('linked'), peers: z.array(z.string().max(64)).max(1000) })
 ])
 
 export type ChatFrame = z.infer<typeof chatFrameSchema>
@@ -55,6 +57,8 @@ export class ChatLink {
   claimed: Summary = {}
   /** the peer's summary as of its last hello or ack */
   known: Summary = {}
+  /** the participants the peer says it has a chat stream with (undefined until it says) */
+  theirLinks: Set<string> | undefined
   /** the highest sequence of its own that the peer offered on this stream (unverified) */
   highestOwn = 0
   /** msgs frames received and handled, reported back in acks */

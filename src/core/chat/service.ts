@@ -45,6 +45,8 @@ export const FLOOD_GRACE_MS = 2000
 /** chat streams kept with one participant in one conference; a newer one replaces the oldest */
 const MAX_LINKS_PER_PEER = 2
 
+/** a burst of streams opening or closing is announced to the others once */
+const ANNOUNCE_LINKS_AFTER_MS = 20
 /** messages in one frame from which their signatures are checked on the thread pool */
 const OFF_THREAD_VERIFY_FROM = 8
 
@@ -69,6 +71,7 @@ export class ChatService implements ChatApi {
   private readonly reservedSeq = new Map<string, number>()
   private readonly reservedLamport = new Map<string, number>()
   private readonly sendsInFlight = new Map<string, number>()
+  private readonly announceTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private readonly nextDial = new Map<string, { at: number, wait: number }>()
   private readonly wantSent = new Map<string, number>()
   private readonly ackTimers = new Map<ChatLink, ReturnType<typeof setTimeout>>()
@@ -82,6 +85,8 @@ export class ChatService implements ChatApi {
   private readonly committing = new Map<string, Set<string>>()
   /** what flood control did, for tests and diagnostics */
   readonly floodStats = { dropped: 0, cutOffs: 0 }
+  /** copies of messages we already held that a peer sent us (forwarding we could not avoid) */
+  readonly deliveryStats = { copiesSkipped: 0 }
   private timer: ReturnType<typeof setInterval> | undefined
   private readonly offs: Array<() => void> = []
   private running = false
@@ -122,6 +127,8 @@ export class ChatService implements ChatApi {
     this.joined.clear()
     for (const t of this.ackTimers.values()) clearTimeout(t)
     this.ackTimers.clear()
+    for (const t of this.announceTimers.values()) clearTimeout(t)
+    this.announceTimers.clear()
     // Let queued appends finish so no acknowledged message is lost.
     await Promise.all([...this.logs.values()].map(p => p.catch(() => undefined)))
     this.logs.clear()
@@ -194,7 +201,7 @@ export class ChatService implements ChatApi {
     const message = this.toMessage(held)
     this.devmeet.events.emit('message', message)
     if (!this.joined.has(conferenceId)) await this.join(conferenceId)
-    for (const link of this.links.get(conferenceId) ?? []) link.sendMessages([envelope], true)
+    for (const link of this.linkPerPeer(conferenceId)) link.sendMessages([envelope], true)
     return message
   }
 
@@ -351,12 +358,42 @@ export class ChatService implements ChatApi {
     const missing = log.missingFor(theirs)
     if (missing.length > 0) link.sendMessages(missing.map(m => m.envelope))
     this.emitPresence(link.conferenceId)
+    this.announceLinks(link.conferenceId)
     void link.readLoop(frame => this.onFrame(link, log, frame))
+  }
+
+  /**
+   * One stream per participant for new messages: when both sides dialled at once there are two
+   * for a while, and a message sent on both would cross twice. The newest open one carries them
+   * (when streams pile up, the oldest are the ones closed).
+   */
+  private linkPerPeer (conferenceId: string): ChatLink[] {
+    const chosen = new Map<string, ChatLink>()
+    for (const l of this.links.get(conferenceId) ?? []) if (!l.closed) chosen.set(l.peer, l)
+    return [...chosen.values()]
+  }
+
+  /**
+   * Tells every participant we have a stream with which participants those are (soon, once for a
+   * burst of changes). A participant that hears an author directly gets the author's messages from
+   * the author, so we do not forward them to it: in a full mesh each message crosses each link once.
+   */
+  private announceLinks (conferenceId: string): void {
+    if (!this.running || this.announceTimers.has(conferenceId)) return
+    this.announceTimers.set(conferenceId, setTimeout(() => {
+      this.announceTimers.delete(conferenceId)
+      const links = [...(this.links.get(conferenceId) ?? [])]
+      const peers = [...new Set(links.map(l => l.peer))]
+      for (const l of links) l.sendControl({ t: 'linked', peers })
+    }, ANNOUNCE_LINKS_AFTER_MS))
   }
 
   private detach (link: ChatLink): void {
     const set = this.links.get(link.conferenceId)
-    if (set?.delete(link) === true) this.emitPresence(link.conferenceId)
+    if (set?.delete(link) === true) {
+      this.emitPresence(link.conferenceId)
+      this.announceLinks(link.conferenceId)
+    }
     const t = this.ackTimers.get(link)
     if (t != null) clearTimeout(t)
     this.ackTimers.delete(link)
@@ -398,6 +435,15 @@ export class ChatService implements ChatApi {
         link.sendMessages(found)
         return
       }
+      case 'linked': {
+        const before = link.theirLinks
+        link.theirLinks = new Set(frame.peers)
+        // It no longer hears these authors directly: what of theirs it may have missed while it
+        // did (we did not forward it), it gets from us now; copies it holds cost it a glance.
+        const lost = new Set([...(before ?? [])].filter(p => !link.theirLinks!.has(p)))
+        if (lost.size > 0) link.sendMessages(log.missingFor(link.known).filter(m => lost.has(m.payload.author)).map(m => m.envelope))
+        return
+      }
       case 'typing': {
         // Ephemeral and rate-limited: a repeat of the same state within a second is not news.
         const now = this.devmeet.clock.now()
@@ -430,7 +476,10 @@ export class ChatService implements ChatApi {
       const claim = peekAuthorSeq(envelope)
       if (claim != null) {
         const key = messageKey(claim.author, claim.seq)
-        if (log.has(claim.author, claim.seq) || committing.has(key)) continue
+        if (log.has(claim.author, claim.seq) || committing.has(key)) {
+          this.deliveryStats.copiesSkipped++
+          continue
+        }
         const guard = guardOf(claim.author, claim.seq)
         const floodKey = `${link.conferenceId}|${claim.author}`
         if (claim.author === link.peer) {
@@ -457,7 +506,10 @@ export class ChatService implements ChatApi {
       const payload = payloads[i]
       if (payload == null) continue
       const key = messageKey(payload.author, payload.seq)
-      if (log.has(payload.author, payload.seq) || seen.has(key) || committing.has(key)) continue
+      if (log.has(payload.author, payload.seq) || seen.has(key) || committing.has(key)) {
+        this.deliveryStats.copiesSkipped++
+        continue
+      }
       if (payload.author !== link.peer && linked.has(payload.author) &&
         guardOf(payload.author, payload.seq).take(`${link.conferenceId}|${payload.author}`) !== 'ok') {
         this.floodStats.dropped++
@@ -518,9 +570,9 @@ export class ChatService implements ChatApi {
     const written = await Promise.all(fresh.map(h => log.append(h)))
     const added = fresh.filter((_, i) => written[i])
     for (const h of added) this.devmeet.events.emit('message', this.toMessage(h))
-    for (const other of this.links.get(link.conferenceId) ?? []) {
-      if (other === link) continue
-      other.sendMessages(added.filter(h => h.payload.author !== other.peer).map(h => h.envelope))
+    for (const other of this.linkPerPeer(link.conferenceId)) {
+      if (other.peer === link.peer) continue
+      other.sendMessages(added.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true).map(h => h.envelope))
     }
     for (const h of added) {
       if (log.hasGapBelow(h.payload.author, h.payload.seq)) {
