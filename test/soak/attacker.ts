@@ -1,6 +1,7 @@
 // A hostile process for test/integration/stream-limits.test.ts: one identity opens many
-// connections to the target, then it and ten more identities from the same host open many
-// streams on every DevMeet protocol and never send a byte. Prints one JSON line of what it saw.
+// connections to the target; then it and ten more identities from the same host open streams on
+// every DevMeet protocol and never send a byte, first within the limits (half-open), then far
+// over them (a stream flood). Prints a JSON line of what it saw after each phase.
 import { parseArgs } from 'node:util'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -26,16 +27,16 @@ async function rawNode (): Promise<DevMeetLibp2p> {
 }
 
 interface Opened { stream: Stream, at: number, closedAt?: number }
-const opened: Opened[] = []
-let refused = 0
 
 function openConns (node: DevMeetLibp2p): Array<import('@libp2p/interface').Connection> {
   return node.getConnections().filter(c => c.remotePeer.toString() === targetPeer && c.status === 'open')
 }
 
-/** negotiated: the protocol is agreed, then silence; else the protocol is never even named. */
-async function openStreams (node: DevMeetLibp2p, counts: Array<[string, number, boolean]>): Promise<void> {
-  await Promise.all(openConns(node).flatMap(conn => counts.flatMap(([protocol, n, negotiated]) => Array.from({ length: n }, async () => {
+/** Opens streams on every connection to the target; negotiated: the protocol is agreed, then silence; else the protocol is never even named. */
+async function openStreams (counts: Array<[string, number, boolean]>): Promise<{ opened: Opened[], refused: number }> {
+  const opened: Opened[] = []
+  let refused = 0
+  await Promise.all(nodes.flatMap(node => openConns(node).flatMap(conn => counts.flatMap(([protocol, n, negotiated]) => Array.from({ length: n }, async () => {
     try {
       const stream = await conn.newStream(protocol, { maxOutboundStreams: 100_000, negotiateFully: negotiated, signal: AbortSignal.timeout(10_000) })
       const o: Opened = { stream, at: Date.now() }
@@ -45,7 +46,17 @@ async function openStreams (node: DevMeetLibp2p, counts: Array<[string, number, 
     } catch {
       refused++
     }
-  }))))
+  })))))
+  return { opened, refused }
+}
+
+async function allClosed (opened: Opened[], timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (opened.some(o => o.closedAt == null) && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 100))
+}
+
+function lifetimes (opened: Opened[]): number[] {
+  return opened.map(o => (o.closedAt ?? Date.now()) - o.at).sort((a, b) => a - b)
 }
 
 async function main (): Promise<void> {
@@ -64,24 +75,35 @@ async function main (): Promise<void> {
   await Promise.allSettled(sybils.map(s => s.dial(addr, { signal: AbortSignal.timeout(10_000) })))
   const connections = nodes.reduce((n, node) => n + openConns(node).length, 0)
   process.stdout.write(JSON.stringify({ event: 'connected', dialled, kept, connections }) + '\n')
-  const counts: Array<[string, number, boolean]> = [[CHAT_PROTOCOL, 100, true], [INVITE_PROTOCOL, 10, true], [RSVP_PROTOCOL, 10, true], [CHAT_PROTOCOL, 20, false]]
+
+  // 1. Half-open streams within the limits: the target must end each at its first-frame deadline.
+  const half = await openStreams([[CHAT_PROTOCOL, 3, true], [INVITE_PROTOCOL, 4, true], [RSVP_PROTOCOL, 4, true], [CHAT_PROTOCOL, 10, false]])
+  await allClosed(half.opened, 30_000)
+  const halfLives = lifetimes(half.opened)
+  process.stdout.write(JSON.stringify({
+    event: 'half-open',
+    opened: half.opened.length,
+    refused: half.refused,
+    stillOpen: half.opened.filter(o => o.closedAt == null).length,
+    shortest: halfLives[0] ?? 0,
+    median: halfLives[Math.floor(halfLives.length / 2)] ?? 0,
+    longest: halfLives.at(-1) ?? 0
+  }) + '\n')
+
+  // 2. A stream flood over the limits: refused or reset at once, and the connections of a repeat offender closed.
   const t0 = Date.now()
-  await Promise.all(nodes.map(n => openStreams(n, counts)))
+  const flood = await openStreams([[CHAT_PROTOCOL, 100, true], [INVITE_PROTOCOL, 10, true], [RSVP_PROTOCOL, 10, true]])
   const openedIn = Date.now() - t0
-  await new Promise(resolve => setTimeout(resolve, 1000))
-  // Streams over a protocol's limit (or the chat handler's stream rate) are reset as soon as they are negotiated.
-  const resetAtOnce = refused + opened.filter(o => o.closedAt != null && o.closedAt - o.at < 2000).length
-  const until = Date.now() + 30_000
-  while (opened.some(o => o.closedAt == null) && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 100))
-  const lifetimes = opened.map(o => (o.closedAt ?? Date.now()) - o.at).sort((a, b) => a - b)
+  await allClosed(flood.opened, 30_000)
+  const floodLives = lifetimes(flood.opened)
   process.stdout.write(JSON.stringify({
     event: 'done',
-    attempted: opened.length + refused,
+    attempted: flood.opened.length + flood.refused,
     openedIn,
-    resetAtOnce,
-    stillOpen: opened.filter(o => o.closedAt == null).length,
-    medianLifetime: lifetimes[Math.floor(lifetimes.length / 2)] ?? 0,
-    longestLifetime: lifetimes.at(-1) ?? 0
+    resetAtOnce: flood.refused + flood.opened.filter(o => o.closedAt != null && o.closedAt - o.at < 2000).length,
+    stillOpen: flood.opened.filter(o => o.closedAt == null).length,
+    longest: floodLives.at(-1) ?? 0,
+    connectionsLeft: nodes.reduce((n, node) => n + openConns(node).length, 0)
   }) + '\n')
   await Promise.all(nodes.map(async n => { try { await n.stop() } catch {} }))
   process.exit(0)

@@ -325,6 +325,8 @@ export class ChatService implements ChatApi {
     }
     if (!this.inbound.take(peer)) {
       resetStream(stream, new Error('too many chat streams'))
+      // A peer that keeps opening streams (HOSTILE-INPUTS 7) loses its connection, as on the invite and RSVP protocols.
+      if (this.inbound.denied(peer)) void connection.close().catch(() => {})
       return
     }
     try {
