@@ -67,6 +67,8 @@ export interface DevMeetOptions {
 const CONNECT_TIMEOUT_MS = 15_000
 /** While writes fail, how often a small write checks whether the folder works again. */
 const STORAGE_PROBE_MS = 5000
+/** a peer clock off by more than this is worth a warning (HOSTILE-INPUTS 32) */
+const CLOCK_SKEW_WARN_MS = 2 * 60_000
 
 /** The DevMeet core: one object with methods and typed events, used by the extension and the headless peer. */
 export class DevMeet {
@@ -88,6 +90,7 @@ export class DevMeet {
   private profile: ProfileProtocol | undefined
   private statusValue: NodeStatus = { state: 'stopped' }
   private readonly devmeetPeers = new Set<string>()
+  private readonly skewWarned = new Set<string>()
   private lockWatch: ReturnType<typeof setInterval> | undefined
   private starting: Promise<void> | undefined
   private storageProbe: unknown
@@ -185,7 +188,7 @@ export class DevMeet {
     const node = await createNode({ privateKey: this.privateKey, config: this.config, connectionGater: this.opts.connectionGater })
     this.node = node
     this.log.debug('libp2p node created')
-    this.profile = new ProfileProtocol(node, () => this.displayNameValue, this.log)
+    this.profile = new ProfileProtocol(node, () => this.displayNameValue, this.log, () => this.clock.now())
     await this.profile.start()
     this.wireNodeEvents(node)
     await node.start()
@@ -393,8 +396,10 @@ export class DevMeet {
   private async learnProfile (connection: Connection): Promise<void> {
     const remote = connection.remotePeer.toString()
     if (this.devmeetPeers.has(remote) && this.contacts.get(remote)?.displayName != null) return
-    const name = await this.profile?.fetch(connection)
-    if (name == null) return
+    const profile = await this.profile?.fetch(connection)
+    if (profile == null) return
+    const name = profile.name
+    this.noteClockSkew(remote, name, profile.clockSkewMs)
     const wasKnown = this.devmeetPeers.has(remote)
     this.devmeetPeers.add(remote)
     // Listen addresses from identify, not the connection's (an inbound connection's port is ephemeral).
@@ -403,6 +408,19 @@ export class DevMeet {
     this.contacts.upsert({ peerId: remote, displayName: name, addrs, lastSeen: this.clock.now(), via: 'connection' })
     if (!wasKnown) this.events.emit('peer:connect', this.peerInfo(remote))
     this.emitPeers()
+  }
+
+  /**
+   * Warns once per peer whose clock is off by more than two minutes. Nothing is refused for it:
+   * chat is ordered by Lamport time and each peer starts meetings by its own clock, but the
+   * sent-at times that peer stamps will look off, and that is worth knowing.
+   */
+  private noteClockSkew (peerId: string, name: string, skewMs: number | undefined): void {
+    if (skewMs == null || Math.abs(skewMs) <= CLOCK_SKEW_WARN_MS || this.skewWarned.has(peerId)) return
+    this.skewWarned.add(peerId)
+    const minutes = Math.round(Math.abs(skewMs) / 60_000)
+    const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`
+    this.warn(`${name}'s clock is ${amount} ${skewMs > 0 ? 'ahead of' : 'behind'} yours. Chat order and meeting start times are not affected, but the times on ${name}'s messages will look off.`)
   }
 
   private emitPeers (): void {

@@ -10,13 +10,20 @@ export const PROFILE_PROTOCOL = '/devmeet/profile/1.0.0'
 
 const MAX_PROFILE_BYTES = 2048
 
-const profileSchema = z.object({ name: z.string().max(1024) })
+const profileSchema = z.object({ name: z.string().max(1024), now: z.number().finite().optional() })
+
+/** A peer's profile, and how far its clock is ahead of ours (negative: behind), when it said. */
+export interface PeerProfile {
+  name: string
+  clockSkewMs?: number
+}
 
 export class ProfileProtocol {
   constructor (
     private readonly node: DevMeetLibp2p,
     private readonly getName: () => string,
-    private readonly log: Logger
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now
   ) {}
 
   async start (): Promise<void> {
@@ -30,22 +37,28 @@ export class ProfileProtocol {
   private async serve (stream: Stream): Promise<void> {
     try {
       const frames = frameStream(stream, MAX_PROFILE_BYTES)
-      await frames.write({ name: this.getName() })
+      await frames.write({ name: this.getName(), now: this.now() })
       await stream.close()
     } catch (err) {
       resetStream(stream, err)
     }
   }
 
-  /** Asks a peer for its display name; undefined when it does not speak the protocol. */
-  async fetch (connection: Connection): Promise<string | undefined> {
+  /**
+   * Asks a peer for its display name and the time on its clock; undefined when it does not speak
+   * the protocol. The skew is its time minus ours at the middle of the round trip.
+   */
+  async fetch (connection: Connection): Promise<PeerProfile | undefined> {
     let stream: Stream | undefined
+    const asked = this.now()
     try {
       stream = await connection.newStream(PROFILE_PROTOCOL, { signal: AbortSignal.timeout(10_000), runOnLimitedConnection: true })
       const frames = frameStream(stream, MAX_PROFILE_BYTES)
       const profile = await frames.read(profileSchema)
+      const answered = this.now()
       await stream.close().catch(() => {})
-      return sanitizeDisplayName(profile.name)
+      const name = sanitizeDisplayName(profile.name)
+      return profile.now == null ? { name } : { name, clockSkewMs: profile.now - (asked + answered) / 2 }
     } catch (err: any) {
       this.log.debug(`profile from ${connection.remotePeer.toString()} failed: ${err?.message ?? err}`)
       if (stream != null) resetStream(stream, err)

@@ -27,6 +27,26 @@ async function acceptedConference (org: DevMeet, invitees: DevMeet[], start: num
 }
 
 describe('a peer whose clock is an hour ahead', () => {
+  it('is noticed when it connects: one warning on each side, none between peers whose clocks agree', async () => {
+    const olga = makePeer('Olga')
+    const sam = makePeer('Sam', { clock: skewed(HOUR) })
+    const ann = makePeer('Ann')
+    const warnings = new Map<DevMeet, string[]>()
+    for (const p of [olga, sam, ann]) {
+      const seen: string[] = []
+      warnings.set(p, seen)
+      p.events.on('warning', m => { if (/clock/.test(m)) seen.push(m) })
+    }
+    await startAll(olga, sam, ann)
+    await connectAll(olga, sam, ann)
+    await eventually('both of Sam\'s peers warned', () => warnings.get(olga)!.length > 0 && warnings.get(ann)!.length > 0)
+    await eventually('Sam warned about both', () => warnings.get(sam)!.length === 2)
+    assert.match(warnings.get(olga)![0], /Sam's clock is 60 minutes ahead of yours/)
+    assert.ok(warnings.get(sam)!.every(m => /clock is 60 minutes behind yours/.test(m)), warnings.get(sam)!.join('; '))
+    assert.ok(warnings.get(olga)!.every(m => m.includes('Sam')), 'no warning about Ann, whose clock agrees')
+    assert.equal(warnings.get(olga)!.length, 1, 'once per peer')
+  })
+
   it('chats in one causal order everywhere, though its sent-at times are an hour off', async () => {
     const olga = makePeer('Olga')
     const sam = makePeer('Sam', { clock: skewed(HOUR) })
