@@ -12,6 +12,8 @@ export function registerStatusBar (host: ExtensionHost): void {
   item.show()
 
   let shownFailure: string | undefined
+  /** why the data folder does not take writes, while it does not */
+  let notSaving: string | undefined
   const render = (): void => {
     const devmeet = host.devmeet
     const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
@@ -61,6 +63,13 @@ export function registerStatusBar (host: ExtensionHost): void {
         md.appendText(`${online} peer${online === 1 ? '' : 's'} connected\n\n`)
         md.appendText(`Name: ${devmeet!.displayName}\n\nPeer ID: ${status.peerId}\n\nListening on:\n`)
         for (const a of devmeet!.listenAddrs()) md.appendText(`\n- ${a}`)
+        if (notSaving != null) {
+          // Sending is refused while nothing can be saved: say so where the user looks first.
+          item.text = `$(warning) ${online}`
+          item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
+          item.accessibilityInformation = { label: `DevMeet: not saving; ${online} peer${online === 1 ? '' : 's'} connected` }
+          md.appendText(`\n\nNot saving: ${notSaving}\nNew messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
+        }
         item.tooltip = md
         item.command = 'devmeet.showPeers'
         break
@@ -74,6 +83,11 @@ export function registerStatusBar (host: ExtensionHost): void {
       const off = devmeet.events.on(event, () => render())
       host.context.subscriptions.push({ dispose: off })
     }
+    const offStorage = devmeet.events.on('storage', s => {
+      notSaving = s.writable ? undefined : (s.error ?? 'the data folder does not take writes')
+      render()
+    })
+    host.context.subscriptions.push({ dispose: offStorage })
   }, () => {
     item.text = '$(error) DevMeet: failed to load'
     item.tooltip = 'DevMeet failed to load; see the DevMeet output channel.'
