@@ -24,6 +24,8 @@ function withTimeout<T> (p: Thenable<T>, what: string): Promise<T> {
  */
 export class SecretKeyStore implements KeyStore {
   private usingFile = false
+  /** where the key that load() returned came from, so a damaged one is set aside there */
+  private loadedFrom: 'secrets' | 'file' = 'file'
 
   constructor (
     private readonly secrets: SecretStore,
@@ -35,11 +37,15 @@ export class SecretKeyStore implements KeyStore {
     if (this.usingFile) return await this.fileStore.load()
     try {
       const fromSecrets = await withTimeout(this.secrets.get(SECRET_KEY), 'secret storage')
-      if (fromSecrets != null && fromSecrets !== '') return fromSecrets
+      if (fromSecrets != null && fromSecrets !== '') {
+        this.loadedFrom = 'secrets'
+        return fromSecrets
+      }
     } catch (err) {
       this.fallBack(err)
     }
     // A key written by the fallback earlier (or by a window whose keyring failed) is still ours.
+    this.loadedFrom = 'file'
     const fromFile = await this.fileStore.load()
     if (fromFile != null && !this.usingFile) {
       try {
@@ -61,6 +67,19 @@ export class SecretKeyStore implements KeyStore {
       }
     }
     await this.fileStore.save(encoded)
+  }
+
+  /** A key that cannot be read is kept under another secret name (or file name), never deleted. */
+  async setAside (): Promise<string> {
+    if (this.loadedFrom === 'file') {
+      if (this.fileStore.setAside == null) throw new Error('the key file cannot be set aside')
+      return await this.fileStore.setAside()
+    }
+    const damaged = await withTimeout(this.secrets.get(SECRET_KEY), 'secret storage')
+    const name = `${SECRET_KEY}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
+    if (damaged != null) await withTimeout(this.secrets.store(name, damaged), 'secret storage')
+    await withTimeout(this.secrets.store(SECRET_KEY, ''), 'secret storage')
+    return `the secret "${name}"`
   }
 
   get fellBack (): boolean {

@@ -51,6 +51,20 @@ describe('secret key store', () => {
     assert.ok(again.equals(key), 'the same identity comes back on the next launch')
   })
 
+  it('keeps a damaged key from secret storage under another name and makes a new one, saying so', async () => {
+    const file = keyFile()
+    const secrets = new WorkingSecrets()
+    secrets.values.set('devmeet.peerKey', 'this is not a key')
+    const damaged: string[] = []
+    const key = await loadOrCreateKey(new SecretKeyStore(secrets, new FileKeyStore(file), () => {}), m => damaged.push(m))
+    assert.equal(damaged.length, 1)
+    assert.match(damaged[0], /new peer ID/)
+    const aside = [...secrets.values].filter(([k]) => k.startsWith('devmeet.peerKey.damaged-'))
+    assert.deepEqual(aside.map(([, v]) => v), ['this is not a key'], 'the damaged value is kept, not deleted')
+    const again = await loadOrCreateKey(new SecretKeyStore(secrets, new FileKeyStore(file), () => {}))
+    assert.ok(again.equals(key), 'the new key is the one that comes back')
+  })
+
   it('falls back to a 0600 key file with one warning when secret storage throws, and the identity survives a restart', async () => {
     const file = keyFile()
     const secrets = new FailingSecrets()
