@@ -15,7 +15,7 @@ describe('devmeet-peer options', () => {
   it('refuses relay limits without --relay, and limits that are not positive whole numbers', () => {
     assert.throws(() => parsePeerArgs(['--relay-limit-duration', '8000']), /needs --relay/)
     for (const bad of ['0', '-5', '1.5', 'soon']) {
-      assert.throws(() => parsePeerArgs(['--relay', '--relay-limit-data', bad]), /positive whole number/)
+      assert.throws(() => parsePeerArgs(['--relay', `--relay-limit-data=${bad}`]), /positive whole number/)
     }
   })
   it('takes STUN servers for WebRTC, and leaves libp2p\'s default when none are given', () => {
