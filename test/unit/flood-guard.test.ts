@@ -8,6 +8,8 @@ describe('the chat flood guard', () => {
     const guard = new FloodGuard(50, 100, () => now, 2000, 60_000)
     for (let i = 0; i < 100; i++) assert.equal(guard.take('a'), 'ok', 'the burst')
     assert.equal(guard.take('a'), 'refused', 'over the burst: throttled')
+    assert.equal(guard.throttled('a'), true, 'throttled() tells without taking')
+    assert.equal(guard.throttled('b'), false)
     assert.equal(guard.take('b'), 'ok', 'another key has its own bucket')
     now += 1000
     for (let i = 0; i < 50; i++) assert.equal(guard.take('a'), 'ok', 'a second at 50/s')
