@@ -21,7 +21,7 @@ for peer in Alice Bob; do
   dir="$BASE/$peer"
   mkdir -p "$dir/user-data/User" "$dir/extensions" "$dir/workspace"
   if [ ! -f "$dir/user-data/User/settings.json" ]; then
-    printf '{\n  "devmeet.displayName": "%s",\n  "workbench.startupEditor": "none",\n  "security.workspace.trust.enabled": false\n}\n' "$peer" > "$dir/user-data/User/settings.json"
+    printf '{\n  "devmeet.displayName": "%s",\n  "workbench.startupEditor": "none",\n  "remote.autoForwardPorts": false,\n  "security.workspace.trust.enabled": false\n}\n' "$peer" > "$dir/user-data/User/settings.json"
   fi
   "$CODE_SERVER" --user-data-dir "$dir/user-data" --extensions-dir "$dir/extensions" --install-extension "$PWD/devmeet.vsix" --force >/dev/null
   port=$(free_port)

@@ -50,6 +50,8 @@ export async function openWorkbench (name: string, settings: Record<string, unkn
   mkdirSync(workspace, { recursive: true })
   writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
+    // code-server forwards every port a process here listens on (libp2p nodes do): its notice would cover the screenshots
+    'remote.autoForwardPorts': false,
     'security.workspace.trust.enabled': false,
     'workbench.tips.enabled': false,
     'chat.disableAIFeatures': true,
