@@ -299,7 +299,12 @@ export class DevMeet {
         connection = await node.dial(peerId, { signal })
       }
     } catch (err: any) {
-      throw new Error(describeDialError(err))
+      // A dial can fail while another path to the peer worked (a WebRTC attempt that opened a
+      // relayed connection for its signalling, then failed): a working connection is success.
+      const open = address.peerId == null ? undefined : node.getConnections(peerIdFromString(address.peerId)).find(c => c.status === 'open')
+      if (open == null) throw new Error(describeDialError(err))
+      this.log.debug(`dial of ${address.peerId} failed (${err?.message ?? err}) but a connection is open: using it`)
+      connection = open
     }
     const peerId = connection.remotePeer.toString()
     this.contacts.upsert({ peerId, addrs: [connection.remoteAddr.toString()], lastSeen: this.clock.now(), via: 'address' })
