@@ -17,7 +17,7 @@ export interface DevMeetSettings {
 }
 
 /** Keys whose change needs a node restart. */
-export const NETWORK_SETTING_KEYS = ['listenAddresses', 'mdns.enabled', 'bootstrapPeers', 'publicDht.enabled', 'webrtc.enabled']
+export const NETWORK_SETTING_KEYS = ['listenAddresses', 'mdns.enabled', 'bootstrapPeers', 'publicDht.enabled', 'webrtc.enabled', 'webrtc.stunServers']
 
 export function readSettings (get: SettingReader): DevMeetSettings {
   const webrtc = bool(get('webrtc.enabled'), true)
@@ -28,7 +28,9 @@ export function readSettings (get: SettingReader): DevMeetSettings {
       bootstrapPeers: strings(get('bootstrapPeers')) ?? [],
       publicDht: bool(get('publicDht.enabled'), false),
       webrtc,
-      relayServer: false
+      relayServer: false,
+      // unset (null): the WebRTC transport's own public STUN servers; an empty list: none
+      ...(Array.isArray(get('webrtc.stunServers')) ? { iceServers: strings(get('webrtc.stunServers')) } : {})
     },
     displayName: typeof get('displayName') === 'string' ? (get('displayName') as string).trim() : '',
     logLevel: logLevel(get('log.level')),

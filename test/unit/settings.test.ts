@@ -41,4 +41,11 @@ describe('settings', () => {
     assert.equal(s.reminderMinutes, 5)
     assert.equal(s.displayName, 'Ada')
   })
+
+  it('passes STUN servers to WebRTC only when set; an empty list means none', () => {
+    assert.equal('iceServers' in readSettings(() => undefined).network, false, 'unset: the transport\'s own servers')
+    assert.equal('iceServers' in readSettings(k => k === 'webrtc.stunServers' ? null : undefined).network, false)
+    assert.deepEqual(readSettings(k => k === 'webrtc.stunServers' ? [] : undefined).network.iceServers, [])
+    assert.deepEqual(readSettings(k => k === 'webrtc.stunServers' ? ['stun:stun.example.org:3478', 7] : undefined).network.iceServers, ['stun:stun.example.org:3478'])
+  })
 })
