@@ -237,10 +237,8 @@ export class ChatService implements ChatApi {
     let p = this.logs.get(conferenceId)
     if (p == null) {
       const log = new ChatLog(this.devmeet.storage, conferenceId)
-      p = log.load().then(skipped => {
-        if (skipped > 0) this.devmeet.events.emit('warning', `the chat log of a conference had ${skipped} damaged line(s); they were skipped and the rest loaded`)
-        return log
-      })
+      // Damaged lines are reported by the storage layer (with where the original was kept).
+      p = log.load().then(() => log)
       this.logs.set(conferenceId, p)
     }
     return p
