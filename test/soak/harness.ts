@@ -20,6 +20,8 @@ export interface SoakOptions {
   firstSampleMs: number
   /** how long the histories may take to agree once the chat stops */
   settleTimeoutMs: number
+  /** how often memory is logged during the chat (default a minute) */
+  reportEveryMs?: number
   log: (line: string) => void
 }
 
@@ -113,7 +115,7 @@ export async function runSoak (opts: SoakOptions): Promise<SoakSummary> {
     const restarting = new Set<string>()
     const restartsDone: Array<Promise<void>> = []
     let nextRestart = chatStart + opts.restartEveryMs
-    let nextReport = chatStart + 60_000
+    let nextReport = chatStart + (opts.reportEveryMs ?? 60_000)
     while (Date.now() - chatStart < opts.durationMs) {
       await sleep(Math.min(1000, Math.max(0, opts.durationMs - (Date.now() - chatStart))))
       const now = Date.now()
@@ -133,9 +135,9 @@ export async function runSoak (opts: SoakOptions): Promise<SoakSummary> {
           err => { restarting.delete(p.peerId); opts.log(`restart of ${p.name} failed: ${err.message}`) }))
       }
       if (now >= nextReport) {
-        nextReport += 60_000
+        nextReport += opts.reportEveryMs ?? 60_000
         const m = await memory()
-        opts.log(`${stamp()}  RSS per process: ${m.map(x => (x.rss / 2 ** 20).toFixed(0)).join(', ')} MiB`)
+        opts.log(`${stamp()}  RSS per process: ${m.map(x => (x.rss / 2 ** 20).toFixed(0)).join(', ')} MiB (V8 heap committed ${m.map(x => (x.heapTotal / 2 ** 20).toFixed(0)).join(', ')}; external ${m.map(x => (x.external / 2 ** 20).toFixed(0)).join(', ')})`)
       }
     }
     await Promise.all(restartsDone)

@@ -88,7 +88,7 @@ async function memory (): Promise<Record<string, number>> {
   const m = process.memoryUsage()
   let fds = -1
   try { fds = readdirSync('/proc/self/fd').length } catch {}
-  return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, fds }
+  return { rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, fds }
 }
 
 const commands: Record<string, (line: any) => Promise<unknown>> = {
