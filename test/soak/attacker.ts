@@ -32,11 +32,14 @@ function openConns (node: DevMeetLibp2p): Array<import('@libp2p/interface').Conn
   return node.getConnections().filter(c => c.remotePeer.toString() === targetPeer && c.status === 'open')
 }
 
-/** Opens streams on every connection to the target; negotiated: the protocol is agreed, then silence; else the protocol is never even named. */
-async function openStreams (counts: Array<[string, number, boolean]>): Promise<{ opened: Opened[], refused: number }> {
+/**
+ * Opens streams to the target on every connection (or only on each node's `only`-th); negotiated:
+ * the protocol is agreed, then silence; else the protocol is never even named.
+ */
+async function openStreams (counts: Array<[string, number, boolean]>, only?: number): Promise<{ opened: Opened[], refused: number }> {
   const opened: Opened[] = []
   let refused = 0
-  await Promise.all(nodes.flatMap(node => openConns(node).flatMap(conn => counts.flatMap(([protocol, n, negotiated]) => Array.from({ length: n }, async () => {
+  await Promise.all(nodes.flatMap(node => openConns(node).slice(only ?? 0, only != null ? only + 1 : undefined).flatMap(conn => counts.flatMap(([protocol, n, negotiated]) => Array.from({ length: n }, async () => {
     try {
       const stream = await conn.newStream(protocol, { maxOutboundStreams: 100_000, negotiateFully: negotiated, signal: AbortSignal.timeout(10_000) })
       const o: Opened = { stream, at: Date.now() }
@@ -72,12 +75,28 @@ async function main (): Promise<void> {
   await new Promise(resolve => setTimeout(resolve, 500))
   const kept = openConns(one).length
   const sybils = await Promise.all(Array.from({ length: Number(values.sybils) }, () => rawNode()))
-  await Promise.allSettled(sybils.map(s => s.dial(addr, { signal: AbortSignal.timeout(10_000) })))
+  // The target accepts only so many connections a second from one host: a refused sybil tries again.
+  await Promise.all(sybils.map(async s => {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      try {
+        await s.dial(addr, { signal: AbortSignal.timeout(10_000) })
+        return
+      } catch {
+        await new Promise(resolve => setTimeout(resolve, 300))
+      }
+    }
+  }))
   const connections = nodes.reduce((n, node) => n + openConns(node).length, 0)
   process.stdout.write(JSON.stringify({ event: 'connected', dialled, kept, connections }) + '\n')
 
-  // 1. Half-open streams within the limits: the target must end each at its first-frame deadline.
-  const half = await openStreams([[CHAT_PROTOCOL, 3, true], [INVITE_PROTOCOL, 4, true], [RSVP_PROTOCOL, 4, true], [CHAT_PROTOCOL, 10, false]])
+  // 1. Half-open streams within every limit (per connection and per peer): on one connection of
+  // each identity, streams whose protocol is agreed, then silence (the target's first-frame
+  // deadline must end them); on a second one, streams that never name a protocol (libp2p's
+  // negotiation deadline must).
+  const half = await Promise.all([
+    openStreams([[CHAT_PROTOCOL, 20, true], [INVITE_PROTOCOL, 4, true], [RSVP_PROTOCOL, 4, true]], 0),
+    openStreams([[CHAT_PROTOCOL, 20, false]], 1)
+  ]).then(([a, b]) => ({ opened: [...a.opened, ...b.opened], refused: a.refused + b.refused }))
   await allClosed(half.opened, 30_000)
   const halfLives = lifetimes(half.opened)
   process.stdout.write(JSON.stringify({
