@@ -1,10 +1,12 @@
 // 7. Memory: RSS of a headless peer (dist/peer.js) idle, then holding a conference of
 // `memoryParticipants` with `memoryMessages` messages. The other participants are cores in this
-// process; after accepting, all but the organizer go offline, so the peer receives every message
-// over one link (the 20-participant flood among in-process cores would measure forwarding, not memory).
+// process; after accepting, all but the organizer go offline, and so does the peer while the
+// organizer writes the messages: it catches up on all of them when it starts again, over one link.
+// (Sent live, 10,000 messages from one author in seconds are a flood, which the peer cuts off; and
+// the 20-participant flood among in-process cores would measure forwarding, not memory.)
 import type { BenchOptions } from '../options'
 import type { Row } from '../report'
-import { corePool, stopCores } from '../cores'
+import { benchDir, corePool, stopCores } from '../cores'
 import { settle, sleep, until, within } from '../stats'
 import { HeadlessPeer, rssOf } from '../processes'
 import { sendBurst } from './throughput'
@@ -12,7 +14,8 @@ import { sendBurst } from './throughput'
 const MB = 1024 * 1024
 
 export async function memory (opts: BenchOptions): Promise<Row[]> {
-  const peer = HeadlessPeer.spawn('Memory')
+  const dataDir = benchDir()
+  let peer = HeadlessPeer.spawn('Memory', dataDir)
   const cores = await corePool(opts.memoryParticipants - 1)
   const [org, ...others] = cores
   try {
@@ -38,10 +41,13 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
       return list.some(v => v.context.id === id && v.context.invitees.every((i: any) => i.rsvp === 'accepted'))
     }, 60_000)
     await stopCores(others)
+    await peer.stop()
     await org.chat.join(id)
+    await sendBurst(org, id, 0, opts.memoryMessages)
+    peer = HeadlessPeer.spawn('Memory', dataDir)
     let held = 0
     const off = peer.onLine(line => { if (line.event === 'message' && line.message?.conferenceId === id) held++ })
-    await sendBurst(org, id, 0, opts.memoryMessages)
+    await peer.ready
     await until('the headless peer holds every message', () => held >= opts.memoryMessages, 300_000)
     off()
     await settle()
@@ -52,7 +58,7 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
       { scenario: '7', measure: 'RSS of an idle headless peer (dist/peer.js)', unit: 'MB', devmeet: { value: idle / MB }, baselines: [], target: '< 80 MB', met: idle < 80 * MB },
       {
         scenario: '7',
-        measure: `RSS of a headless peer holding a ${opts.memoryParticipants}-participant conference with ${opts.memoryMessages.toLocaleString('en-US')} messages`,
+        measure: `RSS of a headless peer holding a ${opts.memoryParticipants}-participant conference with ${opts.memoryMessages.toLocaleString("en-US")} messages (caught up after a restart)`,
         unit: 'MB',
         devmeet: { value: holding / MB },
         baselines: [],
