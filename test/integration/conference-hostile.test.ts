@@ -69,7 +69,9 @@ async function exchange (target: TestPeer, protocol: string, send: { raw?: Uint8
     }
     const frames = frameStream(stream, 1024 * 1024)
     await frames.writeBytes(send.frame!, 5000)
-    return { answer: JSON.parse(new TextDecoder().decode(await frames.readBytes(5000))) }
+    const answer = JSON.parse(new TextDecoder().decode(await frames.readBytes(5000)))
+    await stream.close({ signal: AbortSignal.timeout(5000) }).catch(() => stream.abort(new Error('done')))
+    return { answer }
   } catch {
     stream.abort(new Error('done'))
     return 'dropped'
@@ -244,6 +246,35 @@ describe('a running node facing a hostile peer', () => {
     const waited = Date.now() - t0
     assert.ok(waited > 8000 && waited < 12_000, `reset after ${waited} ms`)
     assertDroppedFor(/invite\/1\.0\.0: dropped a frame/)
+  })
+
+  it('takes at most 20 unanswered invitations from one organizer; answering one makes room, and updates still arrive', async () => {
+    const spammer = { peerId: evil.peerId.toString(), displayName: 'Spammer', addrs: [] }
+    const invitation = (i: number): ConferenceContext => contextFor({ title: `Spam ${i}`, organizer: spammer, invitees: [{ peerId: ann.peerId!, displayName: 'Ann', addrs: [], rsvp: 'pending' }] })
+    const fromSpammer = (): ConferenceContext[] => ann.conferences.list().map(v => v.context).filter(c => c.organizer.peerId === spammer.peerId)
+    const sent: ConferenceContext[] = []
+    const answers: any[] = []
+    for (let i = 0; i < 24; i++) {
+      const ctx = invitation(i)
+      sent.push(ctx)
+      const outcome = await exchange(ann, INVITE, { frame: await seal(evilKey, DOMAINS.conference, ctx) })
+      answers.push(outcome === 'dropped' ? outcome : outcome.answer)
+    }
+    assert.equal(answers.slice(0, 20).filter(a => a.ok === true).length, 20, JSON.stringify(answers.slice(0, 20)))
+    for (const a of answers.slice(20)) assert.match(a.error, /20 invitations from this organizer are still unanswered/)
+    assert.equal(fromSpammer().length, 20)
+
+    // An update of one already held is not a new invitation: it still arrives.
+    const update = { ...sent[0], title: 'Spam 0, moved', sequence: 2 }
+    const updated = await exchange(ann, INVITE, { frame: await seal(evilKey, DOMAINS.conference, update) })
+    assert.ok(updated !== 'dropped' && updated.answer.ok === true)
+    assert.equal(ann.conferences.get(sent[0].id)!.context.title, 'Spam 0, moved')
+
+    await ann.conferences.respond(sent[1].id, 'declined')
+    const next = await exchange(ann, INVITE, { frame: await seal(evilKey, DOMAINS.conference, invitation(99)) })
+    assert.ok(next !== 'dropped' && next.answer.ok === true, 'an answered invitation makes room for one more')
+    assert.equal(fromSpammer().length, 21)
+    await stillServesWellBehavedPeers()
   })
 
   it('stores HTML and script in title, agenda and names as text, also after a restart', async () => {

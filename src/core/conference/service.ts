@@ -18,6 +18,11 @@ import {
 } from '../invite/protocols'
 
 const DAY_MS = 24 * 60 * 60_000
+/**
+ * New invitations from one organizer are refused while this many of theirs wait for an answer: a
+ * peer that knows my address cannot fill my Invitations list (and data folder) with thousands.
+ */
+const MAX_UNANSWERED_PER_ORGANIZER = 20
 
 /** Raised for a request the user (or API caller) can correct: shown as is. */
 export class ConferenceInputError extends Error {
@@ -245,6 +250,9 @@ export class ConferenceService implements ConferenceApi {
     await this.locked(ctx.id, async () => {
       const current = this.store.get(ctx.id)
       if (current != null && current.context.organizer.peerId !== ctx.organizer.peerId) throw new RefusedError('conference id already used by another organizer')
+      if (current == null && this.unansweredFrom(ctx.organizer.peerId) >= MAX_UNANSWERED_PER_ORGANIZER) {
+        throw new RefusedError(`${MAX_UNANSWERED_PER_ORGANIZER} invitations from this organizer are still unanswered`)
+      }
       if (!isNewerContext(current?.context, ctx)) return
       const conf: StoredConference = {
         context: ctx,
@@ -322,6 +330,13 @@ export class ConferenceService implements ConferenceApi {
       this.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, acked: true } })
       this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
     })
+  }
+
+  /** Upcoming conferences from `organizer` that I have not answered. */
+  private unansweredFrom (organizer: string): number {
+    const now = this.devmeet.clock.now()
+    return this.store.all().filter(c => c.context.organizer.peerId === organizer && c.myRsvp == null &&
+      c.context.status === 'scheduled' && c.context.start + c.context.durationMinutes * 60_000 > now).length
   }
 
   private own (id: string): StoredConference {
