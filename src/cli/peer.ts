@@ -74,7 +74,7 @@ async function main (): Promise<void> {
     out({ event: 'error', status })
     process.exit(1)
   }
-  out({ event: 'ready', peerId: status.peerId, addrs: status.addrs, name: devmeet.displayName, address: devmeet.address() })
+  out({ event: 'ready', peerId: status.peerId, addrs: status.addrs, name: devmeet.displayName, address: devmeet.address(), webrtc: status.webrtc.state })
 
   let stopping = false
   const shutdown = async (): Promise<void> => {

@@ -16,11 +16,13 @@ import { ConferenceService } from './conference/service'
 import { ChatService } from './chat/service'
 import { Scheduler } from './scheduler'
 import type { BackoffOptions } from './invite/outbox'
+import { shown, untrusted, type ShownText } from '../shared/shown-text'
+import { probeWebRTC, webrtcUnavailableWarning, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
 
 export type NodeStatus =
   | { state: 'stopped' }
   | { state: 'starting' }
-  | { state: 'running', peerId: string, addrs: string[] }
+  | { state: 'running', peerId: string, addrs: string[], webrtc: WebRTCStatus }
   | { state: 'failed', error: string }
   | { state: 'locked', ownerPid: number }
 
@@ -44,8 +46,8 @@ export interface DevMeetEvents extends ConferenceEvents, Record<string, unknown>
   peers: PeerInfo[]
   'peer:connect': PeerInfo
   'peer:disconnect': PeerInfo
-  /** something the user should see: a damaged file moved aside, a failed write */
-  warning: string
+  /** something the user should see: a damaged file moved aside, a failed write; peer text inside went through untrusted() */
+  warning: ShownText
   /** the data folder stopped taking writes (with why), or takes them again */
   storage: { writable: boolean, error?: string }
 }
@@ -62,6 +64,8 @@ export interface DevMeetOptions {
   outboxBackoff?: BackoffOptions
   /** minutes before start for the reminder; 0 = off */
   reminderMinutes?: number
+  /** whether WebRTC's native module loads (tests make it fail) */
+  webrtcProbe?: WebRTCProbe
 }
 
 const CONNECT_TIMEOUT_MS = 15_000
@@ -94,13 +98,16 @@ export class DevMeet {
   private lockWatch: ReturnType<typeof setInterval> | undefined
   private starting: Promise<void> | undefined
   private storageProbe: unknown
+  private webrtcValue: WebRTCStatus = { state: 'off' }
+  /** the reason last warned about, so a restart with the same cause does not warn again */
+  private webrtcWarned: string | undefined
 
   constructor (private readonly opts: DevMeetOptions) {
     this.clock = opts.clock ?? systemClock
     this.log = opts.log ?? silentLogger
     this.config = opts.config
     this.displayNameValue = sanitizeDisplayName(opts.displayName)
-    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m), onWritable: (ok, error) => this.onWritable(ok, error) })
+    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(shown`${untrusted(m, 500)}`), onWritable: (ok, error) => this.onWritable(ok, error) })
     this.contacts = new ContactStore(this.storage)
     this.lock = new NodeLock(opts.dataDir)
     this.conferences = new ConferenceService(this, opts.outboxBackoff)
@@ -116,6 +123,11 @@ export class DevMeet {
 
   get status (): NodeStatus {
     return this.statusValue
+  }
+
+  /** WebRTC in the running node: on, off by setting, or unavailable (with why); set at each start. */
+  get webrtc (): WebRTCStatus {
+    return this.webrtcValue
   }
 
   get displayName (): string {
@@ -183,9 +195,9 @@ export class DevMeet {
     // A damaged contacts file is moved aside and reported by Storage itself.
     await this.contacts.load()
     this.log.debug(`${this.contacts.list().length} contacts loaded`)
-    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(m))
+    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(shown`${untrusted(m, 500)}`))
     this.log.debug('peer key loaded')
-    const node = await createNode({ privateKey: this.privateKey, config: this.config, connectionGater: this.opts.connectionGater })
+    const node = await createNode({ privateKey: this.privateKey, config: this.effectiveConfig(), connectionGater: this.opts.connectionGater })
     this.node = node
     this.log.debug('libp2p node created')
     this.profile = new ProfileProtocol(node, () => this.displayNameValue, this.log, () => this.clock.now())
@@ -193,10 +205,29 @@ export class DevMeet {
     this.wireNodeEvents(node)
     await node.start()
     await this.startProtocols()
-    this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs() })
+    this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs(), webrtc: this.webrtcValue })
     this.log.info(`node running as ${node.peerId.toString()} on ${this.listenAddrs().join(', ')}`)
     this.watchLock()
     this.reconnectContacts()
+  }
+
+  /**
+   * The config the node is built with: WebRTC (transport and /webrtc listen addresses) is left out
+   * when its native module does not load, so the node still starts with TCP and the relay.
+   */
+  private effectiveConfig (): NetworkConfig {
+    if (!this.config.webrtc) {
+      this.webrtcValue = { state: 'off' }
+      return this.config
+    }
+    this.webrtcValue = (this.opts.webrtcProbe ?? probeWebRTC)()
+    if (this.webrtcValue.state !== 'unavailable') return this.config
+    const { reason } = this.webrtcValue
+    if (this.webrtcWarned !== reason) {
+      this.webrtcWarned = reason
+      this.warn(shown`${untrusted(webrtcUnavailableWarning(reason), 500)}`)
+    }
+    return { ...this.config, webrtc: false }
   }
 
   /** The protocol modules (invite, RSVP, chat): started once the node runs. */
@@ -344,7 +375,7 @@ export class DevMeet {
     this.emitPeers()
   }
 
-  protected warn (message: string): void {
+  protected warn (message: ShownText): void {
     this.log.warn(message)
     this.events.emit('warning', message)
   }
@@ -353,7 +384,7 @@ export class DevMeet {
   private onWritable (writable: boolean, error?: string): void {
     this.events.emit('storage', { writable, ...(error != null ? { error } : {}) })
     if (!writable) {
-      this.warn(`${error ?? 'cannot write the data folder'}. DevMeet keeps running, but changes are not saved and messages are not sent until it can write again.`)
+      this.warn(shown`${untrusted(error ?? 'cannot write the data folder', 300)}. DevMeet keeps running, but changes are not saved and messages are not sent until it can write again.`)
       this.probeStorage()
       return
     }
@@ -424,8 +455,11 @@ export class DevMeet {
     if (skewMs == null || Math.abs(skewMs) <= CLOCK_SKEW_WARN_MS || this.skewWarned.has(peerId)) return
     this.skewWarned.add(peerId)
     const minutes = Math.round(Math.abs(skewMs) / 60_000)
-    const amount = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`
-    this.warn(`${name}'s clock is ${amount} ${skewMs > 0 ? 'ahead of' : 'behind'} yours. Chat order and meeting start times are not affected, but the times on ${name}'s messages will look off.`)
+    const amount = minutes >= 120 ? shown`${Math.round(minutes / 60)} hours` : shown`${minutes} minutes`
+    const direction = skewMs > 0 ? shown`ahead of` : shown`behind`
+    // The name is the peer's own: a link or bidi trick in it must stay inert in the notification.
+    const who = untrusted(name, 64)
+    this.warn(shown`${who}'s clock is ${amount} ${direction} yours. Chat order and meeting start times are not affected, but the times on ${who}'s messages will look off.`)
   }
 
   private emitPeers (): void {

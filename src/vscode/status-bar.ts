@@ -63,6 +63,9 @@ export function registerStatusBar (host: ExtensionHost): void {
         md.appendText(`${online} peer${online === 1 ? '' : 's'} connected\n\n`)
         md.appendText(`Name: ${devmeet!.displayName}\n\nPeer ID: ${status.peerId}\n\nListening on:\n`)
         for (const a of devmeet!.listenAddrs()) md.appendText(`\n- ${a}`)
+        // Without its native module the node runs on TCP and relays only (issue 15): say so here.
+        const webrtc = status.webrtc
+        md.appendText(`\n\nWebRTC: ${webrtc.state === 'unavailable' ? `unavailable (${webrtc.reason})` : webrtc.state === 'on' ? 'on' : 'off (devmeet.webrtc.enabled)'}`)
         if (notSaving != null) {
           // Sending is refused while nothing can be saved: say so where the user looks first.
           item.text = `$(warning) ${online}`

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { tempDir } from './peers'
-import { spawnPeer, type HeadlessPeer } from './headless'
+import { spawnPeer, type HeadlessPeer, type SpawnOptions } from './headless'
 
 export interface Running {
   name: string
@@ -18,8 +18,8 @@ let nextId = 1
 const started: Running[] = []
 
 /** Starts a headless peer on 127.0.0.1 with mDNS off; `port` reuses a killed peer's port. */
-export async function start (name: string, dir = tempDir('devmeet-crash-'), port = '0', extraArgs: string[] = []): Promise<Running> {
-  const p = spawnPeer(['--data', dir, '--name', name, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`, ...extraArgs])
+export async function start (name: string, dir = tempDir('devmeet-crash-'), port = '0', extraArgs: string[] = [], spawnOptions: SpawnOptions = {}): Promise<Running> {
+  const p = spawnPeer(['--data', dir, '--name', name, '--no-mdns', '--listen', `/ip4/127.0.0.1/tcp/${port}`, ...extraArgs], spawnOptions)
   const r = { name, dir, p } as Running
   started.push(r)
   const ready = await p.next(l => l.event === 'ready' || l.event === 'error', 30_000)

@@ -23,11 +23,13 @@ export interface SpawnOptions {
   netns?: string
   /** extra environment variables, e.g. DEVMEET_LOG */
   env?: Record<string, string>
+  /** another build of the peer, e.g. a copy of dist/ with the WebRTC binary removed */
+  script?: string
 }
 
 /** Spawns dist/peer.js (as users run it) with the project's Node and reads its JSON lines. */
 export function spawnPeer (args: string[], opts: SpawnOptions = {}): HeadlessPeer {
-  const argv = [process.execPath, PEER, ...args]
+  const argv = [process.execPath, opts.script ?? PEER, ...args]
   if (opts.netns != null) argv.unshift('ip', 'netns', 'exec', opts.netns)
   const env = opts.env != null ? { ...process.env, ...opts.env } : undefined
   const proc = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env })

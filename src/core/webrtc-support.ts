@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module'
+
+/**
+ * Whether WebRTC runs in this node, and why not. 'off' is the user's choice (setting or flag);
+ * 'unavailable' means it was wanted but its native module (node-datachannel) does not load here:
+ * a DevMeet package built for another platform, the universal package, or a broken install.
+ */
+export type WebRTCStatus =
+  | { state: 'on' }
+  | { state: 'off' }
+  | { state: 'unavailable', reason: string }
+
+/** Answers whether WebRTC's native module loads; injected in tests. */
+export type WebRTCProbe = () => WebRTCStatus
+
+/** The longest reason we keep: node-datachannel's own message runs to several hundred characters. */
+const MAX_REASON = 240
+
+/**
+ * Loads node-datachannel in a guarded way, before the transport list is built. Loading it is what
+ * fails when the platform's prebuilt binary is missing; @libp2p/webrtc would throw the same error
+ * from inside createLibp2p (or half-initialise its bundled module), so we ask first.
+ * A CommonJS module that throws while loading is not cached, so a later call tries again.
+ */
+export const probeWebRTC: WebRTCProbe = () => {
+  try {
+    // From the bundle this resolves beside dist/ (dist/node_modules), from source in node_modules.
+    createRequire(import.meta.url)('node-datachannel')
+    return { state: 'on' }
+  } catch (err: any) {
+    return { state: 'unavailable', reason: describeLoadError(err) }
+  }
+}
+
+/** One short line: the platform and what failed, without node-datachannel's build advice (users cannot compile it). */
+export function describeLoadError (err: unknown): string {
+  const platform = `${process.platform}-${process.arch}`
+  const message = String((err as any)?.message ?? err)
+  if ((err as any)?.code === 'MODULE_NOT_FOUND' && /'node-datachannel'/.test(message)) {
+    return `this DevMeet package has no WebRTC module (${platform})`
+  }
+  // node-datachannel wraps the real cause: "… (Error: Cannot find module '@node-datachannel/…')".
+  const inner = /\(Error: ([^\n]*?)\)?\s*$/.exec(message.split('\n')[0])?.[1]
+  if (/Cannot find module '@node-datachannel\//.test(message) || /Unsupported platform/.test(message)) {
+    return `no WebRTC binary for ${platform} in this DevMeet package`
+  }
+  const line = (inner ?? message.split('\n')[0]).trim()
+  return `WebRTC's native module does not load on ${platform}: ${line.length > MAX_REASON ? line.slice(0, MAX_REASON - 1) + '…' : line}`
+}
+
+/** The one warning a user sees: why, what still works, and how to get WebRTC back. */
+export function webrtcUnavailableWarning (reason: string): string {
+  return `WebRTC is unavailable: ${reason}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). ` +
+    'To get WebRTC back, install the DevMeet package for your platform (the Marketplace and Open VSX choose it for you; see docs/PLATFORMS.md), ' +
+    'or turn WebRTC off to stop this warning (the setting devmeet.webrtc.enabled; devmeet-peer without --webrtc).'
+}
