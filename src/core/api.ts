@@ -17,12 +17,19 @@ export interface Invitee extends PeerRef {
   /** when the invitee answered (epoch ms, the organizer's clock) */
   answeredAt?: number
   comment?: string
+  /**
+   * The invitee's own signed RSVP envelope (base64url of its exact bytes), present whenever rsvp
+   * is not pending: every receiver checks it, so the organizer cannot answer for anyone.
+   */
+  answer?: string
 }
 
 /** The record of a conference, signed by its organizer. Times are UTC epoch milliseconds. */
 export interface ConferenceContext {
-  /** random, 128 bits, base64url */
+  /** base64url SHA-256 of the organizer's peer ID and `nonce`: nobody else can sign a context with this id */
   id: string
+  /** random, 128 bits, base64url; binds `id` to the organizer */
+  nonce: string
   title: string
   /** markdown */
   agenda: string
@@ -39,8 +46,12 @@ export interface ConferenceContext {
   updatedAt: number
 }
 
-/** Whether the organizer's latest context reached an invitee (organizer side only). */
-export type DeliveryState = 'pending' | 'delivered'
+/**
+ * Whether the organizer's latest context reached an invitee (organizer side only): 'delivered'
+ * once the invitee kept it, 'refused' when the invitee answered that it will not (the reason is
+ * in ConferenceView.refusals); a refused record is not sent again, a later change of it is.
+ */
+export type DeliveryState = 'pending' | 'delivered' | 'refused'
 
 /** A conference as this peer sees it. */
 export interface ConferenceView {
@@ -51,6 +62,8 @@ export interface ConferenceView {
   myRsvp?: Rsvp
   /** organizer side: per invitee peer ID, whether the latest context was acknowledged */
   delivery: Record<string, DeliveryState>
+  /** organizer side: per invitee whose delivery is 'refused', the reason the invitee gave (peer text) */
+  refusals?: Record<string, string>
   /** invitee side: my RSVP is written but not yet acknowledged by the organizer */
   rsvpPending?: boolean
 }
@@ -136,8 +149,13 @@ export interface ConferenceApi {
   reschedule(id: string, start: number, durationMinutes?: number): Promise<ConferenceView>
   /** organizer only */
   cancel(id: string): Promise<ConferenceView>
-  /** peer IDs of the organizer plus accepted and tentative invitees */
+  /**
+   * Peer IDs that take part now: the organizer plus invitees whose own signed answer is accepted
+   * or tentative. Empty for a cancelled conference (its chat history stays readable).
+   */
   participants(id: string): string[]
+  /** whether `peerId` takes part in conference `id` now; the one answer every chat path asks */
+  isParticipant(id: string, peerId: string): boolean
 }
 
 /** Chat: `devmeet.chat`. New messages and presence arrive as DevMeet events. */

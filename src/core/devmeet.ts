@@ -4,7 +4,7 @@ import { createNode, type DevMeetLibp2p } from './node'
 import { type NetworkConfig, networkConfigChanged } from './config'
 import { Storage } from './storage'
 import { type KeyStore, loadOrCreateKey, sanitizeDisplayName } from './identity'
-import { ContactStore, type Contact } from './contacts'
+import { ContactStore, MAX_CONTACTS, type Contact } from './contacts'
 import { NodeLock } from './lock'
 import { ProfileProtocol, PROFILE_PROTOCOL } from './profile'
 import { parsePeerAddress, formatPeerAddress, InvalidAddressError } from './address'
@@ -108,7 +108,8 @@ export class DevMeet {
     this.config = opts.config
     this.displayNameValue = sanitizeDisplayName(opts.displayName)
     this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(shown`${untrusted(m, 500)}`), onWritable: (ok, error) => this.onWritable(ok, error) })
-    this.contacts = new ContactStore(this.storage)
+    // Contacts named in a conference I keep are evicted last when the list is full.
+    this.contacts = new ContactStore(this.storage, { inConferences: () => this.conferences.peersInConferences() })
     this.lock = new NodeLock(opts.dataDir)
     this.conferences = new ConferenceService(this, opts.outboxBackoff)
     this.chat = new ChatService(this)
@@ -193,7 +194,8 @@ export class DevMeet {
     const swept = await this.storage.sweepTemporary()
     if (swept > 0) this.log.info(`removed ${swept} temporary file(s) left by an interrupted write`)
     // A damaged contacts file is moved aside and reported by Storage itself.
-    await this.contacts.load()
+    const contactsLoaded = await this.contacts.load()
+    if (contactsLoaded.skipped != null) this.log.warn(`${contactsLoaded.skipped} contact(s) in contacts.json were malformed or over the limit of ${MAX_CONTACTS} and were left out`)
     this.log.debug(`${this.contacts.list().length} contacts loaded`)
     this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(shown`${untrusted(m, 500)}`))
     this.log.debug('peer key loaded')

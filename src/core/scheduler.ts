@@ -11,10 +11,13 @@ export type ScheduleEvent = 'conference:reminder' | 'conference:start' | 'confer
 export interface SchedulerSource {
   list(): ConferenceView[]
   get(id: string): ConferenceView | undefined
+  /** whether this peer takes part in the conference now (conference/participation.ts decides) */
+  takesPart(id: string): boolean
 }
 
 /**
- * Reminders, start and end times for the conferences I organize or accepted (tentatively too).
+ * Reminders, start and end times for the conferences I take part in: I organize them, or accepted
+ * them (tentatively too) with my own signed answer; never a cancelled one.
  * Each event fires once per scheduled time; a reschedule re-arms, a cancellation disarms.
  */
 export class Scheduler {
@@ -61,7 +64,7 @@ export class Scheduler {
     const now = this.clock.now()
     let next = Infinity
     for (const view of this.source.list()) {
-      if (!attends(view)) continue
+      if (!this.source.takesPart(view.context.id)) continue
       for (const [event, at] of this.times(view)) {
         // Keyed by the time it is due, so a reschedule re-arms; a longer duration alone re-announces no start.
         const startKey = `conference:start|${view.context.id}|${view.context.start}`
@@ -98,10 +101,4 @@ export class Scheduler {
 
 function endOf (view: ConferenceView): number {
   return view.context.start + view.context.durationMinutes * 60_000
-}
-
-/** I organize it, or I accepted (or tentatively accepted) it, and it is not cancelled. */
-export function attends (view: ConferenceView): boolean {
-  if (view.context.status === 'cancelled') return false
-  return view.mine || view.myRsvp === 'accepted' || view.myRsvp === 'tentative'
 }

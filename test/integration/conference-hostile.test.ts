@@ -13,6 +13,7 @@ import { defaultNetworkConfig } from '../../src/core/config'
 import { frameStream } from '../../src/core/wire/framing'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
 import type { ConferenceContext } from '../../src/core/api'
+import { newConferenceId } from '../../src/core/conference/conference-id'
 import { lineLogger } from '../../src/core/log'
 import { makePeer, startAll, connectAll, eventually, cleanup, type TestPeer } from '../helpers/peers'
 
@@ -97,9 +98,11 @@ async function stillServesWellBehavedPeers (): Promise<void> {
   await eventually('the organizer applies Ann\'s answer', () => org.conferences.get(conferenceId)!.context.invitees[0].rsvp === answer, 10_000)
 }
 
+/** A new context like the real one, with an id bound to its (claimed) organizer. */
 function contextFor (over: Partial<ConferenceContext>): ConferenceContext {
   const real = org.conferences.get(conferenceId)!.context
-  return { ...real, id: randomBytes(16).toString('base64url'), sequence: 1, ...over }
+  const ctx = { ...real, sequence: 1, ...over }
+  return { ...ctx, ...newConferenceId(ctx.organizer.peerId) }
 }
 
 before(async () => {
@@ -249,6 +252,8 @@ describe('a running node facing a hostile peer', () => {
   })
 
   it('takes at most 20 unanswered invitations from one organizer; answering one makes room, and updates still arrive', async () => {
+    // An organizer Ann has met (she connected to its address): the caps on strangers' invitations do not apply.
+    await ann.connect(evil.getMultiaddrs()[0].toString())
     const spammer = { peerId: evil.peerId.toString(), displayName: 'Spammer', addrs: [] }
     const invitation = (i: number): ConferenceContext => contextFor({ title: `Spam ${i}`, organizer: spammer, invitees: [{ peerId: ann.peerId!, displayName: 'Ann', addrs: [], rsvp: 'pending' }] })
     const fromSpammer = (): ConferenceContext[] => ann.conferences.list().map(v => v.context).filter(c => c.organizer.peerId === spammer.peerId)

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceContext } from '../../src/core/api'
 import {
-  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, participantsOf, rsvpPayloadSchema,
-  ConferenceRuleError, type RsvpPayload
+  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema,
+  ConferenceRuleError, MAX_ANSWER_CHARS, type RsvpPayload
 } from '../../src/core/conference/model'
 
 const ORG = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
@@ -16,6 +16,7 @@ const NOW = Date.UTC(2026, 10, 25, 8, 0)
 function context (over: Partial<ConferenceContext> = {}): ConferenceContext {
   return {
     id: 'q3X1eZ0bVnTq9u7sYk2mWg',
+    nonce: 'n0nce-n0nce-n0nce-n0nce',
     title: 'Design review',
     agenda: '# API',
     start: NOW + 3_600_000,
@@ -34,6 +35,9 @@ function context (over: Partial<ConferenceContext> = {}): ConferenceContext {
 function rsvp (over: Partial<RsvpPayload> = {}): RsvpPayload {
   return { conferenceId: context().id, sequence: 1, answer: 'accepted', rsvpSeq: 1, ...over }
 }
+
+/** Stands for the invitee's signed envelope; the model only carries it (verify.ts checks it). */
+const ANSWER = 'c2lnbmVkLWFuc3dlcg'
 
 const rejects = (value: unknown): boolean => !conferenceContextSchema.safeParse(value).success
 
@@ -57,17 +61,8 @@ describe('conference rules', () => {
     assert.equal(isNewerContext(cancelled, context({ sequence: 6, start: NOW + 7_200_000 })), false)
   })
 
-  it('counts the organizer plus accepted and tentative invitees as participants', () => {
-    const ctx = context()
-    ctx.invitees[0].rsvp = 'accepted'
-    ctx.invitees[1].rsvp = 'declined'
-    ctx.invitees[2].rsvp = 'tentative'
-    assert.deepEqual(participantsOf(ctx), [ORG, ANN, CID])
-    assert.deepEqual(participantsOf(context()), [ORG], 'pending invitees are not participants')
-  })
-
   it('applies an invitee\'s answer, raises the sequence and records when it was given', () => {
-    const next = applyRsvp(context(), rsvp({ answer: 'tentative', comment: 'maybe late' }), BEN, 0, NOW + 1000)!
+    const next = applyRsvp(context(), rsvp({ answer: 'tentative', comment: 'maybe late' }), BEN, ANSWER, 0, NOW + 1000)!
     assert.equal(next.sequence, 2)
     const ben = next.invitees.find(i => i.peerId === BEN)!
     assert.equal(ben.rsvp, 'tentative')
@@ -78,23 +73,30 @@ describe('conference rules', () => {
   })
 
   it('refuses an RSVP from a peer that is not invited', () => {
-    assert.throws(() => applyRsvp(context(), rsvp(), EVE, 0, NOW), /not invited/)
-    assert.throws(() => applyRsvp(context(), rsvp(), ORG, 0, NOW), /not invited/)
+    assert.throws(() => applyRsvp(context(), rsvp(), EVE, ANSWER, 0, NOW), /not invited/)
+    assert.throws(() => applyRsvp(context(), rsvp(), ORG, ANSWER, 0, NOW), /not invited/)
+  })
+
+  it('carries the invitee\'s signed answer in the context, and refuses one too large to carry or naming an unsent version', () => {
+    const next = applyRsvp(context(), rsvp(), ANN, ANSWER, 0, NOW)!
+    assert.equal(next.invitees[0].answer, ANSWER)
+    assert.throws(() => applyRsvp(context(), rsvp(), ANN, 'x'.repeat(MAX_ANSWER_CHARS + 1), 0, NOW), /over 2048/)
+    assert.throws(() => applyRsvp(context(), rsvp({ sequence: 2 }), ANN, ANSWER, 0, NOW), /never sent/)
   })
 
   it('refuses an RSVP for a cancelled conference', () => {
-    assert.throws(() => applyRsvp(context({ status: 'cancelled' }), rsvp(), ANN, 0, NOW), /cancelled/)
+    assert.throws(() => applyRsvp(context({ status: 'cancelled' }), rsvp(), ANN, ANSWER, 0, NOW), /cancelled/)
   })
 
   it('refuses an RSVP signed for another conference', () => {
-    assert.throws(() => applyRsvp(context(), rsvp({ conferenceId: 'AAAAAAAAAAAAAAAAAAAAAA' }), ANN, 0, NOW), /another conference/)
+    assert.throws(() => applyRsvp(context(), rsvp({ conferenceId: 'AAAAAAAAAAAAAAAAAAAAAA' }), ANN, ANSWER, 0, NOW), /another conference/)
   })
 
   it('ignores a replayed older RSVP after a newer one: the latest answer wins', () => {
-    const declined = applyRsvp(context(), rsvp({ answer: 'declined', rsvpSeq: 2 }), ANN, 0, NOW)!
-    assert.equal(applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 1 }), ANN, 2, NOW), undefined)
-    assert.equal(applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 2 }), ANN, 2, NOW), undefined, 'an equal sequence is a replay too')
-    const accepted = applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 3 }), ANN, 2, NOW)!
+    const declined = applyRsvp(context(), rsvp({ answer: 'declined', rsvpSeq: 2 }), ANN, ANSWER, 0, NOW)!
+    assert.equal(applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 1 }), ANN, ANSWER, 2, NOW), undefined)
+    assert.equal(applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 2 }), ANN, ANSWER, 2, NOW), undefined, 'an equal sequence is a replay too')
+    const accepted = applyRsvp(declined, rsvp({ answer: 'accepted', rsvpSeq: 3 }), ANN, ANSWER, 2, NOW)!
     assert.equal(accepted.invitees[0].rsvp, 'accepted')
   })
 })

@@ -16,6 +16,7 @@ function view (overrides: { mine?: boolean, myRsvp?: ConferenceView['myRsvp'], s
   return {
     context: {
       id: overrides.id ?? 'c1',
+      nonce: 'n0nce-n0nce-n0nce-n0nce',
       title: 'Design review',
       agenda: '1. Demo',
       start: Date.parse(overrides.start ?? '2026-11-25T09:00:00Z'),

@@ -10,6 +10,7 @@ import type { ConferenceContext } from '../../src/core/api'
 import { Storage } from '../../src/core/storage'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
 import { ConferenceStore } from '../../src/core/conference/store'
+import { newConferenceId } from '../../src/core/conference/conference-id'
 import { Outbox, type OutboxItem } from '../../src/core/invite/outbox'
 import type { Clock } from '../../src/core/clock'
 import { silentLogger } from '../../src/core/log'
@@ -33,7 +34,7 @@ before(async () => {
 function context (signer: PrivateKey, over: Partial<ConferenceContext> = {}): ConferenceContext {
   const now = Date.now()
   return {
-    id: 'q3X1eZ0bVnTq9u7sYk2mWg',
+    ...newConferenceId(peerIdFromPrivateKey(signer).toString()),
     title: 'Design review',
     agenda: '',
     start: now + 3_600_000,
@@ -77,7 +78,7 @@ describe('the conference store', () => {
     const ctx = context(organizer)
     const envelope = await seal(organizer, DOMAINS.conference, ctx)
     const store = new ConferenceStore(storage, () => {})
-    await store.put({ context: ctx, envelope, delivery: { x: 'pending' }, lastRsvpSeq: { y: 2 } })
+    await store.put({ context: ctx, envelope, answers: {}, delivery: { x: 'pending' }, lastRsvpSeq: { y: 2 } })
     const reloaded = new ConferenceStore(storage, () => {})
     await reloaded.load()
     const got = reloaded.get(ctx.id)!
@@ -92,7 +93,7 @@ describe('the conference store', () => {
     const storage = tempStorage(warnings)
     const good = context(organizer)
     const store = new ConferenceStore(storage, m => warnings.push(m))
-    await store.put({ context: good, envelope: await seal(organizer, DOMAINS.conference, good), delivery: {}, lastRsvpSeq: {} })
+    await store.put({ context: good, envelope: await seal(organizer, DOMAINS.conference, good), answers: {}, delivery: {}, lastRsvpSeq: {} })
     writeFileSync(path.join(storage.dir, 'conferences', 'broken.json'), '{"version":1,"envel')
     const reloaded = new ConferenceStore(storage, m => warnings.push(m))
     await reloaded.load()
@@ -108,11 +109,29 @@ describe('the conference store', () => {
     const storage = tempStorage()
     const store = new ConferenceStore(storage, m => warnings.push(m))
     const forged = context(organizer)
-    await store.put({ context: forged, envelope: await seal(stranger, DOMAINS.conference, forged), delivery: {}, lastRsvpSeq: {} })
+    await store.put({ context: forged, envelope: await seal(stranger, DOMAINS.conference, forged), answers: {}, delivery: {}, lastRsvpSeq: {} })
     const reloaded = new ConferenceStore(storage, m => warnings.push(m))
     await reloaded.load()
     assert.equal(reloaded.all().length, 0)
     assert.match(warnings.join('\n'), /could not be verified/)
+  })
+
+  it('sets aside a file whose id is not bound to its organizer, or that lists an answer without the invitee\'s signature', async () => {
+    const warnings: string[] = []
+    const storage = tempStorage()
+    const store = new ConferenceStore(storage, m => warnings.push(m))
+    const squatted = context(organizer, { id: context(stranger).id })
+    const invitee = peerIdFromPrivateKey(stranger).toString()
+    const claimed = context(organizer, { invitees: [{ peerId: invitee, displayName: 'Sam', addrs: [], rsvp: 'accepted' }] })
+    const good = context(organizer)
+    for (const ctx of [squatted, claimed, good]) {
+      await store.put({ context: ctx, envelope: await seal(organizer, DOMAINS.conference, ctx), answers: {}, delivery: {}, lastRsvpSeq: {} })
+    }
+    const reloaded = new ConferenceStore(storage, m => warnings.push(m))
+    await reloaded.load()
+    assert.deepEqual(reloaded.all().map(c => c.context.id), [good.id])
+    assert.match(warnings.join('\n'), /not bound to its organizer/)
+    assert.match(warnings.join('\n'), /without their signed answer/)
   })
 })
 

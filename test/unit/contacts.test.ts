@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync, statSync
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { Storage } from '../../src/core/storage'
-import { ContactStore } from '../../src/core/contacts'
+import { ContactStore, MAX_CONTACTS, type Contact } from '../../src/core/contacts'
 import { FileKeyStore, loadOrCreateKey, sanitizeDisplayName } from '../../src/core/identity'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 
@@ -68,6 +68,72 @@ describe('contact store', () => {
     storage.writeFault = undefined
     await store.flush()
     assert.match(readFileSync(path.join(d, 'contacts.json'), 'utf8'), /Ben/, 'the change lands once writes work again')
+  })
+})
+
+/** A distinct valid-looking peer ID per number (the store checks only the shape). */
+function fakeId (n: number): string {
+  return `12D3KooW${n.toString().padStart(44, 'A')}`
+}
+
+describe('contact limits', () => {
+  it('keeps at most MAX_CONTACTS: the least recently seen strangers go first, petnamed ones and those in my conferences stay', async () => {
+    const d = dir()
+    const inConferences = new Set([fakeId(1), fakeId(2)])
+    const store = new ContactStore(new Storage(d), { inConferences: () => inConferences })
+    for (let i = 0; i < MAX_CONTACTS + 100; i++) {
+      store.upsert({ peerId: fakeId(i), displayName: `p${i}`, addrs: [], lastSeen: 1000 + i, via: 'connection' })
+      if (i === 5) store.rename(fakeId(5), 'Old friend')
+    }
+    assert.equal(store.list().length, MAX_CONTACTS)
+    for (const kept of [1, 2, 5]) assert.ok(store.get(fakeId(kept)) != null, `contact ${kept} kept`)
+    assert.equal(store.get(fakeId(0)), undefined, 'the oldest stranger went')
+    assert.equal(store.get(fakeId(102)), undefined)
+    assert.ok(store.get(fakeId(103)) != null, 'exactly 100 strangers went')
+    assert.ok(store.get(fakeId(MAX_CONTACTS + 99)) != null, 'the newest stays')
+    await store.flush()
+  })
+
+  it('never moves the contacts file aside for its size: loads what fits, petnamed ones first, then the most recently seen', async () => {
+    const d = dir()
+    const contacts: unknown[] = []
+    for (let i = 0; i < 100_001; i++) contacts.push({ peerId: fakeId(i), displayName: `p${i}`, addrs: [], lastSeen: i })
+    contacts[10] = { ...(contacts[10] as Contact), petname: 'Ten' }
+    contacts.push({ peerId: 'x'.repeat(500), addrs: 'not a list', lastSeen: 'never' })
+    writeFileSync(path.join(d, 'contacts.json'), JSON.stringify({ version: 1, contacts }))
+    const warnings: string[] = []
+    const store = new ContactStore(new Storage(d, { onWarning: w => warnings.push(w) }))
+    const result = await store.load()
+    assert.equal(result.damaged, undefined)
+    assert.deepEqual(warnings, [])
+    assert.ok(!readdirSync(d).some(f => f.includes('damaged')), 'not moved aside')
+    assert.equal(store.list().length, MAX_CONTACTS)
+    assert.equal(store.get(fakeId(10))?.petname, 'Ten')
+    assert.ok(store.get(fakeId(100_000)) != null)
+    assert.equal(store.get(fakeId(100_000 - MAX_CONTACTS + 1)), undefined, 'the oldest without a petname are left out')
+    assert.equal(result.skipped, 100_001 - MAX_CONTACTS + 1, 'the malformed entry and those over the limit are counted')
+    await store.flush()
+  })
+
+  it('keeps an invitation\'s addresses for a peer I have never met aside until I answer it or meet the peer', async () => {
+    const store = new ContactStore(new Storage(dir()))
+    const stranger = { peerId: ID_A, displayName: 'Mallory', addrs: ['/ip4/203.0.113.9/tcp/4001'] }
+    store.noteInvitation(stranger, 5)
+    assert.equal(store.hasMet(ID_A), false)
+    assert.deepEqual(store.get(ID_A)!.addrs, [], 'nothing to dial')
+    assert.deepEqual(store.get(ID_A)!.unverifiedAddrs, stranger.addrs)
+    store.promote(ID_A)
+    assert.deepEqual(store.get(ID_A)!.addrs, stranger.addrs, 'answering promotes them')
+
+    store.noteInvitation({ ...stranger, peerId: ID_B }, 5)
+    store.upsert({ peerId: ID_B, displayName: 'Ben', addrs: ['/ip4/127.0.0.1/tcp/9'], lastSeen: 6, via: 'connection' })
+    assert.equal(store.hasMet(ID_B), true, 'met through a connection')
+    assert.equal(store.get(ID_B)!.via, 'connection')
+    assert.deepEqual(store.get(ID_B)!.addrs.sort(), ['/ip4/127.0.0.1/tcp/9', ...stranger.addrs].sort())
+    assert.equal(store.get(ID_B)!.unverifiedAddrs, undefined)
+    store.noteInvitation({ ...stranger, peerId: ID_B, addrs: ['/ip4/198.51.100.1/tcp/1'] }, 7)
+    assert.ok(store.get(ID_B)!.addrs.includes('/ip4/198.51.100.1/tcp/1'), 'an invitation from a peer I met is its own word on its addresses')
+    await store.flush()
   })
 })
 

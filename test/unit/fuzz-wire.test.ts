@@ -20,6 +20,7 @@ const CONFERENCE_ID = 'q3X1eZ0bVnTq9u7sYk2mWg'
 
 const validContext: ConferenceContext = {
   id: CONFERENCE_ID,
+  nonce: 'n0nce-n0nce-n0nce-n0nce',
   title: 'Design review',
   agenda: '# API',
   start: NOW + 3_600_000,

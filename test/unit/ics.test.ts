@@ -16,6 +16,7 @@ const AGENDA = '# Agenda\n1. Intro, goals; scope\r\n2. Demo: `code`\n\n' + 'long
 function context (overrides: Partial<ConferenceContext> = {}): ConferenceContext {
   return {
     id: 'q1w2e3r4t5y6u7i8o9p0aA',
+    nonce: 'n0nce-n0nce-n0nce-n0nce',
     title: TITLE,
     agenda: AGENDA,
     start: Date.parse('2026-12-01T09:00:00Z'),

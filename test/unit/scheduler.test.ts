@@ -60,15 +60,26 @@ function view (over: Partial<ConferenceView['context']> = {}, me: Partial<Confer
   }
 }
 
-function setup (views: ConferenceView[], reminderMinutes = 5, clock = new FakeClock()): { clock: FakeClock, fired: Array<[ScheduleEvent, number]>, scheduler: Scheduler, views: ConferenceView[] } {
+/** Stands in for conference/participation.ts: the organizer or an accepted/tentative answer, never cancelled. */
+function takesPartByView (v: ConferenceView | undefined): boolean {
+  return v != null && v.context.status !== 'cancelled' && (v.mine || v.myRsvp === 'accepted' || v.myRsvp === 'tentative')
+}
+
+function setup (views: ConferenceView[], reminderMinutes = 5, clock = new FakeClock(), takesPart = (id: string) => takesPartByView(views.find(v => v.context.id === id))): { clock: FakeClock, fired: Array<[ScheduleEvent, number]>, scheduler: Scheduler, views: ConferenceView[] } {
   const fired: Array<[ScheduleEvent, number]> = []
-  const source = { list: () => views, get: (id: string) => views.find(v => v.context.id === id) }
+  const source = { list: () => views, get: (id: string) => views.find(v => v.context.id === id), takesPart }
   const scheduler = new Scheduler(clock, source, (e) => fired.push([e, clock.now()]), reminderMinutes)
   scheduler.start()
   return { clock, fired, scheduler, views }
 }
 
 describe('scheduler', () => {
+  it('asks whether I take part, not what the view says: an "accepted" the participation rules do not back fires nothing', () => {
+    const { clock, fired } = setup([view({}, { mine: false, myRsvp: 'accepted' })], 5, new FakeClock(), () => false)
+    clock.advance(3 * 60 * MIN)
+    assert.deepEqual(fired, [])
+  })
+
   it('reminds reminderMinutes before the start, then announces start and end on time, once each', () => {
     const { clock, fired } = setup([view()])
     clock.advance(3 * 60 * MIN)

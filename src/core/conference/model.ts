@@ -6,6 +6,13 @@ export const MAX_TITLE_CHARS = 200
 export const MAX_AGENDA_BYTES = 16 * 1024
 export const MAX_INVITEES = 100
 export const MAX_COMMENT_CHARS = 500
+/**
+ * An invitee's signed answer as the organizer carries it (base64url of the RSVP envelope): 2048
+ * characters hold an envelope of 1536 bytes, which a 500-character comment in most scripts fits;
+ * the invitee's node shortens a comment that would not. With 100 invitees that is at most 200 KiB
+ * of answers; what else a context holds is checked against MAX_INVITE_BYTES when it is signed.
+ */
+export const MAX_ANSWER_CHARS = 2048
 
 const YEAR_2000 = Date.UTC(2000, 0, 1)
 const YEAR_2100 = Date.UTC(2100, 0, 1)
@@ -14,6 +21,7 @@ const peerIdText = z.string().min(40).max(64).regex(/^[1-9A-HJ-NP-Za-km-z]+$/, '
 const name = z.string().max(256).transform(n => sanitizeDisplayName(n))
 const addrs = z.array(z.string().max(512)).max(16)
 const instant = z.number().int().min(YEAR_2000).max(YEAR_2100)
+const idText = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'not a conference id')
 
 const peerRefSchema = z.strictObject({ peerId: peerIdText, displayName: name, addrs })
 
@@ -23,12 +31,14 @@ const inviteeSchema = z.strictObject({
   addrs,
   rsvp: z.enum(['pending', 'accepted', 'declined', 'tentative']),
   answeredAt: instant.optional(),
-  comment: z.string().max(MAX_COMMENT_CHARS).optional()
+  comment: z.string().max(MAX_COMMENT_CHARS).optional(),
+  answer: z.string().max(MAX_ANSWER_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'not base64url').optional()
 })
 
 /** A ConferenceContext as received: strict, bounded, names sanitized. Dates are sane but never rejected for skew. */
 export const conferenceContextSchema: z.ZodType<ConferenceContext> = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'not a conference id'),
+  id: idText,
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'not a nonce'),
   title: z.string().min(1).max(MAX_TITLE_CHARS),
   agenda: z.string().max(MAX_AGENDA_BYTES),
   start: instant,
@@ -58,7 +68,7 @@ export interface RsvpPayload {
 }
 
 export const rsvpPayloadSchema: z.ZodType<RsvpPayload> = z.strictObject({
-  conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  conferenceId: idText,
   sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   answer: z.enum(['accepted', 'declined', 'tentative']),
   rsvpSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -79,20 +89,18 @@ export function isNewerContext (current: ConferenceContext | undefined, incoming
   return current == null || incoming.sequence > current.sequence
 }
 
-/** The organizer plus the accepted and tentative invitees. */
-export function participantsOf (ctx: ConferenceContext): string[] {
-  return [ctx.organizer.peerId, ...ctx.invitees.filter(i => i.rsvp === 'accepted' || i.rsvp === 'tentative').map(i => i.peerId)]
-}
-
 /**
- * Applies a verified RSVP to the organizer's context. Returns the new context (sequence raised),
- * or undefined when the RSVP is a replay (its rsvpSeq not above the last applied one).
+ * Applies a verified RSVP to the organizer's context. `answer` is the RSVP envelope exactly as
+ * the invitee signed it (base64url); the new context carries it so that every receiver can check
+ * the answer itself. Returns the new context (sequence raised), or undefined when the RSVP is a
+ * replay (its rsvpSeq not above the last applied one).
  * Throws ConferenceRuleError for an RSVP that must be refused.
  */
 export function applyRsvp (
   ctx: ConferenceContext,
   rsvp: RsvpPayload,
   signer: string,
+  answer: string,
   lastRsvpSeq: number,
   now: number
 ): ConferenceContext | undefined {
@@ -100,10 +108,13 @@ export function applyRsvp (
   const invitee = ctx.invitees.find(i => i.peerId === signer)
   if (invitee == null) throw new ConferenceRuleError('the RSVP comes from a peer that is not invited')
   if (ctx.status === 'cancelled') throw new ConferenceRuleError('the conference is cancelled')
+  // Receivers refuse a context carrying such an answer, so it must not get into one.
+  if (rsvp.sequence > ctx.sequence) throw new ConferenceRuleError('the RSVP answers a version of the conference that was never sent')
+  if (answer.length > MAX_ANSWER_CHARS) throw new ConferenceRuleError(`the signed answer is over ${MAX_ANSWER_CHARS} characters; shorten the comment`)
   if (rsvp.rsvpSeq <= lastRsvpSeq) return undefined
   const invitees: Invitee[] = ctx.invitees.map(i => i.peerId !== signer
     ? i
-    : stripUndefined({ ...i, rsvp: rsvp.answer, answeredAt: now, comment: rsvp.comment }))
+    : stripUndefined({ ...i, rsvp: rsvp.answer, answeredAt: now, comment: rsvp.comment, answer }))
   return { ...ctx, invitees, sequence: ctx.sequence + 1, updatedAt: Math.max(now, ctx.updatedAt) }
 }
 

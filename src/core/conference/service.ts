@@ -1,17 +1,20 @@
-import { randomBytes } from 'node:crypto'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type {
-  ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, Invitee, PeerRef, RsvpAnswer
+  ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, DeliveryState, Invitee, PeerRef, RsvpAnswer
 } from '../api'
 import type { DevMeet } from '../devmeet'
 import { seal, open, DOMAINS } from '../wire/envelope'
 import { PeerRateLimiter } from '../wire/rate-limit'
 import { sanitizeDisplayName } from '../identity'
 import { ConferenceStore, type StoredConference } from './store'
+import { shown, untrusted } from '../../shared/shown-text'
 import {
-  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, participantsOf, rsvpPayloadSchema,
-  ConferenceRuleError, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_TITLE_CHARS, type RsvpPayload
+  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema,
+  ConferenceRuleError, MAX_AGENDA_BYTES, MAX_ANSWER_CHARS, MAX_INVITEES, MAX_TITLE_CHARS, type RsvpPayload
 } from './model'
+import { newConferenceId } from './conference-id'
+import { verifyContext, type SignedAnswer, type VerifiedAnswers } from './verify'
+import * as participation from './participation'
 import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
 import {
   serveRecordProtocol, sendRecord, RefusedError, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, MAX_RSVP_BYTES
@@ -22,11 +25,25 @@ const DAY_MS = 24 * 60 * 60_000
  * New invitations from one organizer are refused while this many of theirs wait for an answer: a
  * peer that knows my address cannot fill my Invitations list (and data folder) with thousands.
  */
-const MAX_UNANSWERED_PER_ORGANIZER = 20
+export const MAX_UNANSWERED_PER_ORGANIZER = 20
+/**
+ * Anyone can make a new identity and sign an invitation with it, and any connected peer can relay
+ * it. Unanswered invitations from organizers I have never met (see ContactStore.hasMet) are
+ * capped overall, so fresh identities cannot fill my Invitations list, contacts and data folder,
+ * and per relaying peer (the peer that sent the invite stream), so one peer cannot take all of
+ * that room and keep strangers' genuine invitations out.
+ */
+export const MAX_UNANSWERED_FROM_STRANGERS = 50
+export const MAX_UNANSWERED_FROM_STRANGERS_PER_RELAY = 10
 
 /** Raised for a request the user (or API caller) can correct: shown as is. */
 export class ConferenceInputError extends Error {
   override name = 'ConferenceInputError'
+}
+
+/** The signed context would be larger than an invite frame may be, so it could reach nobody. */
+export class ConferenceTooLargeError extends ConferenceInputError {
+  override name = 'ConferenceTooLargeError'
 }
 
 /** Conferences: create, invite, answer, reschedule, cancel; delivery through the outbox. */
@@ -39,7 +56,7 @@ export class ConferenceService implements ConferenceApi {
   private readonly locks = new Map<string, Promise<unknown>>()
 
   constructor (private readonly devmeet: DevMeet, backoff?: BackoffOptions) {
-    this.store = new ConferenceStore(devmeet.storage, m => devmeet.events.emit('warning', m))
+    this.store = new ConferenceStore(devmeet.storage, m => devmeet.events.emit('warning', shown`${untrusted(m, 500)}`))
     this.outbox = new Outbox(devmeet.storage, devmeet.clock, devmeet.log, item => this.deliver(item), backoff)
     this.limiter = new PeerRateLimiter(20, 40, () => devmeet.clock.now())
   }
@@ -80,18 +97,37 @@ export class ConferenceService implements ConferenceApi {
     return c == null ? undefined : this.view(c)
   }
 
+  /** Who takes part now (participation.ts): the organizer plus invitees with their own signed yes; nobody once cancelled. */
   participants (id: string): string[] {
     const c = this.store.get(id)
     if (c == null) return []
-    const list = participantsOf(c.context)
-    // My own answer counts at once, before the organizer's updated context arrives.
-    const me = this.me()
-    const mine = c.myRsvp?.answer
-    if (mine != null && c.context.invitees.some(i => i.peerId === me)) {
-      const without = list.filter(p => p !== me)
-      return mine === 'declined' ? without : [...without, me]
+    return participation.participantsOf(c.context, c.answers, this.mine(c))
+  }
+
+  isParticipant (id: string, peerId: string): boolean {
+    const c = this.store.get(id)
+    if (c == null) return false
+    return participation.isParticipant(c.context, c.answers, peerId, this.mine(c))
+  }
+
+  /** Whether this peer takes part in conference `id` now: what the scheduler asks before a reminder or start. */
+  takesPart (id: string): boolean {
+    return this.isParticipant(id, this.me())
+  }
+
+  /** Every peer named in a conference I keep (the contacts list evicts them last). */
+  peersInConferences (): Set<string> {
+    const out = new Set<string>()
+    for (const c of this.store.all()) {
+      out.add(c.context.organizer.peerId)
+      for (const i of c.context.invitees) out.add(i.peerId)
     }
-    return list
+    return out
+  }
+
+  /** My own latest signed answer, which counts at once, before the organizer's updated context arrives. */
+  private mine (c: StoredConference): { peerId: string, answer?: SignedAnswer } {
+    return { peerId: this.me(), ...(c.myRsvp != null ? { answer: { answer: c.myRsvp.answer, rsvpSeq: c.myRsvp.rsvpSeq } } : {}) }
   }
 
   /** The addresses a participant can be dialled at, from the context. */
@@ -108,7 +144,7 @@ export class ConferenceService implements ConferenceApi {
     const out: Array<Pick<OutboxItem, 'kind' | 'conferenceId' | 'to'>> = []
     for (const c of this.store.all()) {
       if (c.context.organizer.peerId === me) {
-        for (const i of c.context.invitees) if (c.delivery[i.peerId] !== 'delivered') out.push({ kind: 'context', conferenceId: c.context.id, to: i.peerId })
+        for (const i of c.context.invitees) if ((c.delivery[i.peerId] ?? 'pending') === 'pending') out.push({ kind: 'context', conferenceId: c.context.id, to: i.peerId })
       } else if (c.myRsvp != null && !c.myRsvp.acked) {
         out.push({ kind: 'rsvp', conferenceId: c.context.id, to: c.context.organizer.peerId })
       }
@@ -130,8 +166,10 @@ export class ConferenceService implements ConferenceApi {
     checkStart(input.start, now)
     checkDuration(input.durationMinutes)
     const inviteeIds = this.checkInvitees(input.invitees)
+    const { id, nonce } = newConferenceId(this.me())
     const context: ConferenceContext = {
-      id: randomBytes(16).toString('base64url'),
+      id,
+      nonce,
       title,
       agenda,
       start: Math.round(input.start),
@@ -184,17 +222,23 @@ export class ConferenceService implements ConferenceApi {
       if (!conf.context.invitees.some(i => i.peerId === me)) throw new ConferenceInputError('You are not invited to this conference.')
       if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
       if (!['accepted', 'declined', 'tentative'].includes(answer)) throw new ConferenceInputError('Answer accepted, declined or tentative.')
-      const cleanComment = comment == null || comment.trim() === '' ? undefined : comment.trim().slice(0, 500)
-      const payload: RsvpPayload = {
-        conferenceId: id,
-        sequence: conf.context.sequence,
-        answer,
-        rsvpSeq: (conf.myRsvp?.rsvpSeq ?? 0) + 1,
-        ...(cleanComment != null ? { comment: cleanComment } : {})
+      let cleanComment = comment == null || comment.trim() === '' ? undefined : comment.trim().slice(0, 500)
+      // Above my own counter and above the answer the context carries for me (a data folder restored from a backup).
+      const rsvpSeq = Math.max(conf.myRsvp?.rsvpSeq ?? 0, conf.answers[me]?.rsvpSeq ?? 0) + 1
+      let payload: RsvpPayload
+      let envelope: Uint8Array
+      for (;;) {
+        payload = { conferenceId: id, sequence: conf.context.sequence, answer, rsvpSeq, ...(cleanComment != null ? { comment: cleanComment } : {}) }
+        envelope = await seal(this.devmeet.key, DOMAINS.rsvp, payload)
+        // The organizer carries the signed answer in the context, where it has a size limit.
+        if (Buffer.from(envelope).toString('base64url').length <= MAX_ANSWER_CHARS || cleanComment == null) break
+        const shorter = Array.from(cleanComment).slice(0, Math.floor(Array.from(cleanComment).length * 0.8)).join('').trim()
+        cleanComment = shorter === '' ? undefined : shorter
       }
-      const envelope = await seal(this.devmeet.key, DOMAINS.rsvp, payload)
       const next: StoredConference = { ...conf, myRsvp: { answer, rsvpSeq: payload.rsvpSeq, envelope, acked: false, comment: cleanComment } }
       await this.store.put(next)
+      // Answering is the user's act on this invitation: its organizer's addresses may be dialled now.
+      if (answer !== 'declined') this.devmeet.contacts.promote(conf.context.organizer.peerId)
       await this.outbox.enqueue('rsvp', id, conf.context.organizer.peerId)
       const view = this.view(next)
       this.devmeet.events.emit('conference:update', view)
@@ -205,12 +249,15 @@ export class ConferenceService implements ConferenceApi {
   private view (c: StoredConference): ConferenceView {
     const me = this.me()
     const mine = c.context.organizer.peerId === me
-    const asInvitee = c.context.invitees.find(i => i.peerId === me)
+    const invited = c.context.invitees.some(i => i.peerId === me)
+    // Only my own signature says what I answered: my latest answer, or the one the verified context carries.
+    const myAnswer = participation.answerOf(c.context, c.answers, me, this.mine(c))
     return {
       context: c.context,
       mine,
-      myRsvp: mine ? undefined : (c.myRsvp?.answer ?? asInvitee?.rsvp),
+      myRsvp: mine || !invited ? undefined : (myAnswer ?? 'pending'),
       delivery: { ...c.delivery },
+      ...(c.refusals != null && Object.keys(c.refusals).length > 0 ? { refusals: { ...c.refusals } } : {}),
       ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {})
     }
   }
@@ -218,9 +265,14 @@ export class ConferenceService implements ConferenceApi {
   /** Signs and stores a context, queues it for every invitee, and tells the UI. */
   private async publish (context: ConferenceContext, lastRsvpSeq: Record<string, number>): Promise<ConferenceView> {
     const envelope = await seal(this.devmeet.key, DOMAINS.conference, context)
-    const delivery: Record<string, 'pending' | 'delivered'> = {}
+    if (envelope.length > MAX_INVITE_BYTES) {
+      throw new ConferenceTooLargeError(`The conference record would be ${Math.ceil(envelope.length / 1024)} KiB, over the ${MAX_INVITE_BYTES / 1024} KiB an invitation may be: shorten the agenda or invite fewer peers.`)
+    }
+    // What every receiver checks, checked here first: a context we cannot verify ourselves would be refused everywhere.
+    const answers = await verifyContext(context, this.me())
+    const delivery: Record<string, DeliveryState> = {}
     for (const i of context.invitees) delivery[i.peerId] = 'pending'
-    const conf: StoredConference = { context, envelope, delivery, lastRsvpSeq }
+    const conf: StoredConference = { context, envelope, answers, delivery, lastRsvpSeq }
     await this.store.put(conf)
     await this.outbox.enqueueAll('context', context.id, context.invitees.map(i => i.peerId))
     const view = this.view(conf)
@@ -244,31 +296,34 @@ export class ConferenceService implements ConferenceApi {
   private async receiveContext (bytes: Uint8Array, from: string): Promise<void> {
     const opened = await open(bytes, DOMAINS.conference, conferenceContextSchema)
     const ctx = opened.payload
-    checkContextSigner(ctx, opened.signer)
     const me = this.me()
+    // A context not signed by its organizer is a forgery: dropped with a strike, not answered.
+    checkContextSigner(ctx, opened.signer)
     if (!ctx.invitees.some(i => i.peerId === me)) throw new RefusedError('you are not an invitee of this conference')
+    let answers: VerifiedAnswers
+    try {
+      answers = await verifyContext(ctx, opened.signer)
+    } catch (err) {
+      // The organizer's own record with a claim that does not hold: answered, so it shows as refused there.
+      if (err instanceof ConferenceRuleError) throw new RefusedError(err.message)
+      throw err
+    }
     await this.locked(ctx.id, async () => {
       const current = this.store.get(ctx.id)
       if (current != null && current.context.organizer.peerId !== ctx.organizer.peerId) throw new RefusedError('conference id already used by another organizer')
-      if (current == null && this.unansweredFrom(ctx.organizer.peerId) >= MAX_UNANSWERED_PER_ORGANIZER) {
-        throw new RefusedError(`${MAX_UNANSWERED_PER_ORGANIZER} invitations from this organizer are still unanswered`)
-      }
+      if (current == null) this.checkRoomForInvitation(ctx.organizer.peerId, from)
       if (!isNewerContext(current?.context, ctx)) return
       const conf: StoredConference = {
         context: ctx,
         envelope: opened.bytes,
+        answers,
         delivery: {},
         lastRsvpSeq: {},
-        myRsvp: current?.myRsvp
+        myRsvp: current?.myRsvp,
+        receivedFrom: current?.receivedFrom ?? from
       }
       await this.store.put(conf)
-      this.devmeet.contacts.upsert({
-        peerId: ctx.organizer.peerId,
-        displayName: ctx.organizer.displayName,
-        addrs: ctx.organizer.addrs,
-        lastSeen: this.devmeet.clock.now(),
-        via: 'invitation'
-      })
+      this.devmeet.contacts.noteInvitation(ctx.organizer, this.devmeet.clock.now())
       const view = this.view(conf)
       // A conference first seen already cancelled is no invitation; it still shows as an update.
       if (current == null && ctx.status === 'scheduled') this.devmeet.events.emit('invitation', view)
@@ -287,13 +342,13 @@ export class ConferenceService implements ConferenceApi {
       if (conf == null || conf.context.organizer.peerId !== this.me()) throw new RefusedError('unknown conference')
       let next: ConferenceContext | undefined
       try {
-        next = applyRsvp(conf.context, rsvp, opened.signer, conf.lastRsvpSeq[opened.signer] ?? 0, this.devmeet.clock.now())
+        next = applyRsvp(conf.context, rsvp, opened.signer, Buffer.from(opened.bytes).toString('base64url'), conf.lastRsvpSeq[opened.signer] ?? 0, this.devmeet.clock.now())
+        if (next == null) return
+        await this.publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
       } catch (err) {
-        if (err instanceof ConferenceRuleError) throw new RefusedError(err.message)
+        if (err instanceof ConferenceRuleError || err instanceof ConferenceTooLargeError) throw new RefusedError(err.message)
         throw err
       }
-      if (next == null) return
-      await this.publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
       const invitee = next.invitees.find(i => i.peerId === opened.signer)!
       this.devmeet.events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
     })
@@ -313,7 +368,10 @@ export class ConferenceService implements ConferenceApi {
       await this.locked(item.conferenceId, async () => {
         const current = this.store.get(item.conferenceId)
         if (current == null || current.context.sequence !== sentSequence) return
-        this.store.putSoon({ ...current, delivery: { ...current.delivery, [item.to]: 'delivered' } })
+        // 'delivered' means the invitee kept it; a refusal is final for this version and shown with its reason.
+        const { [item.to]: _, ...refusals } = current.refusals ?? {}
+        if (!ack.ok) refusals[item.to] = (ack.error ?? 'no reason given').slice(0, 500)
+        this.store.putSoon({ ...current, delivery: { ...current.delivery, [item.to]: ack.ok ? 'delivered' : 'refused' }, refusals })
         this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
       })
       return
@@ -332,11 +390,28 @@ export class ConferenceService implements ConferenceApi {
     })
   }
 
-  /** Upcoming conferences from `organizer` that I have not answered. */
-  private unansweredFrom (organizer: string): number {
+  /** Refuses a new invitation (RefusedError with the reason) while too many like it wait for my answer. */
+  private checkRoomForInvitation (organizer: string, relay: string): void {
+    const unanswered = this.unanswered()
+    if (unanswered.filter(c => c.context.organizer.peerId === organizer).length >= MAX_UNANSWERED_PER_ORGANIZER) {
+      throw new RefusedError(`${MAX_UNANSWERED_PER_ORGANIZER} invitations from this organizer are still unanswered`)
+    }
+    if (this.devmeet.contacts.hasMet(organizer)) return
+    const fromStrangers = unanswered.filter(c => !this.devmeet.contacts.hasMet(c.context.organizer.peerId))
+    if (fromStrangers.filter(c => c.receivedFrom === relay).length >= MAX_UNANSWERED_FROM_STRANGERS_PER_RELAY) {
+      throw new RefusedError(`${MAX_UNANSWERED_FROM_STRANGERS_PER_RELAY} invitations relayed by this peer from organizers the invitee has never met are still unanswered`)
+    }
+    if (fromStrangers.length >= MAX_UNANSWERED_FROM_STRANGERS) {
+      throw new RefusedError(`${MAX_UNANSWERED_FROM_STRANGERS} invitations from organizers the invitee has never met are still unanswered`)
+    }
+  }
+
+  /** Upcoming invitations to me that I have not answered. */
+  private unanswered (): StoredConference[] {
     const now = this.devmeet.clock.now()
-    return this.store.all().filter(c => c.context.organizer.peerId === organizer && c.myRsvp == null &&
-      c.context.status === 'scheduled' && c.context.start + c.context.durationMinutes * 60_000 > now).length
+    const me = this.me()
+    return this.store.all().filter(c => c.context.organizer.peerId !== me && c.myRsvp == null &&
+      c.context.status === 'scheduled' && c.context.start + c.context.durationMinutes * 60_000 > now)
   }
 
   private own (id: string): StoredConference {

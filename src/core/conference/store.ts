@@ -2,15 +2,22 @@ import * as z from 'zod'
 import type { ConferenceContext, DeliveryState, RsvpAnswer } from '../api'
 import { DamagedFileError, type Storage } from '../storage'
 import { open, DOMAINS } from '../wire/envelope'
-import { conferenceContextSchema, checkContextSigner } from './model'
+import { conferenceContextSchema } from './model'
+import { verifyContext, type VerifiedAnswers } from './verify'
 
 /** One conference as this peer keeps it: the organizer's signed record plus local state. */
 export interface StoredConference {
   context: ConferenceContext
   /** the signed envelope exactly as the organizer made it: what we forward and re-verify */
   envelope: Uint8Array
+  /** the invitees' own signed answers the context carries, as verifyContext found them (not stored: re-verified on load) */
+  answers: VerifiedAnswers
   /** organizer side: per invitee, whether the latest context was acknowledged */
   delivery: Record<string, DeliveryState>
+  /** organizer side: per invitee that refused the latest context, its reason */
+  refusals?: Record<string, string>
+  /** invitee side: the peer that first brought me this invitation (the organizer, or a relay) */
+  receivedFrom?: string
   /** organizer side: the last applied rsvpSeq per invitee */
   lastRsvpSeq: Record<string, number>
   /** invitee side: my latest answer, signed, and whether the organizer acknowledged it */
@@ -20,7 +27,9 @@ export interface StoredConference {
 const fileSchema = z.object({
   version: z.literal(1),
   envelope: z.string().max(1024 * 1024),
-  delivery: z.record(z.string(), z.enum(['pending', 'delivered'])),
+  delivery: z.record(z.string(), z.enum(['pending', 'delivered', 'refused'])),
+  refusals: z.record(z.string(), z.string().max(500)).optional(),
+  receivedFrom: z.string().max(128).optional(),
   lastRsvpSeq: z.record(z.string(), z.number()),
   myRsvp: z.object({
     answer: z.enum(['accepted', 'declined', 'tentative']),
@@ -49,13 +58,16 @@ export class ConferenceStore {
         const data = await this.storage.readJson(`${FOLDER}/${file}`, v => fileSchema.parse(v))
         if (data == null) continue
         const envelope = Buffer.from(data.envelope, 'base64')
-        // A file on disk is input too: the context must still verify as its organizer's.
+        // A file on disk is input too: the context must still verify as its organizer's, with its id and every answer.
         const opened = await open(envelope, DOMAINS.conference, conferenceContextSchema)
-        checkContextSigner(opened.payload, opened.signer)
+        const answers = await verifyContext(opened.payload, opened.signer)
         this.conferences.set(opened.payload.id, {
           context: opened.payload,
           envelope,
+          answers,
           delivery: data.delivery,
+          ...(data.refusals != null ? { refusals: data.refusals } : {}),
+          ...(data.receivedFrom != null ? { receivedFrom: data.receivedFrom } : {}),
           lastRsvpSeq: data.lastRsvpSeq,
           myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') }
         })
@@ -118,6 +130,8 @@ export class ConferenceStore {
       version: 1,
       envelope: Buffer.from(conf.envelope).toString('base64'),
       delivery: conf.delivery,
+      refusals: conf.refusals,
+      receivedFrom: conf.receivedFrom,
       lastRsvpSeq: conf.lastRsvpSeq,
       myRsvp: conf.myRsvp == null ? undefined : { ...conf.myRsvp, envelope: Buffer.from(conf.myRsvp.envelope).toString('base64') }
     })

@@ -1,0 +1,48 @@
+import type { ConferenceContext, RsvpAnswer } from '../api'
+import { open, DOMAINS } from '../wire/envelope'
+import { checkConferenceId } from './conference-id'
+import { checkContextSigner, rsvpPayloadSchema, ConferenceRuleError } from './model'
+
+/** An invitee's answer as its own signature says it. */
+export interface SignedAnswer {
+  answer: RsvpAnswer
+  /** the invitee's own counter: the higher one is the later answer */
+  rsvpSeq: number
+}
+
+/** Per invitee peer ID, the answer the context carries, each checked against the invitee's key. */
+export type VerifiedAnswers = Record<string, SignedAnswer>
+
+/**
+ * Checks what a context asserts that only others could say: it is signed by its organizer, its
+ * id is bound to that organizer's key, and every answer it lists is the invitee's own signed RSVP
+ * for this conference saying exactly that (answer and comment). One claim that does not verify
+ * refuses the whole context (ConferenceRuleError): a context is the organizer's word on all of it.
+ */
+export async function verifyContext (ctx: ConferenceContext, signer: string): Promise<VerifiedAnswers> {
+  checkContextSigner(ctx, signer)
+  checkConferenceId(ctx)
+  const answers: VerifiedAnswers = Object.create(null)
+  for (const invitee of ctx.invitees) {
+    const who = `${invitee.displayName} (${invitee.peerId.slice(-8)})`
+    if (invitee.rsvp === 'pending') {
+      if (invitee.answer != null) throw new ConferenceRuleError(`the context lists ${who} as pending but carries an answer`)
+      continue
+    }
+    if (invitee.answer == null) throw new ConferenceRuleError(`the context lists ${who} as ${invitee.rsvp} without their signed answer`)
+    let opened
+    try {
+      opened = await open(Buffer.from(invitee.answer, 'base64url'), DOMAINS.rsvp, rsvpPayloadSchema)
+    } catch (err: any) {
+      throw new ConferenceRuleError(`the answer listed for ${who} does not verify: ${err?.message ?? err}`)
+    }
+    const rsvp = opened.payload
+    if (opened.signer !== invitee.peerId) throw new ConferenceRuleError(`the answer listed for ${who} is signed by someone else`)
+    if (rsvp.conferenceId !== ctx.id) throw new ConferenceRuleError(`the answer listed for ${who} is for another conference`)
+    if (rsvp.answer !== invitee.rsvp) throw new ConferenceRuleError(`the context lists ${who} as ${invitee.rsvp}, but their signed answer is ${rsvp.answer}`)
+    if ((rsvp.comment ?? '') !== (invitee.comment ?? '')) throw new ConferenceRuleError(`the comment listed for ${who} is not the one in their signed answer`)
+    if (rsvp.sequence > ctx.sequence) throw new ConferenceRuleError(`the answer listed for ${who} names a later version of the conference`)
+    answers[invitee.peerId] = { answer: rsvp.answer, rsvpSeq: rsvp.rsvpSeq }
+  }
+  return answers
+}
