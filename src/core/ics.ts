@@ -61,10 +61,20 @@ export function escapeText (value: string): string {
     .replace(/\n/g, '\\n')
 }
 
-/** A parameter value, always quoted: a quoted value may hold ; : , but never DQUOTE or control characters. */
-function paramValue (value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return `"${value.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/"/g, "'")}"`
+/**
+ * A parameter value, always quoted (a quoted value may hold ; : ,), with RFC 6868's caret encoding
+ * for what a quoted value cannot hold: ^ as ^^, a line break as ^n, a double quote as ^'. Other
+ * control characters are dropped.
+ */
+export function paramValue (value: string): string {
+  const encoded = value
+    .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+    .replace(/\^/g, '^^')
+    .replace(/\n/g, '^n')
+    .replace(/"/g, "^'")
+  return `"${encoded}"`
 }
 
 /** Folds a content line into pieces of at most 75 octets, never splitting a UTF-8 character. */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import ICAL from 'ical.js'
-import { conferenceToIcs, foldLine, icsFileName } from '../../src/core/ics'
+import { conferenceToIcs, foldLine, icsFileName, paramValue } from '../../src/core/ics'
 import type { ConferenceContext } from '../../src/core/api'
 
 const ORGANIZER = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
@@ -73,7 +73,7 @@ describe('conferenceToIcs', () => {
 
     const organizer = event.getFirstProperty('organizer')!
     assert.equal(organizer.getFirstValue(), `urn:devmeet:peer:${ORGANIZER}`)
-    assert.equal(organizer.getParameter('cn'), "Ada, 'the host'; Lovelace")
+    assert.equal(organizer.getParameter('cn'), 'Ada, "the host"; Lovelace')
 
     const attendees = event.getAllProperties('attendee').map(p => ({
       address: p.getFirstValue(),
@@ -125,6 +125,32 @@ describe('conferenceToIcs', () => {
     assert.equal(attendees.length, 1)
     assert.equal(attendees[0].getParameter('partstat'), 'NEEDS-ACTION')
     assert.equal(attendees[0].getFirstValue(), 'urn:devmeet:peer:xevilPARTSTATACCEPTED')
+  })
+})
+
+describe('parameter values (RFC 6868)', () => {
+  const NAMES = [
+    'Ada "the host" Lovelace',
+    'x^2 ^n ^^ ^\'',
+    'two\nlines',
+    'semi;colon:comma,',
+    'Zoë 日本語 🎉 ^"\n^',
+    '"'.repeat(3) + '^'.repeat(3)
+  ]
+
+  it('a display name with ^, a newline or a double quote survives a round trip through ical.js', () => {
+    const ctx = context({
+      organizer: { peerId: ORGANIZER, displayName: NAMES[0], addrs: [] },
+      invitees: NAMES.slice(1).map((displayName, i) => ({ peerId: [ANNA, BEN, CHO, DAN, ORGANIZER.replace('D', 'E')][i], displayName, addrs: [], rsvp: 'pending' as const }))
+    })
+    const event = parseEvent(conferenceToIcs(ctx))
+    assert.equal(event.getFirstProperty('organizer')!.getParameter('cn'), NAMES[0])
+    assert.deepEqual(event.getAllProperties('attendee').map(p => p.getParameter('cn')), NAMES.slice(1))
+  })
+
+  it('encodes ^ as ^^, a newline as ^n and " as ^\' inside a quoted value', () => {
+    assert.equal(paramValue('a^b\nc"d\r\ne'), '"a^^b^nc^\'d^ne"')
+    assert.equal(paramValue('bell\u0007tab\t'), '"belltab"')
   })
 })
 
