@@ -1,28 +1,52 @@
 // A conference's transcript as markdown: metadata, participants, then every message.
+// Everything in it came from peers, and a markdown viewer interprets it: names, titles and code
+// paths are escaped to inert inline text; each body (and the agenda) sits in its own fence,
+// longer than any backtick run inside, so a body can neither forge a line attributed to someone
+// else nor carry raw HTML or links that render.
 import type { ChatMessage, ConferenceContext } from '../core/api'
+import { visibleLine } from './shown-text'
 
-function fence (body: string): string {
+/** A backtick fence longer than any run of backticks in `body` (at least three). */
+export function fenceFor (body: string): string {
   const longest = Math.max(2, ...[...body.matchAll(/`+/g)].map(m => m[0].length))
   return '`'.repeat(longest + 1)
 }
 
+/** One line of outside text as inert markdown inline text: nothing hidden, every markdown and HTML character escaped. */
+export function escapeInline (text: string, maxChars = 300): string {
+  const line = Array.from(visibleLine(String(text))).slice(0, maxChars).join('')
+  return line
+    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, c => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+}
+
+/** Bidi embeddings, overrides and isolates: they make code read differently from what it is. */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g
+
+/** A fenced block holding `body` verbatim (but for bidi controls); `info` is reduced to a language word. */
+function fenced (body: string, info = ''): string[] {
+  const text = body.replace(/\r\n?/g, '\n').replace(BIDI_CONTROLS, '')
+  const f = fenceFor(text)
+  return [`${f}${info.replace(/[^A-Za-z0-9_+-]/g, '').slice(0, 32)}`, text, f]
+}
+
 export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessage[]): string {
   const lines: string[] = []
-  lines.push(`# ${ctx.title}`, '')
-  lines.push(`- Start: ${new Date(ctx.start).toISOString()} (${ctx.timeZone}), ${ctx.durationMinutes} min`)
-  lines.push(`- Status: ${ctx.status}`)
-  lines.push(`- Organizer: ${ctx.organizer.displayName} (${ctx.organizer.peerId})`)
+  lines.push(`# ${escapeInline(ctx.title)}`, '')
+  lines.push(`- Start: ${new Date(ctx.start).toISOString()} (${escapeInline(ctx.timeZone, 64)}), ${ctx.durationMinutes} min`)
+  lines.push(`- Status: ${ctx.status === 'cancelled' ? 'cancelled' : 'scheduled'}`)
+  lines.push(`- Organizer: ${escapeInline(ctx.organizer.displayName, 64)} (${escapeInline(ctx.organizer.peerId, 64)})`)
   lines.push('- Invitees:')
-  for (const i of ctx.invitees) lines.push(`  - ${i.displayName} (${i.peerId}): ${i.rsvp}`)
-  if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ctx.agenda)
+  for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
+  if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
   lines.push('', '## Messages', '')
   for (const m of messages) {
-    lines.push(`**${m.authorName}** (${m.author.slice(-8)}), ${new Date(m.sentAt).toISOString()}:`, '')
+    lines.push(`**${escapeInline(m.authorName, 120)}** (…${escapeInline(m.author.slice(-8), 8)}), ${new Date(m.sentAt).toISOString()}:`, '')
     if (m.kind === 'code' && m.code != null) {
-      const f = fence(m.body)
-      lines.push(`\`${m.code.path}:${m.code.startLine}-${m.code.endLine}\``, '', `${f}${m.code.languageId}`, m.body, f)
+      lines.push(`${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}`, '', ...fenced(m.body, m.code.languageId))
     } else {
-      lines.push(m.body)
+      lines.push(...fenced(m.body, 'text'))
     }
     lines.push('')
   }
