@@ -9,6 +9,8 @@ import { FloodGuard, PeerRateLimiter } from '../wire/rate-limit'
 import { ChatLog, type HeldMessage } from './log'
 import { ChatLink, CHAT_PROTOCOL, type ChatFrame } from './link'
 import { chatPayloadSchema, messageKey, type ChatPayload } from './message'
+import { shown, untrusted } from '../../shared/shown-text'
+import { shownNameOf } from '../shown-names'
 
 const RECONNECT_EVERY_MS = 5000
 const ACK_DELAY_MS = 20
@@ -263,10 +265,12 @@ export class ChatService implements ChatApi {
   }
 
   private nameOf (conferenceId: string, peerId: string): string {
-    if (peerId === this.me()) return this.devmeet.displayName
-    const ctx = this.devmeet.conferences.get(conferenceId)?.context
-    const fromCtx = ctx?.organizer.peerId === peerId ? ctx.organizer.displayName : ctx?.invitees.find(i => i.peerId === peerId)?.displayName
-    return fromCtx ?? this.devmeet.peerInfo(peerId).label
+    return shownNameOf(peerId, this.devmeet.conferences.get(conferenceId)?.context, {
+      me: this.me(),
+      myName: this.devmeet.displayName,
+      petname: id => this.devmeet.contacts.get(id)?.petname,
+      ownName: id => this.devmeet.contacts.get(id)?.displayName
+    })
   }
 
   /** Opens streams to joined conferences' participants that have none (all, or only `peer`). */
@@ -550,7 +554,7 @@ export class ChatService implements ChatApi {
       ? `sent chat messages faster than ${AUTHOR_RATE_PER_SECOND} a second for over ${FLOOD_GRACE_MS / 1000} s (${suppressed} dropped)`
       : `sent more than ${MESSAGES_PER_SECOND} chat messages a second`
     this.devmeet.log.warn(`chat: ${peer} ${why}; cut off for ${Math.round(ms / 1000)} s`)
-    this.devmeet.events.emit('warning', `${name} (${peer.slice(-8)}) ${why}: their chat is cut off for ${Math.round(ms / 1000)} s.`)
+    this.devmeet.events.emit('warning', shown`${untrusted(name, 64)} (${untrusted(peer.slice(-8))}) ${untrusted(why)}: their chat is cut off for ${Math.round(ms / 1000)} s.`)
     for (const set of this.links.values()) {
       for (const l of [...set]) if (l.peer === peer) l.close(new Error('cut off for flooding'))
     }
