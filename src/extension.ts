@@ -6,6 +6,7 @@ import { registerPeerCommands } from './vscode/peer-commands'
 import { registerConferenceUi } from './vscode/conferences'
 import { registerChatUi } from './vscode/chat'
 import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
+import { createOutputLog } from './vscode/user-messages'
 
 /** What activate() returns: for tests and other extensions. */
 export interface DevMeetApi {
@@ -26,9 +27,9 @@ let host: ExtensionHost | undefined
 
 export function activate (context: vscode.ExtensionContext): DevMeetApi {
   const started = performance.now()
-  const log = vscode.window.createOutputChannel('DevMeet', { log: true })
-  context.subscriptions.push(log)
-  const h = new ExtensionHost(context, log)
+  const { channel, log } = createOutputLog(() => h.settings().logLevel)
+  context.subscriptions.push(channel)
+  const h: ExtensionHost = new ExtensionHost(context, log)
   host = h
 
   registerStatusBar(h)

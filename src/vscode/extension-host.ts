@@ -4,10 +4,13 @@ import * as path from 'node:path'
 import { execFile } from 'node:child_process'
 import type { DevMeet } from '../core/devmeet'
 import type * as Core from '../core/index'
-import type { Logger, LogLevel } from '../core/log'
+import type { Logger } from '../core/log'
 import type { DevMeetHost } from './host'
 import { readSettings, NETWORK_SETTING_KEYS, type DevMeetSettings } from '../shared/settings'
 import { SecretKeyStore } from './secret-key-store'
+import { shown, untrusted } from '../shared/shown-text'
+import { errorShown } from './notification-texts'
+import { showError, showWarning } from './user-messages'
 
 export interface Timings {
   /** activate() from call to return */
@@ -28,7 +31,8 @@ export class ExtensionHost implements DevMeetHost {
   private rejectReady!: (err: unknown) => void
   private readonly activatedAt: number
 
-  constructor (readonly context: vscode.ExtensionContext, readonly log: vscode.LogOutputChannel) {
+  /** `log` writes to the output channel one visible line per message (user-messages.ts createOutputLog). */
+  constructor (readonly context: vscode.ExtensionContext, readonly log: Logger) {
     this.activatedAt = performance.now()
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject })
     this.ready.catch(() => {})
@@ -56,9 +60,9 @@ export class ExtensionHost implements DevMeetHost {
         this.context.secrets,
         new this.core.FileKeyStore(path.join(dataDir, 'peer.key')),
         reason => {
-          const message = `DevMeet could not use VS Code's secret storage (${reason}); your peer key is kept in a file readable only by you in ${dataDir}.`
+          const message = shown`DevMeet could not use VS Code's secret storage (${untrusted(reason, 300)}); your peer key is kept in a file readable only by you in ${untrusted(dataDir, 500)}.`
           this.log.warn(message)
-          void vscode.window.showWarningMessage(message)
+          void showWarning(message)
         }
       )
       const devmeet = new this.core.DevMeet({
@@ -66,12 +70,12 @@ export class ExtensionHost implements DevMeetHost {
         keyStore,
         displayName: settings.displayName !== '' ? settings.displayName : await defaultDisplayName(),
         config: settings.network,
-        log: this.logger(),
+        log: this.log,
         reminderMinutes: settings.reminderMinutes
       } as Core.DevMeetOptions)
       this.devmeet = devmeet
       this.resolveReady(devmeet)
-      devmeet.events.on('warning', message => { void vscode.window.showWarningMessage(`DevMeet: ${message}`) })
+      devmeet.events.on('warning', message => { void showWarning(shown`DevMeet: ${message}`) })
       this.context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
       await devmeet.start()
       this.log.info(`node status: ${devmeet.status.state}`)
@@ -82,7 +86,7 @@ export class ExtensionHost implements DevMeetHost {
     } catch (err: any) {
       this.log.error(`DevMeet failed to load: ${err?.stack ?? err}`)
       this.rejectReady(err)
-      void vscode.window.showErrorMessage(`DevMeet failed to load: ${err?.message ?? err}`)
+      void showError(shown`DevMeet failed to load: ${errorShown(err)}`)
     }
   }
 
@@ -113,19 +117,7 @@ export class ExtensionHost implements DevMeetHost {
     } catch (err: any) {
       // a failed restart leaves the node in its failed state; the status bar offers the retry
       this.log.error(`applying the changed settings failed: ${err?.stack ?? err}`)
-      void vscode.window.showErrorMessage(`DevMeet could not apply the changed settings: ${err?.message ?? err}`)
-    }
-  }
-
-  private logger (): Logger {
-    const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 }
-    const enabled = (l: LogLevel): boolean => rank[l] <= rank[this.settings().logLevel]
-    return {
-      // The channel's own level (Developer: Set Log Level) drops debug lines; devmeet.log.level is the user's switch.
-      debug: m => { if (enabled('debug')) this.log.info(`[debug] ${m}`) },
-      info: m => { if (enabled('info')) this.log.info(m) },
-      warn: m => { if (enabled('warn')) this.log.warn(m) },
-      error: m => { if (enabled('error')) this.log.error(m) }
+      void showError(shown`DevMeet could not apply the changed settings: ${errorShown(err)}`)
     }
   }
 }

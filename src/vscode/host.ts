@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode'
 import type { DevMeet } from '../core/devmeet'
+import type { Logger } from '../core/log'
 
 /**
  * What every UI module gets: the extension context, the log, and the core once it is loaded.
@@ -8,7 +9,8 @@ import type { DevMeet } from '../core/devmeet'
  */
 export interface DevMeetHost {
   readonly context: vscode.ExtensionContext
-  readonly log: vscode.LogOutputChannel
+  /** the output channel; each message becomes one visible line there, whatever peer text it holds */
+  readonly log: Logger
   /** resolves once dist/core.js is loaded and the DevMeet object exists (the node may still be starting) */
   readonly ready: Promise<DevMeet>
   /** the core if already loaded */

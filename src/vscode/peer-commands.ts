@@ -2,6 +2,9 @@ import * as vscode from 'vscode'
 import type { PeerInfo } from '../core/devmeet'
 import type { ExtensionHost } from './extension-host'
 import { shortId } from './peers-tree'
+import { shown, untrusted } from '../shared/shown-text'
+import { errorShown } from './notification-texts'
+import { askText, confirmModal, pickOne, showError, showInfo, showWarning } from './user-messages'
 
 /** Accepts a tree item ({peer}), a PeerInfo, or a peer ID string. */
 function peerIdOf (arg: unknown): string | undefined {
@@ -18,8 +21,8 @@ function peerIdOf (arg: unknown): string | undefined {
 async function runningCore (host: ExtensionHost) {
   const devmeet = await host.ready
   if (devmeet.status.state !== 'running') {
-    const why = devmeet.status.state === 'locked' ? 'it runs in another window' : devmeet.status.state === 'failed' ? `it failed to start: ${devmeet.status.error}` : 'it is still starting'
-    void vscode.window.showWarningMessage(`The DevMeet node is not running here: ${why}.`)
+    const why = devmeet.status.state === 'locked' ? shown`it runs in another window` : devmeet.status.state === 'failed' ? shown`it failed to start: ${untrusted(devmeet.status.error, 300)}` : shown`it is still starting`
+    void showWarning(shown`The DevMeet node is not running here: ${why}.`)
     return undefined
   }
   return devmeet
@@ -35,7 +38,7 @@ export function registerPeerCommands (host: ExtensionHost): void {
     if (devmeet == null) return
     const address = devmeet.address()
     await vscode.env.clipboard.writeText(address)
-    void vscode.window.showInformationMessage('Your DevMeet address is on the clipboard. Send it to a peer; they paste it into "DevMeet: Connect to Peer…".')
+    void showInfo(shown`Your DevMeet address is on the clipboard. Send it to a peer; they paste it into "DevMeet: Connect to Peer…".`)
     return address
   })
 
@@ -45,10 +48,10 @@ export function registerPeerCommands (host: ExtensionHost): void {
     const core = host.core!
     let text = typeof arg === 'string' ? arg : undefined
     if (text == null) {
-      text = await vscode.window.showInputBox({
-        title: 'DevMeet: Connect to Peer',
-        prompt: 'Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID',
-        placeHolder: '12D3KooW… /ip4/192.168.1.20/tcp/40123',
+      text = await askText({
+        title: shown`DevMeet: Connect to Peer`,
+        prompt: shown`Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID`,
+        placeHolder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
         ignoreFocusOut: true,
         validateInput: value => {
           if (value.trim() === '') return undefined
@@ -67,10 +70,10 @@ export function registerPeerCommands (host: ExtensionHost): void {
       const peer = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'DevMeet: connecting…', cancellable: false },
         () => devmeet.connect(text!))
-      void vscode.window.showInformationMessage(`Connected to ${peer.label} (${shortId(peer.peerId)}).`)
+      void showInfo(shown`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortId(peer.peerId))}).`)
       return peer
     } catch (err: any) {
-      void vscode.window.showErrorMessage(`Could not connect: ${err?.message ?? err}`)
+      void showError(shown`Could not connect: ${errorShown(err)}`)
       return undefined
     }
   })
@@ -79,22 +82,24 @@ export function registerPeerCommands (host: ExtensionHost): void {
     const devmeet = await host.ready
     const peers = devmeet.peers().filter(p => p.isDevMeet)
     if (peers.length === 0) {
-      const choice = await vscode.window.showInformationMessage('No DevMeet peers yet. Peers on your LAN appear by themselves; others need your address.', 'Copy My Address', 'Connect to Peer…')
-      if (choice === 'Copy My Address') await vscode.commands.executeCommand('devmeet.copyMyAddress')
-      if (choice === 'Connect to Peer…') await vscode.commands.executeCommand('devmeet.connectPeer')
+      const copy = shown`Copy My Address`
+      const connect = shown`Connect to Peer…`
+      const choice = await showInfo(shown`No DevMeet peers yet. Peers on your LAN appear by themselves; others need your address.`, copy, connect)
+      if (choice === copy) await vscode.commands.executeCommand('devmeet.copyMyAddress')
+      if (choice === connect) await vscode.commands.executeCommand('devmeet.connectPeer')
       return
     }
-    const picked = await vscode.window.showQuickPick(peers.map(p => ({
-      label: `$(${p.online ? 'circle-filled' : 'circle-outline'}) ${p.label}`,
-      description: shortId(p.peerId),
-      detail: p.online ? 'online' : `last seen ${p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never'}`,
+    const picked = await pickOne(peers.map(p => ({
+      label: shown`${p.online ? shown`$(circle-filled)` : shown`$(circle-outline)`} ${untrusted(p.label, 64)}`,
+      description: shown`${untrusted(shortId(p.peerId))}`,
+      detail: p.online ? shown`online` : shown`last seen ${untrusted(p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never')}`,
       peer: p
-    })), { title: 'DevMeet peers', placeHolder: 'Choose a peer' })
+    })), { title: shown`DevMeet peers`, placeHolder: shown`Choose a peer` })
     if (picked == null) return
-    const action = await vscode.window.showQuickPick(['Copy Peer ID', 'Rename…', 'Forget'], { title: picked.peer.label })
-    if (action === 'Copy Peer ID') await vscode.env.clipboard.writeText(picked.peer.peerId)
-    if (action === 'Rename…') await vscode.commands.executeCommand('devmeet.renamePeer', picked.peer.peerId)
-    if (action === 'Forget') await vscode.commands.executeCommand('devmeet.forgetPeer', picked.peer.peerId)
+    const action = await pickOne([shown`Copy Peer ID`, shown`Rename…`, shown`Forget`].map(label => ({ label })), { title: shown`${untrusted(picked.peer.label, 64)}` })
+    if (action?.label === 'Copy Peer ID') await vscode.env.clipboard.writeText(picked.peer.peerId)
+    if (action?.label === 'Rename…') await vscode.commands.executeCommand('devmeet.renamePeer', picked.peer.peerId)
+    if (action?.label === 'Forget') await vscode.commands.executeCommand('devmeet.forgetPeer', picked.peer.peerId)
   })
 
   reg('devmeet.renamePeer', async (arg?: unknown) => {
@@ -102,9 +107,9 @@ export function registerPeerCommands (host: ExtensionHost): void {
     const peerId = peerIdOf(arg)
     if (peerId == null) return
     const peer = devmeet.peerInfo(peerId)
-    const name = await vscode.window.showInputBox({
-      title: `Rename ${peer.label} (${shortId(peerId)})`,
-      prompt: 'A name only you see. Leave empty to use the name the peer gives itself.',
+    const name = await askText({
+      title: shown`Rename ${untrusted(peer.label, 64)} (${untrusted(shortId(peerId))})`,
+      prompt: shown`A name only you see. Leave empty to use the name the peer gives itself.`,
       value: peer.petname ?? '',
       validateInput: v => v.length > 64 ? 'At most 64 characters.' : undefined
     })
@@ -117,9 +122,10 @@ export function registerPeerCommands (host: ExtensionHost): void {
     const peerId = peerIdOf(arg)
     if (peerId == null) return
     const peer = devmeet.peerInfo(peerId)
-    const choice = await vscode.window.showWarningMessage(
-      `Forget ${peer.label} (${shortId(peerId)})? DevMeet disconnects and stops reconnecting to this peer.`,
-      { modal: true }, 'Forget')
-    if (choice === 'Forget') await devmeet.forget(peerId)
+    const forget = { title: shown`Forget` }
+    const choice = await confirmModal(
+      shown`Forget ${untrusted(peer.label, 64)} (${untrusted(shortId(peerId))})? DevMeet disconnects and stops reconnecting to this peer.`,
+      undefined, forget)
+    if (choice === forget) await devmeet.forget(peerId)
   })
 }

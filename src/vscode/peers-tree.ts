@@ -1,13 +1,13 @@
 import * as vscode from 'vscode'
 import type { PeerInfo } from '../core/devmeet'
 import type { ExtensionHost } from './extension-host'
+import { shown, untrusted } from '../shared/shown-text'
+import { ShownMarkdown, shownTreeItem } from './user-messages'
+import { shortId } from './notification-texts'
+
+export { shortId }
 
 type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
-
-/** The short form of a peer ID shown beside every name. */
-export function shortId (peerId: string): string {
-  return peerId.length <= 12 ? peerId : `…${peerId.slice(-8)}`
-}
 
 /** The Peers view: "Online" and "Contacts" groups. */
 export class PeersTree implements vscode.TreeDataProvider<PeerNode> {
@@ -39,31 +39,31 @@ export class PeersTree implements vscode.TreeDataProvider<PeerNode> {
 
   getTreeItem (node: PeerNode): vscode.TreeItem {
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(node.group === 'online' ? 'Online' : 'Contacts', vscode.TreeItemCollapsibleState.Expanded)
+      const item = shownTreeItem(node.group === 'online' ? shown`Online` : shown`Contacts`, vscode.TreeItemCollapsibleState.Expanded)
       item.id = `group:${node.group}`
       item.contextValue = `group.${node.group}`
       return item
     }
     const p = node.peer
-    const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None)
+    const label = untrusted(p.label, 64)
+    const tip = new ShownMarkdown()
+      .text(shown`${label}${p.petname != null && p.displayName != null ? shown` (calls itself ${untrusted(p.displayName, 64)})` : shown``}`).paragraph()
+      .text(shown`Peer ID: ${untrusted(p.peerId)}`).paragraph()
+      .text(p.online ? shown`Online now` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never')}`).paragraph()
+    if (p.addrs.length > 0) {
+      tip.text(shown`Addresses:`)
+      for (const a of p.addrs.slice(0, 8)) tip.bullet(shown`${untrusted(a, 300)}`)
+    }
+    const item = shownTreeItem(shown`${label}`, vscode.TreeItemCollapsibleState.None, {
+      description: shown`${untrusted(shortId(p.peerId))}`,
+      tooltip: tip,
+      accessibilityLabel: shown`${label}, ${p.online ? shown`online` : shown`offline`}, peer ${untrusted(shortId(p.peerId))}`
+    })
     item.id = `peer:${p.peerId}`
-    item.description = shortId(p.peerId)
     item.iconPath = p.online
       ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed'))
       : new vscode.ThemeIcon('circle-outline')
     item.contextValue = p.online ? 'peer.online' : 'peer.offline'
-    const tip = new vscode.MarkdownString()
-    tip.isTrusted = false
-    tip.supportHtml = false
-    tip.appendText(`${p.label}${p.petname != null && p.displayName != null ? ` (calls itself ${p.displayName})` : ''}\n\n`)
-    tip.appendText(`Peer ID: ${p.peerId}\n\n`)
-    tip.appendText(p.online ? 'Online now\n\n' : `Last seen: ${p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never'}\n\n`)
-    if (p.addrs.length > 0) {
-      tip.appendText('Addresses:')
-      for (const a of p.addrs.slice(0, 8)) tip.appendText(`\n- ${a}`)
-    }
-    item.tooltip = tip
-    item.accessibilityInformation = { label: `${p.label}, ${p.online ? 'online' : 'offline'}, peer ${shortId(p.peerId)}` }
     return item
   }
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode'
 import type { NodeStatus } from '../core/devmeet'
 import type { ExtensionHost } from './extension-host'
+import { shown, untrusted } from '../shared/shown-text'
+import { ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
 
 /** The status bar item: the number of connected DevMeet peers, or what the node is doing. */
 export function registerStatusBar (host: ExtensionHost): void {
@@ -34,14 +36,16 @@ export function registerStatusBar (host: ExtensionHost): void {
         break
       case 'failed':
         item.text = '$(error) DevMeet: not running'
-        item.tooltip = `The DevMeet node failed to start: ${status.error}\n\nClick to retry.`
+        item.tooltip = shown`The DevMeet node failed to start: ${untrusted(status.error, 500)}. Click to retry.`
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground')
         item.command = 'devmeet.retryStart'
         if (shownFailure !== status.error) {
           shownFailure = status.error
-          void vscode.window.showErrorMessage(`DevMeet could not start its node: ${status.error}`, 'Retry', 'Open Settings').then(choice => {
-            if (choice === 'Retry') void vscode.commands.executeCommand('devmeet.retryStart')
-            if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'devmeet')
+          const retry = shown`Retry`
+          const settings = shown`Open Settings`
+          void showError(shown`DevMeet could not start its node: ${untrusted(status.error, 500)}`, retry, settings).then(choice => {
+            if (choice === retry) void vscode.commands.executeCommand('devmeet.retryStart')
+            if (choice === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'devmeet')
           })
         }
         break
@@ -56,24 +60,24 @@ export function registerStatusBar (host: ExtensionHost): void {
         const online = devmeet!.onlineDevMeetPeers().length
         item.text = `$(comment-discussion) ${online}`
         item.accessibilityInformation = { label: `DevMeet: ${online} peer${online === 1 ? '' : 's'} connected` }
-        const md = new vscode.MarkdownString(undefined, true)
-        md.isTrusted = false
-        md.supportHtml = false
-        md.appendMarkdown('**DevMeet** · ')
-        md.appendText(`${online} peer${online === 1 ? '' : 's'} connected\n\n`)
-        md.appendText(`Name: ${devmeet!.displayName}\n\nPeer ID: ${status.peerId}\n\nListening on:\n`)
-        for (const a of devmeet!.listenAddrs()) md.appendText(`\n- ${a}`)
+        const md = new ShownMarkdown()
+          .bold(shown`DevMeet`).text(shown` · ${online} peer${online === 1 ? shown`` : shown`s`} connected`).paragraph()
+          .text(shown`Name: ${untrusted(devmeet!.displayName, 64)}`).paragraph()
+          .text(shown`Peer ID: ${untrusted(status.peerId)}`).paragraph()
+          .text(shown`Listening on:`)
+        for (const a of devmeet!.listenAddrs()) md.bullet(shown`${untrusted(a, 300)}`)
         // Without its native module the node runs on TCP and relays only (issue 15): say so here.
         const webrtc = status.webrtc
-        md.appendText(`\n\nWebRTC: ${webrtc.state === 'unavailable' ? `unavailable (${webrtc.reason})` : webrtc.state === 'on' ? 'on' : 'off (devmeet.webrtc.enabled)'}`)
+        md.paragraph().text(shown`WebRTC: ${webrtc.state === 'unavailable' ? shown`unavailable (${untrusted(webrtc.reason, 300)})` : webrtc.state === 'on' ? shown`on` : shown`off (devmeet.webrtc.enabled)`}`)
         if (notSaving != null) {
           // Sending is refused while nothing can be saved: say so where the user looks first.
           item.text = `$(warning) ${online}`
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
           item.accessibilityInformation = { label: `DevMeet: not saving; ${online} peer${online === 1 ? '' : 's'} connected` }
-          md.appendText(`\n\nNot saving: ${notSaving}\nNew messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
+          md.paragraph().text(shown`Not saving: ${untrusted(notSaving, 300)}`).paragraph()
+            .text(shown`New messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
         }
-        item.tooltip = md
+        item.tooltip = md.build()
         item.command = 'devmeet.showPeers'
         break
       }
@@ -106,13 +110,12 @@ export function registerStatusBar (host: ExtensionHost): void {
     vscode.commands.registerCommand('devmeet.takeOver', async () => {
       const devmeet = await host.ready
       if (devmeet.status.state !== 'locked') {
-        void vscode.window.showInformationMessage('The DevMeet node already runs in this window.')
+        void showInfo(shown`The DevMeet node already runs in this window.`)
         return
       }
-      const choice = await vscode.window.showWarningMessage(
-        'DevMeet runs in another window. Take it over here? The other window stops its node.',
-        { modal: true }, 'Take Over')
-      if (choice === 'Take Over') await devmeet.takeOver()
+      const takeOver = { title: shown`Take Over` }
+      const choice = await confirmModal(shown`DevMeet runs in another window. Take it over here? The other window stops its node.`, undefined, takeOver)
+      if (choice === takeOver) await devmeet.takeOver()
     })
   )
 }

@@ -2,8 +2,9 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceView } from '../../src/core/api'
 import {
-  groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, plainText, agendaMarkdown
+  groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, oneLine
 } from '../../src/vscode/conferences/conference-rows'
+import { untrusted } from '../../src/shared/shown-text'
 import { createInputFromArgs, describeStartInput, checkTitle } from '../../src/vscode/conferences/create-conference-args'
 
 const ME = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
@@ -112,8 +113,16 @@ describe('conference rows in the Conferences view', () => {
   })
 
   it('keeps outside text from turning into links, icons or remote images', () => {
-    assert.equal(plainText('[click](command:workbench.action.terminal.new) $(zap)\nnext'), '[click] (command:workbench.action.terminal.new) $\u200b(zap) next')
-    assert.equal(agendaMarkdown('see ![pixel](https://tracker.example/p.png)'), 'see \\![pixel](https://tracker.example/p.png)')
+    assert.equal(untrusted('[click](command:workbench.action.terminal.new) $(zap)\nnext'), '[click] (command:workbench.action.terminal.new) $ (zap) next')
+    assert.equal(untrusted('see ![pixel](https://tracker.example/p.png)'), 'see ![pixel] (https://tracker.example/p.png)')
+  })
+
+  it('copies outside text to the clipboard without bidi overrides or zero-width characters', () => {
+    assert.equal(oneLine('Pay\u202eKCOL\u202c\u200b now'), 'PayKCOL now')
+    const base = view()
+    const text = detailsText({ ...base, context: { ...base.context, title: 'Re\u202eview', agenda: '1. De\u200bmo\n   2. Q\u2066A' } }, NOW, 'UTC')
+    assert.match(text, /^Review\n/)
+    assert.match(text, /Agenda:\n1\. Demo\n {3}2\. QA/)
   })
 })
 

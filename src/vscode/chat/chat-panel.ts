@@ -6,6 +6,11 @@ import type { DevMeetHost } from '../host'
 import {
   parseWebviewMessage, isOpenableLink, resolveInWorkspace, type HostToWebview, type PanelState, type ParticipantView
 } from '../../shared/chat-messages'
+import { shownNames } from '../../core/shown-names'
+import { shown, untrusted } from '../../shared/shown-text'
+import { linkRefusedText, notInWorkspaceText, openLinkQuestion } from '../notification-texts'
+import { confirmModal, showInfo, showWarning } from '../user-messages'
+import { realFileInWorkspace } from './workspace-file'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
 
@@ -25,10 +30,10 @@ export class ChatPanels {
     const devmeet = await this.host.ready
     const view = devmeet.conferences.get(conferenceId)
     if (view == null) {
-      void vscode.window.showWarningMessage('DevMeet does not know that conference.')
+      void showWarning(shown`DevMeet does not know that conference.`)
       return
     }
-    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, view.context.title, {
+    const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, untrusted(view.context.title, 120), {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: opts.preserveFocus ?? false
     }, this.webviewOptions())
@@ -95,7 +100,7 @@ class ChatPanel {
       devmeet.events.on('presence', p => { if (p.conferenceId === conferenceId) this.postState() }),
       devmeet.events.on('conference:update', v => {
         if (v.context.id !== conferenceId) return
-        panel.title = v.context.title
+        panel.title = untrusted(v.context.title, 120)
         this.postState()
       })
     )
@@ -114,9 +119,17 @@ class ChatPanel {
     const me = this.devmeet.peerId ?? ''
     const presence = this.devmeet.chat.presence(this.conferenceId)
     const ctx = view.context
+    // The same names as on the messages: my petname first, colliding names set apart by more of the peer ID.
+    const names = shownNames(ctx, {
+      me,
+      myName: this.devmeet.displayName,
+      petname: id => this.devmeet.contacts.get(id)?.petname,
+      ownName: id => this.devmeet.contacts.get(id)?.displayName
+    })
+    const nameOf = (id: string, listed: string): string => names.get(id) ?? listed
     const participants: ParticipantView[] = [
-      { peerId: ctx.organizer.peerId, name: ctx.organizer.displayName, role: 'organizer' as const, rsvp: 'organizer' as const, online: false, typing: false },
-      ...ctx.invitees.filter(i => i.rsvp !== 'declined').map((i): ParticipantView => ({ peerId: i.peerId, name: i.displayName, role: 'invitee', rsvp: i.rsvp, online: false, typing: false }))
+      { peerId: ctx.organizer.peerId, name: nameOf(ctx.organizer.peerId, ctx.organizer.displayName), role: 'organizer' as const, rsvp: 'organizer' as const, online: false, typing: false },
+      ...ctx.invitees.filter(i => i.rsvp !== 'declined').map((i): ParticipantView => ({ peerId: i.peerId, name: nameOf(i.peerId, i.displayName), role: 'invitee', rsvp: i.rsvp, online: false, typing: false }))
     ].map(p => ({ ...p, online: p.peerId === me || presence.online.includes(p.peerId), typing: presence.typing.includes(p.peerId) }))
     let readOnly: string | undefined
     if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
@@ -200,30 +213,52 @@ class ChatPanel {
 
 async function openLink (href: string): Promise<void> {
   if (!isOpenableLink(href)) {
-    void vscode.window.showWarningMessage(`DevMeet opens only web links; this one was not opened: ${href.slice(0, 200)}`)
+    void showWarning(linkRefusedText(href))
     return
   }
-  const choice = await vscode.window.showWarningMessage(`Open ${href.slice(0, 500)} in your browser?`, { modal: true }, 'Open')
-  if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(href, true))
+  const open = { title: shown`Open` }
+  const choice = await confirmModal(openLinkQuestion(href), undefined, open)
+  if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(href, true))
 }
 
 /** Opens a shared code range in this workspace when the file exists here. */
 export async function openCode (m: ChatMessage): Promise<void> {
   if (m.code == null) return
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const resolved = resolveInWorkspace(folder.uri.path, m.code.path)
-    if (resolved == null) break
-    const uri = folder.uri.with({ path: resolved })
-    try {
-      await vscode.workspace.fs.stat(uri)
-    } catch {
-      continue
-    }
+    const uri = await fileInFolder(folder.uri, m.code.path)
+    if (uri == null) continue
     const doc = await vscode.workspace.openTextDocument(uri)
     const start = Math.max(0, m.code.startLine - 1)
     const end = Math.max(start, m.code.endLine - 1)
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, 0, end, doc.lineAt(Math.min(end, doc.lineCount - 1)).text.length), viewColumn: vscode.ViewColumn.One })
     return
   }
-  void vscode.window.showInformationMessage(`${m.code.path} is not in your workspace.`)
+  void showInfo(notInWorkspaceText(m.code.path))
+}
+
+/**
+ * The file a code path names inside one workspace folder, only when it really is inside it: on a
+ * disk this extension host can read (a local or this remote's folder) by real path, every symlink
+ * followed; elsewhere (a virtual file system) no part of the path may be a symlink.
+ */
+async function fileInFolder (folder: vscode.Uri, relative: string): Promise<vscode.Uri | undefined> {
+  const onThisDisk = folder.scheme === 'file' || (folder.scheme === 'vscode-remote' && vscode.env.remoteName != null)
+  if (onThisDisk) {
+    const real = await realFileInWorkspace(folder.fsPath, relative)
+    return real == null ? undefined : vscode.Uri.file(real)
+  }
+  const resolved = resolveInWorkspace(folder.path, relative)
+  if (resolved == null) return undefined
+  const base = folder.path.replace(/\/+$/, '')
+  let at = base
+  for (const part of resolved.slice(base.length + 1).split('/')) {
+    at = `${at}/${part}`
+    try {
+      const stat = await vscode.workspace.fs.stat(folder.with({ path: at }))
+      if ((stat.type & vscode.FileType.SymbolicLink) !== 0) return undefined
+    } catch {
+      return undefined
+    }
+  }
+  return folder.with({ path: resolved })
 }

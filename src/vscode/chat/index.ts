@@ -4,6 +4,11 @@ import type { DevMeetHost } from '../host'
 import type { ConferenceView } from '../../core/api'
 import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
 import { transcriptMarkdown } from '../../shared/transcript'
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { errorShown, reminderText, startingText, titleOf } from '../notification-texts'
+import { pickOne, showError, showInfo } from '../user-messages'
+
+const OPEN_CHAT = shown`Open Chat`
 
 /** Accepts a tree row ({conferenceId}), a ConferenceView, or an id. */
 function conferenceIdOf (arg: unknown): string | undefined {
@@ -20,17 +25,17 @@ function running (v: ConferenceView, now: number): boolean {
   return v.context.status !== 'cancelled' && v.context.start - 15 * 60_000 <= now && now <= v.context.start + v.context.durationMinutes * 60_000
 }
 
-async function pickConference (host: DevMeetHost, title: string, filter: (v: ConferenceView) => boolean): Promise<string | undefined> {
+async function pickConference (host: DevMeetHost, title: ShownText, filter: (v: ConferenceView) => boolean): Promise<string | undefined> {
   const devmeet = await host.ready
   const choices = devmeet.conferences.list().filter(filter)
   if (choices.length === 0) {
-    void vscode.window.showInformationMessage('No conference to choose from.')
+    void showInfo(shown`No conference to choose from.`)
     return undefined
   }
   if (choices.length === 1) return choices[0].context.id
-  const picked = await vscode.window.showQuickPick(choices.map(v => ({
-    label: v.context.title,
-    description: new Date(v.context.start).toLocaleString(),
+  const picked = await pickOne(choices.map(v => ({
+    label: shown`${titleOf(v)}`,
+    description: shown`${untrusted(new Date(v.context.start).toLocaleString())}`,
     id: v.context.id
   })), { title })
   return picked?.id
@@ -46,20 +51,20 @@ export function registerChatUi (host: DevMeetHost): void {
 
   subs.push(vscode.commands.registerCommand('devmeet.openChat', async (arg?: unknown) => {
     const now = Date.now()
-    const id = conferenceIdOf(arg) ?? await pickConference(host, 'Open the chat of which conference?', v => running(v, now) || v.context.start < now)
+    const id = conferenceIdOf(arg) ?? await pickConference(host, shown`Open the chat of which conference?`, v => running(v, now) || v.context.start < now)
     if (id != null) await panels.open(id)
   }))
 
   subs.push(vscode.commands.registerCommand('devmeet.shareSelection', async () => {
     const editor = vscode.window.activeTextEditor
     if (editor == null || editor.selection.isEmpty) {
-      void vscode.window.showInformationMessage('Select some code first.')
+      void showInfo(shown`Select some code first.`)
       return
     }
     const devmeet = await host.ready
     const me = devmeet.peerId
     const now = Date.now()
-    const id = await pickConference(host, 'Share the selection in which conference?', v => running(v, now) && me != null && devmeet.conferences.participants(v.context.id).includes(me))
+    const id = await pickConference(host, shown`Share the selection in which conference?`, v => running(v, now) && me != null && devmeet.conferences.participants(v.context.id).includes(me))
     if (id == null) return
     const doc = editor.document
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)
@@ -74,17 +79,18 @@ export function registerChatUi (host: DevMeetHost): void {
       })
       await panels.open(id, { preserveFocus: true })
     } catch (err: any) {
-      void vscode.window.showErrorMessage(`Not shared: ${err?.message ?? err}`)
+      void showError(shown`Not shared: ${errorShown(err)}`)
     }
   }))
 
   subs.push(vscode.commands.registerCommand('devmeet.exportTranscript', async (arg?: unknown) => {
     const devmeet = await host.ready
-    const id = conferenceIdOf(arg) ?? await pickConference(host, 'Export the transcript of which conference?', () => true)
+    const id = conferenceIdOf(arg) ?? await pickConference(host, shown`Export the transcript of which conference?`, () => true)
     if (id == null) return
     const view = devmeet.conferences.get(id)
     if (view == null) return
     const messages = await devmeet.chat.history(id)
+    // Where to write comes only from the save dialog: the command takes no path argument.
     const target = await vscode.window.showSaveDialog({
       title: 'Export Transcript',
       defaultUri: vscode.Uri.file(path.join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', `${view.context.title.replace(/[^\w.-]+/g, '-').slice(0, 60)}.md`)),
@@ -92,7 +98,7 @@ export function registerChatUi (host: DevMeetHost): void {
     })
     if (target == null) return
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(transcriptMarkdown(view.context, messages)))
-    void vscode.window.showInformationMessage(`Transcript saved: ${target.fsPath}`)
+    void showInfo(shown`Transcript saved: ${untrusted(target.fsPath, 500)}`)
   }))
 
   void host.ready.then(devmeet => {
@@ -102,17 +108,16 @@ export function registerChatUi (host: DevMeetHost): void {
       if (e.affectsConfiguration('devmeet.reminderMinutes')) devmeet.setReminderMinutes(settings().get<number>('reminderMinutes') ?? 5)
     }))
     const offReminder = devmeet.events.on('conference:reminder', v => {
-      const minutes = Math.max(1, Math.round((v.context.start - Date.now()) / 60_000))
-      void vscode.window.showInformationMessage(`"${v.context.title}" starts in ${minutes} min.`, 'Open Chat').then(choice => {
-        if (choice === 'Open Chat') void panels.open(v.context.id)
+      void showInfo(reminderText(v, Date.now()), OPEN_CHAT).then(choice => {
+        if (choice === OPEN_CHAT) void panels.open(v.context.id)
       })
     })
     const offStart = devmeet.events.on('conference:start', v => {
       if (settings().get<boolean>('chat.openAutomatically') ?? true) {
         void panels.open(v.context.id, { preserveFocus: true })
       } else {
-        void vscode.window.showInformationMessage(`"${v.context.title}" is starting.`, 'Open Chat').then(choice => {
-          if (choice === 'Open Chat') void panels.open(v.context.id)
+        void showInfo(startingText(v), OPEN_CHAT).then(choice => {
+          if (choice === OPEN_CHAT) void panels.open(v.context.id)
         })
       }
     })

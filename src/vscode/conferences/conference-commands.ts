@@ -6,11 +6,14 @@ import * as os from 'node:os'
 import type { ConferenceApi, ConferenceView, RsvpAnswer } from '../../core/api'
 import { conferenceToIcs, icsFileName } from '../../core/ics'
 import { formatLocal, formatRelative, localTimeZone, parseDurationMinutes } from '../../core/time-parse'
-import { errorText, type ConferenceAccess } from './core-access'
+import type { ConferenceAccess } from './core-access'
 import { describeStartInput } from './create-conference-args'
 import { MultiStepInput } from './multi-step-input'
 import { pickPeers } from './peer-picker'
-import { detailsText, groupOf, plainText, shortId } from './conference-rows'
+import { detailsText, groupOf } from './conference-rows'
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { errorShown, personLabel, titleOf } from '../notification-texts'
+import { askText, confirmModal, pickOne, setStatusMessage, showError, showInfo, showWarning, type ShownPickItem } from '../user-messages'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
@@ -24,33 +27,31 @@ export function conferenceIdOf (arg: unknown): string | undefined {
   return undefined
 }
 
-interface ConferencePickItem extends vscode.QuickPickItem {
-  conferenceId: string
-}
+type ConferencePickItem = ShownPickItem & { conferenceId: string }
 
 /** Asks for one conference among those `filter` allows; undefined when none or cancelled. */
-async function pickConference (api: ConferenceApi, filter: (v: ConferenceView) => boolean, placeHolder: string, none: string): Promise<string | undefined> {
+async function pickConference (api: ConferenceApi, filter: (v: ConferenceView) => boolean, placeHolder: ShownText, none: ShownText): Promise<string | undefined> {
   const now = Date.now()
   const views = api.list().filter(filter).sort((a, b) => a.context.start - b.context.start)
   if (views.length === 0) {
-    void vscode.window.showInformationMessage(none)
+    void showInfo(none)
     return undefined
   }
   const items: ConferencePickItem[] = views.map(v => ({
-    label: plainText(v.context.title),
-    description: `${formatLocal(v.context.start)} · ${formatRelative(v.context.start, now, { durationMinutes: v.context.durationMinutes })}`,
-    detail: `organized by ${plainText(v.context.organizer.displayName, 64)} (${shortId(v.context.organizer.peerId)})`,
+    label: shown`${titleOf(v)}`,
+    description: shown`${untrusted(formatLocal(v.context.start))} · ${untrusted(formatRelative(v.context.start, now, { durationMinutes: v.context.durationMinutes }))}`,
+    detail: shown`organized by ${personLabel(v.context.organizer.displayName, v.context.organizer.peerId)}`,
     conferenceId: v.context.id
   }))
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true, matchOnDetail: true })
+  const picked = await pickOne(items, { placeHolder, matchOnDescription: true, matchOnDetail: true })
   return picked?.conferenceId
 }
 
-const ANSWER_WORDS: Record<RsvpAnswer, string> = { accepted: 'Accepted', declined: 'Declined', tentative: 'Tentatively accepted' }
+const ANSWER_WORDS: Record<RsvpAnswer, ShownText> = { accepted: shown`Accepted`, declined: shown`Declined`, tentative: shown`Tentatively accepted` }
 
 export function registerConferenceCommands (reg: Register, access: ConferenceAccess): void {
   /** The conference a command is about: from its argument, the view's selection, or a quick pick. */
-  async function target (arg: unknown, filter: (v: ConferenceView) => boolean, placeHolder: string, none: string): Promise<{ api: ConferenceApi, view: ConferenceView } | undefined> {
+  async function target (arg: unknown, filter: (v: ConferenceView) => boolean, placeHolder: ShownText, none: ShownText): Promise<{ api: ConferenceApi, view: ConferenceView } | undefined> {
     const core = await access.require()
     if (core == null) return undefined
     const { api } = core
@@ -69,32 +70,32 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
     ['devmeet.tentativeInvitation', 'tentative']
   ] as const) {
     reg(command, async (arg?: unknown) => {
-      const t = await target(arg, isPendingInvitation, `${ANSWER_WORDS[answer]}: which invitation?`, 'No invitations wait for your answer.')
+      const t = await target(arg, isPendingInvitation, shown`${ANSWER_WORDS[answer]}: which invitation?`, shown`No invitations wait for your answer.`)
       if (t == null) return undefined
       if (t.view.mine) {
-        void vscode.window.showWarningMessage('You organize this conference; there is nothing to answer.')
+        void showWarning(shown`You organize this conference; there is nothing to answer.`)
         return undefined
       }
       if (t.view.context.status === 'cancelled') {
-        void vscode.window.showWarningMessage(`"${plainText(t.view.context.title)}" was cancelled.`)
+        void showWarning(shown`"${titleOf(t.view)}" was cancelled.`)
         return undefined
       }
       try {
         const view = await t.api.respond(t.view.context.id, answer)
-        vscode.window.setStatusBarMessage(`DevMeet: ${ANSWER_WORDS[answer]} "${plainText(view.context.title, 60)}"`, 5000)
+        setStatusMessage(shown`DevMeet: ${ANSWER_WORDS[answer]} "${titleOf(view, 60)}"`, 5000)
         return view.context.id
       } catch (err) {
-        void vscode.window.showErrorMessage(`Could not send your answer: ${errorText(err)}`)
+        void showError(shown`Could not send your answer: ${errorShown(err)}`)
         return undefined
       }
     })
   }
 
   reg('devmeet.inviteMore', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, 'Invite more peers to which conference?', 'You organize no open conference.')
+    const t = await target(arg, isMineAndOpen, shown`Invite more peers to which conference?`, shown`You organize no open conference.`)
     if (t == null) return undefined
     if (!t.view.mine) {
-      void vscode.window.showWarningMessage('Only the organizer can invite more peers.')
+      void showWarning(shown`Only the organizer can invite more peers.`)
       return undefined
     }
     const already = [t.view.context.organizer.peerId, ...t.view.context.invitees.map(i => i.peerId)]
@@ -107,10 +108,10 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       let chosen: string[] = []
       const done = await MultiStepInput.run(async input => {
         chosen = await pickPeers(input, core.devmeet, {
-          title: `Invite More to "${plainText(t.view.context.title, 60)}"`,
+          title: shown`Invite More to "${titleOf(t.view, 60)}"`,
           step: 1,
           totalSteps: 1,
-          placeholder: 'Invite whom? Space selects, Enter sends the invitations',
+          placeholder: shown`Invite whom? Space selects, Enter sends the invitations`,
           exclude: already,
           requireOne: true
         }, [])
@@ -123,19 +124,19 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
     if (peerIds.length === 0) return t.view.context.id
     try {
       const view = await t.api.invite(t.view.context.id, peerIds)
-      void vscode.window.showInformationMessage(`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? 'peer' : 'peers'}.`)
+      void showInfo(shown`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? shown`peer` : shown`peers`}.`)
       return view.context.id
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not invite: ${errorText(err)}`)
+      void showError(shown`Could not invite: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.reschedule', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, 'Reschedule which conference?', 'You organize no open conference.')
+    const t = await target(arg, isMineAndOpen, shown`Reschedule which conference?`, shown`You organize no open conference.`)
     if (t == null) return undefined
     if (!t.view.mine) {
-      void vscode.window.showWarningMessage('Only the organizer can reschedule.')
+      void showWarning(shown`Only the organizer can reschedule.`)
       return undefined
     }
     const a = (arg ?? {}) as { start?: unknown, durationMinutes?: unknown }
@@ -153,9 +154,9 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
     } else {
       const zone = localTimeZone()
       const current = formatLocal(t.view.context.start, zone).replace(/^\w+ /, '')
-      const text = await vscode.window.showInputBox({
-        title: `Reschedule "${plainText(t.view.context.title, 60)}"`,
-        prompt: `New start time (now ${formatLocal(t.view.context.start, zone)}). E.g. in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00`,
+      const text = await askText({
+        title: shown`Reschedule "${titleOf(t.view, 60)}"`,
+        prompt: shown`New start time (now ${untrusted(formatLocal(t.view.context.start, zone))}). E.g. in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00`,
         value: current,
         ignoreFocusOut: true,
         validateInput: value => {
@@ -168,9 +169,9 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       if (text == null) return undefined
       start = describeStartInput(text, new Date(), zone).start
       if (start == null) return undefined
-      const durationText = await vscode.window.showInputBox({
-        title: `Reschedule "${plainText(t.view.context.title, 60)}": duration`,
-        prompt: 'How long? Minutes ("45") or hours ("1h", "1h30m"); Enter keeps it',
+      const durationText = await askText({
+        title: shown`Reschedule "${titleOf(t.view, 60)}": duration`,
+        prompt: shown`How long? Minutes ("45") or hours ("1h", "1h30m"); Enter keeps it`,
         value: String(t.view.context.durationMinutes),
         ignoreFocusOut: true,
         validateInput: value => {
@@ -184,72 +185,70 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
     }
     try {
       const view = await t.api.reschedule(t.view.context.id, start, durationMinutes)
-      void vscode.window.showInformationMessage(`"${plainText(view.context.title)}" now starts ${formatLocal(view.context.start)}; every invitee is told.`)
+      void showInfo(shown`"${titleOf(view)}" now starts ${untrusted(formatLocal(view.context.start))}; every invitee is told.`)
       return view.context.id
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not reschedule: ${errorText(err)}`)
+      void showError(shown`Could not reschedule: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.cancelConference', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, 'Cancel which conference?', 'You organize no open conference.')
+    const t = await target(arg, isMineAndOpen, shown`Cancel which conference?`, shown`You organize no open conference.`)
     if (t == null) return undefined
     if (!t.view.mine) {
-      void vscode.window.showWarningMessage('Only the organizer can cancel a conference.')
+      void showWarning(shown`Only the organizer can cancel a conference.`)
       return undefined
     }
     if ((arg as { confirmed?: unknown } | undefined)?.confirmed !== true) {
       // "Keep It" replaces the dialog's own "Cancel" button, which would read as the opposite here.
-      const confirm: vscode.MessageItem = { title: 'Cancel Conference' }
-      const keep: vscode.MessageItem = { title: 'Keep It', isCloseAffordance: true }
-      const answer = await vscode.window.showWarningMessage(
-        `Cancel "${plainText(t.view.context.title)}" at ${formatLocal(t.view.context.start)}?`,
-        { modal: true, detail: 'Every invitee is told it is cancelled. This cannot be undone.' },
+      const confirm = { title: shown`Cancel Conference` }
+      const keep = { title: shown`Keep It`, isCloseAffordance: true }
+      const answer = await confirmModal(
+        shown`Cancel "${titleOf(t.view)}" at ${untrusted(formatLocal(t.view.context.start))}?`,
+        shown`Every invitee is told it is cancelled. This cannot be undone.`,
         confirm, keep)
       if (answer !== confirm) return undefined
     }
     try {
       const view = await t.api.cancel(t.view.context.id)
-      vscode.window.setStatusBarMessage(`DevMeet: cancelled "${plainText(view.context.title, 60)}"`, 5000)
+      setStatusMessage(shown`DevMeet: cancelled "${titleOf(view, 60)}"`, 5000)
       return view.context.id
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not cancel: ${errorText(err)}`)
+      void showError(shown`Could not cancel: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.exportIcs', async (arg?: unknown) => {
-    const t = await target(arg, () => true, 'Export which conference as .ics?', 'There are no conferences to export.')
+    const t = await target(arg, () => true, shown`Export which conference as .ics?`, shown`There are no conferences to export.`)
     if (t == null) return undefined
-    const given = (arg as { target?: unknown } | undefined)?.target
-    let uri: vscode.Uri | undefined = given instanceof vscode.Uri ? given : typeof given === 'string' ? vscode.Uri.file(given) : undefined
-    if (uri == null) {
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir())
-      uri = await vscode.window.showSaveDialog({
-        title: 'Export Conference as .ics',
-        defaultUri: vscode.Uri.joinPath(folder, icsFileName(t.view.context)),
-        filters: { 'iCalendar files': ['ics'] },
-        saveLabel: 'Export'
-      })
-      if (uri == null) return undefined
-    }
+    // Where to write comes only from the save dialog, never from the argument: a command can be run
+    // from a link, and a link must not choose a file to overwrite.
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir())
+    const uri = await vscode.window.showSaveDialog({
+      title: 'Export Conference as .ics',
+      defaultUri: vscode.Uri.joinPath(folder, icsFileName(t.view.context)),
+      filters: { 'iCalendar files': ['ics'] },
+      saveLabel: 'Export'
+    })
+    if (uri == null) return undefined
     try {
       await vscode.workspace.fs.writeFile(uri, Buffer.from(conferenceToIcs(t.view.context), 'utf8'))
-      void vscode.window.showInformationMessage(`Saved ${path.basename(uri.fsPath)}: open it with your calendar app to add the conference.`)
+      void showInfo(shown`Saved ${untrusted(path.basename(uri.fsPath))}: open it with your calendar app to add the conference.`)
       return uri.toString()
     } catch (err) {
-      void vscode.window.showErrorMessage(`Could not save the .ics file: ${errorText(err)}`)
+      void showError(shown`Could not save the .ics file: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.copyConferenceDetails', async (arg?: unknown) => {
-    const t = await target(arg, () => true, 'Copy the details of which conference?', 'There are no conferences.')
+    const t = await target(arg, () => true, shown`Copy the details of which conference?`, shown`There are no conferences.`)
     if (t == null) return undefined
     const text = detailsText(t.view, Date.now())
     await vscode.env.clipboard.writeText(text)
-    vscode.window.setStatusBarMessage('DevMeet: conference details copied', 4000)
+    setStatusMessage(shown`DevMeet: conference details copied`, 4000)
     return text
   })
 }

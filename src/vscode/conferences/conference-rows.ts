@@ -2,6 +2,10 @@
 // No 'vscode' import, so the rules can be unit tested without a workbench.
 import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
 import { formatLocal, formatInZone, formatRelative, formatDuration } from '../../core/time-parse'
+import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
+import { personLabel, shortId } from '../notification-texts'
+
+export { personLabel, shortId }
 
 export type ConferenceGroup = 'invitations' | 'upcoming' | 'past'
 
@@ -12,12 +16,6 @@ export const GROUP_LABELS: Record<ConferenceGroup, string> = {
 }
 
 const MINUTE = 60_000
-
-/** The short form of a peer ID shown beside every name (as in the Peers view). */
-export function shortId (peerId: string): string {
-  const id = typeof peerId === 'string' ? peerId : ''
-  return id.length <= 12 ? id : `…${id.slice(-8)}`
-}
 
 export function endOf (view: ConferenceView): number {
   return view.context.start + view.context.durationMinutes * MINUTE
@@ -64,35 +62,25 @@ export const RSVP_ICONS: Record<Rsvp, string> = {
   pending: 'mail'
 }
 
-/** A single line of outside text for a label: no line breaks, bounded length. */
+/**
+ * A single line of outside text for plain-text places (the clipboard, the user's own input): no
+ * line breaks, no control, bidi or zero-width characters, bounded length. Surfaces that interpret
+ * text take untrusted() inside shown`` instead.
+ */
 export function oneLine (text: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = String(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  const clean = visibleLine(String(text))
   const chars = Array.from(clean)
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : clean
 }
 
-/**
- * Outside text for a notification or a quick pick: notifications turn `[x](command:…)` into links and
- * quick picks turn `$(name)` into icons, so both patterns are broken up.
- */
-export function plainText (text: string, max = 120): string {
-  return oneLine(text, max).replace(/\]\(/g, '] (').replace(/\$\(/g, '$\u200b(')
-}
-
-/** "Ada (…GrR1x2y3)": a display name with the short peer ID beside it. */
-export function personLabel (name: string, peerId: string): string {
-  return `${oneLine(name, 64)} (${shortId(peerId)})`
-}
-
 /** The row's description: local start time and how far away it is, or why it is over. */
-export function descriptionOf (view: ConferenceView, now: number, timeZone?: string): string {
+export function descriptionOf (view: ConferenceView, now: number, timeZone?: string): ShownText {
   const { context } = view
-  const local = formatLocal(context.start, timeZone)
-  if (context.status === 'cancelled') return `cancelled · ${local}`
-  const relative = formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes })
-  const sending = view.rsvpPending === true ? ' · sending your answer…' : ''
-  return `${local} · ${relative}${sending}`
+  const local = untrusted(formatLocal(context.start, timeZone))
+  if (context.status === 'cancelled') return shown`cancelled · ${local}`
+  const relative = untrusted(formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes }))
+  const sending = view.rsvpPending === true ? shown` · sending your answer…` : shown``
+  return shown`${local} · ${relative}${sending}`
 }
 
 export const RSVP_WORDS: Record<Rsvp, string> = {
@@ -181,13 +169,7 @@ export function detailsText (view: ConferenceView, now: number, timeZone?: strin
     'Participants:',
     ...context.invitees.map(i => `- ${personLabel(i.displayName, i.peerId)}: ${RSVP_WORDS[i.rsvp]}`)
   ]
-  if (context.agenda.trim() !== '') lines.push('', 'Agenda:', context.agenda.replace(/\r\n?/g, '\n'))
+  if (context.agenda.trim() !== '') lines.push('', 'Agenda:', withoutHidden(context.agenda))
   lines.push('', `Conference ID: ${context.id}`)
   return lines.join('\n') + '\n'
-}
-
-/** Markdown image syntax would make a hover load a remote image (a tracking pixel): shown as text. */
-export function agendaMarkdown (agenda: string, maxChars = 4000): string {
-  const capped = agenda.length > maxChars ? agenda.slice(0, maxChars) + '\n\n…' : agenda
-  return capped.replace(/!\[/g, '\\![')
 }

@@ -4,9 +4,11 @@ import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZon
 import type { DevMeetHost } from '../host'
 import { conferencesOf } from './core-access'
 import {
-  GROUP_LABELS, agendaMarkdown, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf, oneLine,
+  GROUP_LABELS, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
   peopleOf, personLabel, shortId, RSVP_WORDS, type ConferenceGroup, type PersonRow
 } from './conference-rows'
+import { shown, untrusted, untrustedLines } from '../../shared/shown-text'
+import { ShownMarkdown, shownTreeItem } from '../user-messages'
 
 export const CONFERENCES_VIEW_ID = 'devmeet.conferences'
 
@@ -88,17 +90,17 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     } catch (err) {
       // One malformed record must not blank the whole view.
       this.host.log.warn(`cannot show conference row: ${(err as Error)?.stack ?? err}`)
-      return new vscode.TreeItem('(cannot show this conference)')
+      return shownTreeItem(shown`(cannot show this conference)`, vscode.TreeItemCollapsibleState.None)
     }
   }
 
   private treeItem (node: ConferenceNode): vscode.TreeItem {
     if (node.kind === 'group') return this.groupItem(node.group)
     const view = this.views().find(v => v.context.id === node.conferenceId)
-    if (view == null) return new vscode.TreeItem('(no longer known)')
+    if (view == null) return shownTreeItem(shown`(no longer known)`, vscode.TreeItemCollapsibleState.None)
     if (node.kind === 'conference') return this.conferenceItem(view)
     const person = peopleOf(view, this.host.devmeet?.peerId).find(p => p.peerId === node.peerId)
-    if (person == null) return new vscode.TreeItem('(no longer invited)')
+    if (person == null) return shownTreeItem(shown`(no longer invited)`, vscode.TreeItemCollapsibleState.None)
     return this.personItem(view, person)
   }
 
@@ -109,9 +111,10 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
 
   private groupItem (group: ConferenceGroup): vscode.TreeItem {
     const count = conferencesIn(group, this.views(), this.now()).length
-    const item = new vscode.TreeItem(GROUP_LABELS[group], group === 'past' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded)
+    const item = shownTreeItem(shown`${untrusted(GROUP_LABELS[group])}`, group === 'past' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded, {
+      description: shown`${count}`
+    })
     item.id = `group:${group}`
-    item.description = String(count)
     item.contextValue = `group.${group}`
     return item
   }
@@ -119,62 +122,56 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
   private conferenceItem (view: ConferenceView): vscode.TreeItem {
     const { context } = view
     const now = this.now()
-    const item = new vscode.TreeItem(oneLine(context.title), vscode.TreeItemCollapsibleState.Collapsed)
+    const title = untrusted(context.title, 120)
+    const role = view.mine ? shown`you organize it` : shown`your answer: ${untrusted(RSVP_WORDS[view.myRsvp ?? 'pending'])}`
+    const item = shownTreeItem(shown`${title}`, vscode.TreeItemCollapsibleState.Collapsed, {
+      description: descriptionOf(view, now),
+      tooltip: this.tooltip(view, now),
+      accessibilityLabel: shown`${title}, ${descriptionOf(view, now)}, ${role}`
+    })
     item.id = `conference:${context.id}`
-    item.description = descriptionOf(view, now)
     item.contextValue = contextValueOf(view)
     item.iconPath = new vscode.ThemeIcon(iconOf(view))
-    item.tooltip = this.tooltip(view, now)
-    const role = view.mine ? 'you organize it' : `your answer: ${RSVP_WORDS[view.myRsvp ?? 'pending']}`
-    item.accessibilityInformation = { label: `${oneLine(context.title)}, ${descriptionOf(view, now)}, ${role}` }
     return item
   }
 
-  private tooltip (view: ConferenceView, now: number): vscode.MarkdownString {
+  private tooltip (view: ConferenceView, now: number): ShownMarkdown {
     const { context } = view
-    const tip = new vscode.MarkdownString()
-    tip.isTrusted = false
-    tip.supportHtml = false
     const zone = localTimeZone()
-    tip.appendMarkdown('**')
-    tip.appendText(oneLine(context.title, 200))
-    tip.appendMarkdown('**')
-    if (context.status === 'cancelled') tip.appendMarkdown(' — *cancelled*')
-    tip.appendMarkdown('\n\n')
-    tip.appendText(`Your time: ${formatLocal(context.start, zone)} ${zone} (${formatRelative(context.start, now, { durationMinutes: context.durationMinutes })})`)
-    tip.appendMarkdown('  \n')
-    tip.appendText(`Organizer's time: ${formatInZone(context.start, context.timeZone)}`)
-    tip.appendMarkdown('  \n')
-    tip.appendText(`Duration: ${formatDuration(context.durationMinutes)}`)
-    tip.appendMarkdown('  \n')
-    tip.appendText(`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
-    tip.appendMarkdown('\n\n')
+    const tip = new ShownMarkdown().bold(shown`${untrusted(context.title, 200)}`)
+    if (context.status === 'cancelled') tip.text(shown` — `).italic(shown`cancelled`)
+    tip.paragraph()
+      .text(shown`Your time: ${untrusted(formatLocal(context.start, zone))} ${untrusted(zone)} (${untrusted(formatRelative(context.start, now, { durationMinutes: context.durationMinutes }))})`).lineBreak()
+      .text(shown`Organizer's time: ${untrusted(formatInZone(context.start, context.timeZone))}`).lineBreak()
+      .text(shown`Duration: ${untrusted(formatDuration(context.durationMinutes))}`).lineBreak()
+      .text(shown`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
+      .paragraph()
     if (context.invitees.length > 0) {
-      tip.appendText('Participants:')
-      for (const i of context.invitees) {
-        tip.appendMarkdown('\n- ')
-        tip.appendText(`${personLabel(i.displayName, i.peerId)}: ${RSVP_WORDS[i.rsvp]}`)
-      }
-      tip.appendMarkdown('\n\n')
+      tip.text(shown`Participants:`)
+      for (const i of context.invitees) tip.bullet(shown`${personLabel(i.displayName, i.peerId)}: ${untrusted(RSVP_WORDS[i.rsvp])}`)
+      tip.paragraph()
     }
     if (context.agenda.trim() !== '') {
-      tip.appendMarkdown('---\n\n')
-      tip.appendMarkdown(agendaMarkdown(context.agenda))
+      // The agenda is the organizer's markdown: shown as plain lines here, rendered (sanitized) in the chat panel.
+      tip.rule()
+      for (const line of untrustedLines(context.agenda, 40, 200)) tip.text(shown`${line}`).lineBreak()
     }
     return tip
   }
 
   private personItem (view: ConferenceView, person: PersonRow): vscode.TreeItem {
-    const label = person.isMe ? `${oneLine(person.name, 64)} (you)` : oneLine(person.name, 64)
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None)
+    const name = untrusted(person.name, 64)
+    const state = untrusted(person.state)
+    const item = shownTreeItem(person.isMe ? shown`${name} (you)` : shown`${name}`, vscode.TreeItemCollapsibleState.None, {
+      description: shown`${untrusted(shortId(person.peerId))} · ${state}`,
+      tooltip: shown`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}`,
+      accessibilityLabel: shown`${name}, peer ${untrusted(shortId(person.peerId))}, ${state}`
+    })
     item.id = `conference:${view.context.id}/peer:${person.peerId}`
-    item.description = `${shortId(person.peerId)} · ${person.state}`
     const color = STATE_COLORS[person.icon]
     item.iconPath = new vscode.ThemeIcon(person.icon, color == null ? undefined : new vscode.ThemeColor(color))
     // Deliberately not "conference.…": the conference menus must not show on people.
     item.contextValue = `participant.${person.role}`
-    item.tooltip = `${oneLine(person.name, 64)}\nPeer ID: ${person.peerId}\n${person.state}`
-    item.accessibilityInformation = { label: `${oneLine(person.name, 64)}, peer ${shortId(person.peerId)}, ${person.state}` }
     return item
   }
 

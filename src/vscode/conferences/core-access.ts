@@ -2,6 +2,8 @@ import * as vscode from 'vscode'
 import type { ConferenceApi, ConferenceView } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import type { DevMeetHost } from '../host'
+import { shown } from '../../shared/shown-text'
+import { showWarning } from '../user-messages'
 
 const READY_WAIT_MS = 20_000
 
@@ -34,12 +36,12 @@ export class ConferenceAccess {
     }
     const api = conferencesOf(devmeet)
     if (devmeet == null || api == null) {
-      void vscode.window.showWarningMessage('DevMeet is still starting; try again in a moment.')
+      void showWarning(shown`DevMeet is still starting; try again in a moment.`)
       return undefined
     }
     const status = devmeet.status
     if (status.state === 'locked') {
-      void vscode.window.showWarningMessage('DevMeet runs in another VS Code window; use that window for conferences.')
+      void showWarning(shown`DevMeet runs in another VS Code window; use that window for conferences.`)
       return undefined
     }
     return { devmeet, api }
@@ -48,7 +50,7 @@ export class ConferenceAccess {
   /** The conference by id, or a message saying it is gone. */
   find (api: ConferenceApi, id: string): ConferenceView | undefined {
     const view = api.get(id)
-    if (view == null) void vscode.window.showWarningMessage('That conference is no longer known here.')
+    if (view == null) void showWarning(shown`That conference is no longer known here.`)
     return view
   }
 }

@@ -6,11 +6,14 @@ import type { DevMeet } from '../../core/devmeet'
 import { parseDurationMinutes, localTimeZone } from '../../core/time-parse'
 import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
-import { errorText, type ConferenceAccess } from './core-access'
+import type { ConferenceAccess } from './core-access'
 import { oneLine } from './conference-rows'
+import { shown, untrusted } from '../../shared/shown-text'
+import { errorShown } from '../notification-texts'
+import { showError, showInfo, showWarning } from '../user-messages'
 import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
 
-export const CREATE_TITLE = 'Create Conference'
+export const CREATE_TITLE = shown`Create Conference`
 const TOTAL_STEPS = 5
 
 
@@ -54,7 +57,7 @@ export async function createConference (access: ConferenceAccess, reveal: (id: s
     invitees: state.invitees,
     timeZone: localTimeZone()
   }, reveal).catch(err => {
-    void vscode.window.showErrorMessage(`Could not create the conference: ${errorText(err)}`)
+    void showError(shown`Could not create the conference: ${errorShown(err)}`)
     return undefined
   })
 }
@@ -62,7 +65,7 @@ export async function createConference (access: ConferenceAccess, reveal: (id: s
 async function submit (api: ConferenceApi, input: CreateConferenceInput, reveal: (id: string) => Promise<void>): Promise<string> {
   const view = await api.create(input)
   const n = view.context.invitees.length
-  void vscode.window.showInformationMessage(`Invitations sent to ${n} ${n === 1 ? 'peer' : 'peers'}.`)
+  void showInfo(shown`Invitations sent to ${n} ${n === 1 ? shown`peer` : shown`peers`}.`)
   void reveal(view.context.id)
   return view.context.id
 }
@@ -74,8 +77,8 @@ async function askTitle (input: MultiStepInput, state: CreateState, devmeet: Dev
     step: 1,
     totalSteps: TOTAL_STEPS,
     value: state.title,
-    prompt: 'Title of the conference',
-    placeholder: 'e.g. Sprint planning',
+    prompt: shown`Title of the conference`,
+    placeholder: shown`e.g. Sprint planning`,
     required: 'Give the conference a title.',
     check: value => value === '' ? {} : { error: checkTitle(value) }
   })
@@ -89,8 +92,8 @@ async function askStart (input: MultiStepInput, state: CreateState, devmeet: Dev
     step: 2,
     totalSteps: TOTAL_STEPS,
     value: state.startText,
-    prompt: `When does it start? Type e.g. ${START_EXAMPLES}`,
-    placeholder: START_EXAMPLES,
+    prompt: shown`When does it start? Type e.g. ${untrusted(START_EXAMPLES, 500)}`,
+    placeholder: shown`${untrusted(START_EXAMPLES, 500)}`,
     required: `Type a start time, e.g. ${START_EXAMPLES}`,
     check: v => {
       const d = describeStartInput(v, new Date())
@@ -105,14 +108,14 @@ async function askStart (input: MultiStepInput, state: CreateState, devmeet: Dev
 }
 
 async function askDuration (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep> {
-  const prompt = 'How long? Minutes ("45") or hours ("1h", "1h30m"), up to 24 h'
+  const prompt = shown`How long? Minutes ("45") or hours ("1h", "1h30m"), up to 24 h`
   state.durationText = await input.showInputBox({
     title: CREATE_TITLE,
     step: 3,
     totalSteps: TOTAL_STEPS,
     value: state.durationText,
     prompt,
-    placeholder: '30',
+    placeholder: shown`30`,
     required: 'Type a duration, e.g. 30.',
     check: v => {
       const parsed = parseDurationMinutes(v)
@@ -128,8 +131,8 @@ async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: De
     step: 4,
     totalSteps: TOTAL_STEPS,
     value: state.agenda.replace(/\n/g, '\\n'),
-    prompt: 'Agenda (optional, markdown; type \\n for a new line). Enter to continue.',
-    placeholder: 'e.g. 1. Demo\\n2. Questions',
+    prompt: shown`Agenda (optional, markdown; type \\n for a new line). Enter to continue.`,
+    placeholder: shown`e.g. 1. Demo\\n2. Questions`,
     check: v => ({ error: checkAgenda(agendaFromInput(v)) })
   })
   state.agenda = agendaFromInput(value)
@@ -141,12 +144,12 @@ async function askInvitees (input: MultiStepInput, state: CreateState, devmeet: 
     title: CREATE_TITLE,
     step: 5,
     totalSteps: TOTAL_STEPS,
-    placeholder: 'Invite whom? Space selects, Enter creates the conference',
+    placeholder: shown`Invite whom? Space selects, Enter creates the conference`,
     requireOne: true
   }, state.invitees)
   // The user may have lingered over the later steps: a start that has passed in the meantime is asked again.
   if (state.start != null && state.start < Date.now()) {
-    void vscode.window.showWarningMessage('The start time has passed meanwhile; give it again.')
+    void showWarning(shown`The start time has passed meanwhile; give it again.`)
     state.start = undefined
     return i => askStart(i, state, devmeet)
   }

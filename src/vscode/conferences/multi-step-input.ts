@@ -2,6 +2,8 @@
 // that shows one input and returns the next step; Back re-runs the previous step, and the state
 // the steps collect lives in one object owned by the caller.
 import * as vscode from 'vscode'
+import type { ShownText } from '../../shared/shown-text'
+import type { ShownPickItem } from '../user-messages'
 
 export class InputFlowAction {
   static readonly back = new InputFlowAction()
@@ -11,8 +13,9 @@ export class InputFlowAction {
 
 export type InputStep = (input: MultiStepInput) => Promise<InputStep | undefined>
 
+// Titles, prompts, placeholders and item texts may quote peer text (a conference title): ShownText only.
 export interface StepTitle {
-  title: string
+  title: ShownText
   step: number
   totalSteps: number
 }
@@ -25,8 +28,8 @@ export interface ValueCheck {
 
 export interface InputBoxStep extends StepTitle {
   value?: string
-  prompt: string
-  placeholder?: string
+  prompt: ShownText
+  placeholder?: ShownText
   password?: boolean
   /** when set, an empty value is refused on Enter with this message */
   required?: string
@@ -36,10 +39,10 @@ export interface InputBoxStep extends StepTitle {
   onAccept?: (value: string) => Promise<string | undefined>
 }
 
-export interface QuickPickStep<T extends vscode.QuickPickItem> extends StepTitle {
+export interface QuickPickStep<T extends ShownPickItem> extends StepTitle {
   items: T[]
   selected?: T[]
-  placeholder?: string
+  placeholder?: ShownText
   /** items that act rather than being chosen ("Paste an address…"): checking one ends the pick */
   isAction?: (item: T) => boolean
   /** an error shown when accepting this selection is not allowed */
@@ -151,11 +154,11 @@ export class MultiStepInput {
   }
 
   /** Shows a multi-select quick pick for one step. Rejects with InputFlowAction.back or .cancel. */
-  async showQuickPick<T extends vscode.QuickPickItem> (options: QuickPickStep<T>): Promise<QuickPickOutcome<T>> {
+  async showQuickPick<T extends ShownPickItem> (options: QuickPickStep<T>): Promise<QuickPickOutcome<T>> {
     const disposables: vscode.Disposable[] = []
     try {
       return await new Promise<QuickPickOutcome<T>>((resolve, reject) => {
-        const pick = vscode.window.createQuickPick<T>()
+        const pick = vscode.window.createQuickPick<T & vscode.QuickPickItem>()
         pick.title = options.title
         pick.step = options.step
         pick.totalSteps = options.totalSteps

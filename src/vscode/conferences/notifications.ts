@@ -1,11 +1,13 @@
 // Notifications about conferences: a new invitation, a change to one I take part in, an answer to
-// one I organize. Names and titles come from outside: plainText() keeps them from becoming links.
+// one I organize. Names and titles come from outside: the texts are built in notification-texts.ts
+// with untrusted(), so they cannot become links; this module only decides when to say what.
 import * as vscode from 'vscode'
 import type { ConferenceView, RsvpEvent, Rsvp } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
-import { formatLocal, formatRelative } from '../../core/time-parse'
 import { conferencesOf } from './core-access'
-import { plainText, shortId } from './conference-rows'
+import { shown } from '../../shared/shown-text'
+import { cancelledText, invitationText, movedText, renamedText, rsvpText } from '../notification-texts'
+import { showInfo, showWarning } from '../user-messages'
 
 /** What a participant is told about when it changes. */
 interface Snapshot {
@@ -21,12 +23,10 @@ function snapshotOf (view: ConferenceView): Snapshot {
   return { sequence: c.sequence, start: c.start, durationMinutes: c.durationMinutes, status: c.status, title: c.title }
 }
 
-const RSVP_VERBS: Record<Rsvp, string> = {
-  accepted: 'accepted',
-  declined: 'declined',
-  tentative: 'tentatively accepted',
-  pending: 'has not answered'
-}
+const ACCEPT = shown`Accept`
+const DECLINE = shown`Decline`
+const TENTATIVE = shown`Tentative`
+const SHOW = shown`Show`
 
 export class ConferenceNotifications implements vscode.Disposable {
   private readonly seen = new Map<string, Snapshot>()
@@ -63,17 +63,12 @@ export class ConferenceNotifications implements vscode.Disposable {
     if (!this.seen.has(id)) this.seen.set(id, snapshotOf(view))
     // Cancelled before it reached me: the tree lists it under Past, nothing to answer.
     if (view.context.status === 'cancelled') return
-    const c = view.context
-    const who = `${plainText(c.organizer.displayName, 64)} (${shortId(c.organizer.peerId)})`
-    const when = `${formatLocal(c.start)} (${formatRelative(c.start, Date.now())})`
-    const choice = await vscode.window.showInformationMessage(
-      `${who} invited you to "${plainText(c.title)}" at ${when}.`,
-      'Accept', 'Decline', 'Tentative', 'Show')
-    const command = choice === 'Accept'
+    const choice = await showInfo(invitationText(view, Date.now()), ACCEPT, DECLINE, TENTATIVE, SHOW)
+    const command = choice === ACCEPT
       ? 'devmeet.acceptInvitation'
-      : choice === 'Decline' ? 'devmeet.declineInvitation' : choice === 'Tentative' ? 'devmeet.tentativeInvitation' : undefined
+      : choice === DECLINE ? 'devmeet.declineInvitation' : choice === TENTATIVE ? 'devmeet.tentativeInvitation' : undefined
     if (command != null) await vscode.commands.executeCommand(command, { conferenceId: id })
-    else if (choice === 'Show') await this.reveal(id)
+    else if (choice === SHOW) await this.reveal(id)
   }
 
   private onUpdate (view: ConferenceView): void {
@@ -85,21 +80,15 @@ export class ConferenceNotifications implements vscode.Disposable {
     if (before == null || view.mine) return
     // Only those who take part hear about changes; an unanswered invitation shows the new state in the tree.
     if (view.myRsvp !== 'accepted' && view.myRsvp !== 'tentative') return
-    const title = plainText(view.context.title)
     if (after.status === 'cancelled' && before.status !== 'cancelled') {
-      void vscode.window.showWarningMessage(`"${title}" was cancelled by ${plainText(view.context.organizer.displayName, 64)}.`)
+      void showWarning(cancelledText(view))
       return
     }
     if (after.start !== before.start || after.durationMinutes !== before.durationMinutes) {
-      const show = 'Show'
-      void vscode.window.showInformationMessage(
-        `"${title}" was moved to ${formatLocal(after.start)} (${formatRelative(after.start, Date.now())}), ${after.durationMinutes} min.`, show)
-        .then(choice => { if (choice === show) void this.reveal(id) })
+      void showInfo(movedText(view, Date.now()), SHOW).then(choice => { if (choice === SHOW) void this.reveal(id) })
       return
     }
-    if (after.title !== before.title) {
-      void vscode.window.showInformationMessage(`"${plainText(before.title)}" is now called "${title}".`)
-    }
+    if (after.title !== before.title) void showInfo(renamedText(before.title, view))
   }
 
   private onRsvp (event: RsvpEvent): void {
@@ -108,9 +97,6 @@ export class ConferenceNotifications implements vscode.Disposable {
     const key = `${event.conferenceId}/${event.peerId}`
     if (this.answers.get(key) === event.rsvp) return
     this.answers.set(key, event.rsvp)
-    const invitee = view.context.invitees.find(i => i.peerId === event.peerId)
-    const name = `${plainText(invitee?.displayName ?? 'A peer', 64)} (${shortId(event.peerId)})`
-    const comment = event.comment != null && event.comment.trim() !== '' ? `: "${plainText(event.comment, 200)}"` : ''
-    void vscode.window.showInformationMessage(`${name} ${RSVP_VERBS[event.rsvp]} "${plainText(view.context.title)}"${comment}.`)
+    void showInfo(rsvpText(view, event.peerId, event.rsvp, event.comment))
   }
 }

@@ -3,22 +3,24 @@
 import * as vscode from 'vscode'
 import type { DevMeet, PeerInfo } from '../../core/devmeet'
 import { InputFlowAction, type MultiStepInput, type StepTitle } from './multi-step-input'
-import { plainText, shortId } from './conference-rows'
-import { errorText } from './core-access'
+import { shortId } from './conference-rows'
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { errorShown } from '../notification-texts'
+import type { ShownPickItem } from '../user-messages'
 
-export interface PeerItem extends vscode.QuickPickItem {
+export type PeerItem = ShownPickItem & {
   peerId?: string
   /** the "Paste an address…" row */
   paste?: true
 }
 
-export const PASTE_ADDRESS_LABEL = '$(add) Paste an address…'
+export const PASTE_ADDRESS_LABEL = shown`$(add) Paste an address…`
 const MAX_ADDRESS_CHARS = 4096
 
 function peerItem (peer: PeerInfo): PeerItem {
   return {
-    label: plainText(peer.label, 64),
-    description: `${shortId(peer.peerId)}${peer.online ? ' · online' : ''}`,
+    label: shown`${untrusted(peer.label, 64)}`,
+    description: shown`${untrusted(shortId(peer.peerId))}${peer.online ? shown` · online` : shown``}`,
     peerId: peer.peerId
   }
 }
@@ -28,7 +30,7 @@ export function peerItems (devmeet: DevMeet, exclude: Iterable<string> = []): Pe
   const skip = new Set(exclude)
   if (devmeet.peerId != null) skip.add(devmeet.peerId)
   const known = devmeet.peers().filter(p => p.isDevMeet && !skip.has(p.peerId)).map(peerItem)
-  return [...known, { label: PASTE_ADDRESS_LABEL, description: 'connect to a peer by its DevMeet address', paste: true, alwaysShow: true }]
+  return [...known, { label: PASTE_ADDRESS_LABEL, description: shown`connect to a peer by its DevMeet address`, paste: true, alwaysShow: true }]
 }
 
 /**
@@ -39,7 +41,7 @@ export function peerItems (devmeet: DevMeet, exclude: Iterable<string> = []): Pe
 export async function pickPeers (
   input: MultiStepInput,
   devmeet: DevMeet,
-  step: StepTitle & { placeholder: string, exclude?: string[], requireOne: boolean },
+  step: StepTitle & { placeholder: ShownText, exclude?: string[], requireOne: boolean },
   chosen: string[]
 ): Promise<string[]> {
   let selectedIds = [...chosen]
@@ -52,7 +54,7 @@ export async function pickPeers (
       if (!items.some(i => i.peerId === peer.peerId)) items.splice(items.length - 1, 0, peerItem(peer))
     }
     for (const id of selectedIds) {
-      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: `peer ${shortId(id)}`, description: shortId(id), peerId: id })
+      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: shown`peer ${untrusted(shortId(id))}`, description: shown`${untrusted(shortId(id))}`, peerId: id })
     }
     const outcome = await input.showQuickPick<PeerItem>({
       ...step,
@@ -81,11 +83,11 @@ export async function pickPeers (
 async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: StepTitle): Promise<PeerInfo | undefined> {
   let connected: PeerInfo | undefined
   await input.showInputBox({
-    title: `${step.title}: Paste an Address`,
+    title: shown`${step.title}: Paste an Address`,
     step: step.step,
     totalSteps: step.totalSteps,
-    prompt: 'Paste the peer\'s DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.',
-    placeholder: '12D3KooW… /ip4/192.168.1.20/tcp/40123',
+    prompt: shown`Paste the peer's DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.`,
+    placeholder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
     check: value => {
       if (value.length > MAX_ADDRESS_CHARS) return { error: 'That is too long for an address.' }
       if (value.trim() === '') return { note: 'Paste the peer\'s DevMeet address, then press Enter.' }
@@ -98,7 +100,7 @@ async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: Step
         connected = await devmeet.connect(value.trim())
         return undefined
       } catch (err) {
-        return `Could not connect: ${errorText(err)}`
+        return shown`Could not connect: ${errorShown(err)}`
       }
     }
   })

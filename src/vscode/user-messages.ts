@@ -1,0 +1,116 @@
+// The single gate between DevMeet's text and the workbench surfaces that interpret it: the only
+// module that calls showInformationMessage/showWarningMessage/showErrorMessage/setStatusBarMessage,
+// showQuickPick/showInputBox, creates MarkdownString or TreeItem, or makes the output channel.
+// Every function takes ShownText (see src/shared/shown-text.ts), so peer text arrives here only
+// through untrusted(). test/unit/user-messages-gate.test.ts fails if any other file calls them.
+import * as vscode from 'vscode'
+import type { ShownText } from '../shared/shown-text'
+import { logSafe, type Logger, type LogLevel } from '../core/log'
+
+/** A notification. Buttons are ShownText too; the chosen one comes back. */
+export function showInfo<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {
+  return vscode.window.showInformationMessage(message, ...buttons) as Thenable<B | undefined>
+}
+
+export function showWarning<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {
+  return vscode.window.showWarningMessage(message, ...buttons) as Thenable<B | undefined>
+}
+
+export function showError<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {
+  return vscode.window.showErrorMessage(message, ...buttons) as Thenable<B | undefined>
+}
+
+/** A dialog button. */
+export interface ShownButton {
+  readonly title: ShownText
+  readonly isCloseAffordance?: boolean
+}
+
+/** A modal warning dialog; resolves with the chosen button (or undefined when dismissed). */
+export function confirmModal<B extends ShownButton> (message: ShownText, detail: ShownText | undefined, ...buttons: B[]): Thenable<B | undefined> {
+  return vscode.window.showWarningMessage(message, { modal: true, ...(detail != null ? { detail } : {}) }, ...buttons)
+}
+
+export function setStatusMessage (text: ShownText, hideAfterMs: number): vscode.Disposable {
+  return vscode.window.setStatusBarMessage(text, hideAfterMs)
+}
+
+/**
+ * A hover built from ShownText only: the text goes in through appendText (escaped), the markup
+ * (bold, breaks, bullets, rules) is this builder's own. Never trusted, never HTML.
+ */
+export class ShownMarkdown {
+  private readonly md = new vscode.MarkdownString('', false)
+
+  constructor () {
+    this.md.isTrusted = false
+    this.md.supportHtml = false
+  }
+
+  text (t: ShownText): this { this.md.appendText(t); return this }
+  bold (t: ShownText): this { this.md.appendMarkdown('**'); this.md.appendText(t); this.md.appendMarkdown('**'); return this }
+  italic (t: ShownText): this { this.md.appendMarkdown('*'); this.md.appendText(t); this.md.appendMarkdown('*'); return this }
+  /** a line break inside a paragraph */
+  lineBreak (): this { this.md.appendMarkdown('  \n'); return this }
+  paragraph (): this { this.md.appendMarkdown('\n\n'); return this }
+  bullet (t: ShownText): this { this.md.appendMarkdown('\n- '); this.md.appendText(t); return this }
+  rule (): this { this.md.appendMarkdown('\n\n---\n\n'); return this }
+
+  build (): vscode.MarkdownString {
+    return this.md
+  }
+}
+
+/** A tree row whose label, description, tooltip and screen-reader label are ShownText. */
+export function shownTreeItem (label: ShownText, collapsible: vscode.TreeItemCollapsibleState, opts: {
+  description?: ShownText
+  tooltip?: ShownText | ShownMarkdown
+  accessibilityLabel?: ShownText
+} = {}): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, collapsible)
+  if (opts.description != null) item.description = opts.description
+  if (opts.tooltip != null) item.tooltip = opts.tooltip instanceof ShownMarkdown ? opts.tooltip.build() : opts.tooltip
+  if (opts.accessibilityLabel != null) item.accessibilityInformation = { label: opts.accessibilityLabel }
+  return item
+}
+
+/** A quick pick row: label, description and detail are ShownText (quick picks render `$(icon)`). */
+export type ShownPickItem = Omit<vscode.QuickPickItem, 'label' | 'description' | 'detail'> & {
+  label: ShownText
+  description?: ShownText
+  detail?: ShownText
+}
+
+export function pickOne<T extends ShownPickItem> (items: readonly T[], options: {
+  title?: ShownText
+  placeHolder?: ShownText
+  matchOnDescription?: boolean
+  matchOnDetail?: boolean
+} = {}): Thenable<T | undefined> {
+  return vscode.window.showQuickPick([...items], options)
+}
+
+export type ShownInputBoxOptions = Omit<vscode.InputBoxOptions, 'title' | 'prompt' | 'placeHolder'> & {
+  title?: ShownText
+  prompt?: ShownText
+  placeHolder?: ShownText
+}
+
+export function askText (options: ShownInputBoxOptions): Thenable<string | undefined> {
+  return vscode.window.showInputBox(options)
+}
+
+/** The output channel and a core Logger on it; each line is made one visible line (see logSafe). */
+export function createOutputLog (levelSetting: () => LogLevel): { channel: vscode.LogOutputChannel, log: Logger } {
+  const channel = vscode.window.createOutputChannel('DevMeet', { log: true })
+  const rank: Record<LogLevel, number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 }
+  const enabled = (l: LogLevel): boolean => rank[l] <= rank[levelSetting()]
+  const log: Logger = {
+    // The channel's own level (Developer: Set Log Level) drops debug lines; devmeet.log.level is the user's switch.
+    debug: m => { if (enabled('debug')) channel.info(`[debug] ${logSafe(m)}`) },
+    info: m => { if (enabled('info')) channel.info(logSafe(m)) },
+    warn: m => { if (enabled('warn')) channel.warn(logSafe(m)) },
+    error: m => { if (enabled('error')) channel.error(logSafe(m)) }
+  }
+  return { channel, log }
+}
