@@ -66,6 +66,8 @@ export interface ConferenceView {
   refusals?: Record<string, string>
   /** invitee side: my RSVP is written but not yet acknowledged by the organizer */
   rsvpPending?: boolean
+  /** invitee side: the organizer refused my latest RSVP, with its reason (peer text); it is not sent again */
+  rsvpRefused?: string
 }
 
 export interface CreateConferenceInput {

@@ -192,6 +192,38 @@ describe('6: participation rests on each peer\'s own signed answer', () => {
     assert.equal(ben.conferences.isParticipant(first.id, annId), false)
   })
 
+  it('an invitee the organizer no longer lists takes part no more, whatever it answered', async () => {
+    const annId = ann.peerId!
+    const first = contextBy(mallory.key, { start: Date.now() - 60_000, invitees: [invitee(ann), invitee(ben)] })
+    assert.deepEqual(await sendInvite(mallory.node, ann, await seal(mallory.key, DOMAINS.conference, first)), { answer: { ok: true } })
+    await ann.conferences.respond(first.id, 'accepted')
+    assert.equal(ann.conferences.isParticipant(first.id, annId), true, 'my own answer counts at once')
+    const uninvited = { ...first, sequence: 2, invitees: [invitee(ben)] }
+    assert.deepEqual(await sendInvite(mallory.node, ann, await seal(mallory.key, DOMAINS.conference, uninvited)), { answer: { ok: true } })
+    assert.equal(ann.conferences.get(first.id)!.context.sequence, 2)
+    assert.equal(ann.conferences.isParticipant(first.id, annId), false)
+    assert.ok(!ann.conferences.participants(first.id).includes(annId))
+    // and a stranger's context that never listed me is still no business of mine
+    const notMine = contextBy(mallory.key, { invitees: [invitee(ben)] })
+    assert.match(refusalOf(await sendInvite(mallory.node, ann, await seal(mallory.key, DOMAINS.conference, notMine))), /not an invitee/)
+  })
+
+  it('an answer the organizer refuses shows as refused with the reason, not as delivered', async () => {
+    await mallory.node.handle('/devmeet/rsvp/1.0.0', async (stream: any) => {
+      const frames = frameStream(stream, 64 * 1024)
+      await frames.readBytes(5000)
+      await frames.write({ ok: false, error: 'the conference is cancelled' }, 5000)
+      await stream.close().catch(() => {})
+    })
+    const ctx = contextBy(mallory.key, { invitees: [invitee(ann)] })
+    assert.deepEqual(await sendInvite(mallory.node, ann, await seal(mallory.key, DOMAINS.conference, ctx)), { answer: { ok: true } })
+    await ann.conferences.respond(ctx.id, 'tentative')
+    await eventually('the refusal arrives', () => ann.conferences.get(ctx.id)?.rsvpPending === false, 10_000)
+    assert.equal(ann.conferences.get(ctx.id)!.rsvpRefused, 'the conference is cancelled')
+    assert.deepEqual(ann.conferences.pendingDeliveries(ctx.id), [], 'not retried')
+    await mallory.node.unhandle('/devmeet/rsvp/1.0.0')
+  })
+
   it('a verified answer makes an invitee a participant on every peer, also after a restart', async () => {
     const { context } = await org.conferences.create({ title: 'Review', start: Date.now() + 3_600_000, durationMinutes: 30, invitees: [ann.peerId!, ben.peerId!] })
     const id = context.id

@@ -258,7 +258,8 @@ export class ConferenceService implements ConferenceApi {
       myRsvp: mine || !invited ? undefined : (myAnswer ?? 'pending'),
       delivery: { ...c.delivery },
       ...(c.refusals != null && Object.keys(c.refusals).length > 0 ? { refusals: { ...c.refusals } } : {}),
-      ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {})
+      ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {}),
+      ...(c.myRsvp?.refused != null ? { rsvpRefused: c.myRsvp.refused } : {})
     }
   }
 
@@ -299,7 +300,8 @@ export class ConferenceService implements ConferenceApi {
     const me = this.me()
     // A context not signed by its organizer is a forgery: dropped with a strike, not answered.
     checkContextSigner(ctx, opened.signer)
-    if (!ctx.invitees.some(i => i.peerId === me)) throw new RefusedError('you are not an invitee of this conference')
+    const listed = ctx.invitees.some(i => i.peerId === me)
+    if (!listed && this.store.get(ctx.id) == null) throw new RefusedError('you are not an invitee of this conference')
     let answers: VerifiedAnswers
     try {
       answers = await verifyContext(ctx, opened.signer)
@@ -311,6 +313,8 @@ export class ConferenceService implements ConferenceApi {
     await this.locked(ctx.id, async () => {
       const current = this.store.get(ctx.id)
       if (current != null && current.context.organizer.peerId !== ctx.organizer.peerId) throw new RefusedError('conference id already used by another organizer')
+      // An update that no longer lists me is kept too: I was uninvited, and take part no more.
+      if (current == null && !listed) throw new RefusedError('you are not an invitee of this conference')
       if (current == null) this.checkRoomForInvitation(ctx.organizer.peerId, from)
       if (!isNewerContext(current?.context, ctx)) return
       const conf: StoredConference = {
@@ -385,7 +389,8 @@ export class ConferenceService implements ConferenceApi {
     await this.locked(item.conferenceId, async () => {
       const current = this.store.get(item.conferenceId)
       if (current?.myRsvp == null || current.myRsvp.rsvpSeq !== sentSeq) return
-      this.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, acked: true } })
+      // A refusal is final for this answer (not retried) and shown with the organizer's reason.
+      this.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, acked: true, ...(ack.ok ? {} : { refused: (ack.error ?? 'no reason given').slice(0, 500) }) } })
       this.devmeet.events.emit('conference:update', this.view(this.store.get(item.conferenceId)!))
     })
   }
@@ -410,7 +415,7 @@ export class ConferenceService implements ConferenceApi {
   private unanswered (): StoredConference[] {
     const now = this.devmeet.clock.now()
     const me = this.me()
-    return this.store.all().filter(c => c.context.organizer.peerId !== me && c.myRsvp == null &&
+    return this.store.all().filter(c => c.context.invitees.some(i => i.peerId === me) && c.myRsvp == null &&
       c.context.status === 'scheduled' && c.context.start + c.context.durationMinutes * 60_000 > now)
   }
 

@@ -21,7 +21,7 @@ export interface StoredConference {
   /** organizer side: the last applied rsvpSeq per invitee */
   lastRsvpSeq: Record<string, number>
   /** invitee side: my latest answer, signed, and whether the organizer acknowledged it */
-  myRsvp?: { answer: RsvpAnswer, rsvpSeq: number, envelope: Uint8Array, acked: boolean, comment?: string }
+  myRsvp?: { answer: RsvpAnswer, rsvpSeq: number, envelope: Uint8Array, acked: boolean, comment?: string, refused?: string }
 }
 
 const fileSchema = z.object({
@@ -36,7 +36,8 @@ const fileSchema = z.object({
     rsvpSeq: z.number(),
     envelope: z.string(),
     acked: z.boolean(),
-    comment: z.string().optional()
+    comment: z.string().optional(),
+    refused: z.string().max(500).optional()
   }).optional()
 })
 
