@@ -72,6 +72,13 @@ describe('commands that write files', () => {
     }
   })
 
+  it('a destructive command cannot skip its confirmation through its argument', () => {
+    const source = readFileSync(path.join(ROOT, 'src/vscode/conferences/conference-commands.ts'), 'utf8')
+    const handler = source.slice(source.indexOf("'devmeet.cancelConference'"))
+    assert.doesNotMatch(handler.slice(0, handler.indexOf('api.cancel')), /confirmed/)
+    assert.match(handler.slice(0, handler.indexOf('api.cancel')), /confirmModal/)
+  })
+
   it('the path check would catch the old exportIcs', () => {
     const readsPathFromArg = /\barg\w*\s*(as[^)]*\))?\)?\??\.\s*(target|path|file|uri|folder|dest\w*|out\w*)\b/
     assert.ok(readsPathFromArg.test('const given = (arg as { target?: unknown } | undefined)?.target'))

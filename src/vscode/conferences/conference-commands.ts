@@ -200,16 +200,15 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       void showWarning(shown`Only the organizer can cancel a conference.`)
       return undefined
     }
-    if ((arg as { confirmed?: unknown } | undefined)?.confirmed !== true) {
-      // "Keep It" replaces the dialog's own "Cancel" button, which would read as the opposite here.
-      const confirm = { title: shown`Cancel Conference` }
-      const keep = { title: shown`Keep It`, isCloseAffordance: true }
-      const answer = await confirmModal(
-        shown`Cancel "${titleOf(t.view)}" at ${untrusted(formatLocal(t.view.context.start))}?`,
-        shown`Every invitee is told it is cancelled. This cannot be undone.`,
-        confirm, keep)
-      if (answer !== confirm) return undefined
-    }
+    // Always asked: no argument skips the question, since a command can be run from a link.
+    // "Keep It" replaces the dialog's own "Cancel" button, which would read as the opposite here.
+    const confirm = { title: shown`Cancel Conference` }
+    const keep = { title: shown`Keep It`, isCloseAffordance: true }
+    const answer = await confirmModal(
+      shown`Cancel "${titleOf(t.view)}" at ${untrusted(formatLocal(t.view.context.start))}?`,
+      shown`Every invitee is told it is cancelled. This cannot be undone.`,
+      confirm, keep)
+    if (answer !== confirm) return undefined
     try {
       const view = await t.api.cancel(t.view.context.id)
       setStatusMessage(shown`DevMeet: cancelled "${titleOf(view, 60)}"`, 5000)
