@@ -120,6 +120,11 @@ export interface ChatMessage {
   code?: CodeRef
   /** local only: true until at least one other participant acknowledged it (own messages) */
   pending?: boolean
+  /**
+   * Its author signed two different versions of this message (same sequence); this is the one
+   * every participant keeps. Shown beside the message, never hidden.
+   */
+  equivocated?: true
 }
 
 export interface MessageStatusEvent {

@@ -21,6 +21,7 @@ export interface PanelState {
 
 export type HostToWebview =
   | { type: 'init', state: PanelState, messages: ChatMessage[] }
+  // sent again for a message already shown when it changes (its `equivocated` mark): the page replaces it
   | { type: 'message', message: ChatMessage }
   | { type: 'status', author: string, seq: number, pending: boolean }
   | { type: 'state', state: PanelState }

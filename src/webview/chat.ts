@@ -1,7 +1,7 @@
 // The chat page. It talks to the extension only through postMessage; it never fetches anything.
 import type { ChatMessage } from '../core/api'
 import type { HostToWebview, PanelState, WebviewToHost } from '../shared/chat-messages'
-import { renderMarkdown, codeBlock } from './render'
+import { renderMarkdown, codeBlock, equivocationNote } from './render'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
@@ -85,6 +85,7 @@ function messageElement (m: ChatMessage): HTMLElement {
     body.appendChild(renderMarkdown(document, m.body))
   }
   el.append(head, body)
+  if (m.equivocated === true) el.append(equivocationNote(document))
   return el
 }
 
@@ -92,6 +93,8 @@ function insert (m: ChatMessage, fresh: boolean): void {
   const k = key(m.author, m.seq)
   const existing = shown.get(k)
   const el = messageElement(m)
+  // also on a replaced message (an equivocation's mark), which later ones are placed against
+  el.dataset.lamport = String(m.lamport)
   if (existing != null) {
     existing.replaceWith(el)
     shown.set(k, el)
@@ -103,7 +106,6 @@ function insert (m: ChatMessage, fresh: boolean): void {
     const lamport = Number(e.dataset.lamport)
     return lamport < m.lamport || (lamport === m.lamport && (e.dataset.author! < m.author || (e.dataset.author === m.author && Number(e.dataset.seq) < m.seq)))
   })
-  el.dataset.lamport = String(m.lamport)
   if (after == null) list.prepend(el)
   else after.after(el)
   shown.set(k, el)

@@ -121,3 +121,12 @@ export function codeBlock (doc: Document, content: string, header?: string): HTM
   wrap.appendChild(pre)
   return wrap
 }
+
+/** The note under a message whose author signed two versions of it (the one shown is the one every participant keeps). */
+export function equivocationNote (doc: Document): HTMLElement {
+  const note = doc.createElement('div')
+  note.className = 'equivocated'
+  note.setAttribute('role', 'note')
+  note.textContent = '⚠ This author sent two different versions of this message; every participant sees this one.'
+  return note
+}

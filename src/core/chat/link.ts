@@ -2,6 +2,7 @@ import * as z from 'zod'
 import type { Stream } from '@libp2p/interface'
 import { frameStream, resetStream, type FrameStream } from '../wire/framing'
 import type { Summary } from './sync'
+import type { HeldMessage } from './log'
 
 export const CHAT_PROTOCOL = '/devmeet/chat/1.0.0'
 export const MAX_CHAT_FRAME_BYTES = 64 * 1024
@@ -20,15 +21,20 @@ const WINDOW_FRAMES = 8
 const summarySchema = z.record(z.string().max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
   .refine(s => Object.keys(s).length <= 1000, 'summary too large')
 
+/** per author, the digest of its messages up to the summary's mark (see PrefixDigests) */
+const digestsSchema = z.record(z.string().max(64), z.string().max(64))
+  .refine(s => Object.keys(s).length <= 1000, 'digests too large')
+
 export const helloSchema = z.strictObject({
   t: z.literal('hello'),
   conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
-  summary: summarySchema
+  summary: summarySchema,
+  digests: digestsSchema.optional()
 })
 
 export const chatFrameSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('msgs'), e: z.array(z.string().max(40 * 1024)).min(1).max(1000) }),
-  z.strictObject({ t: z.literal('ack'), summary: summarySchema, frames: z.number().int().min(0).optional() }),
+  z.strictObject({ t: z.literal('ack'), summary: summarySchema, digests: digestsSchema.optional(), frames: z.number().int().min(0).optional() }),
   z.strictObject({ t: z.literal('want'), author: z.string().max(64), from: z.number().int().min(1), to: z.number().int().min(1) }),
   z.strictObject({ t: z.literal('typing'), typing: z.boolean() }),
   // the participants the sender has a chat stream with for this conference (they hear the author directly)
@@ -49,6 +55,11 @@ export class ChatLink {
   /** our own new messages: they go before queued forwards and syncs, so a busy link does not delay what we type */
   private own: string[] = []
   private control: ChatFrame[] = []
+  /**
+   * Messages sent (or received) on this stream: none goes twice. Held versions are the keys, so
+   * the version that wins an equivocation is new to a stream that carried the other.
+   */
+  private readonly sent = new WeakSet<HeldMessage>()
   private writing = false
   private sentFrames = 0
   private ackedFrames = 0
@@ -68,6 +79,11 @@ export class ChatLink {
   typingAt = 0
   /** disk writes of received frames not yet finished, oldest first */
   readonly writesInFlight: Array<Promise<void>> = []
+  /** authors the peer stopped hearing directly whose messages we still owe it (its requests were over their rate) */
+  owedAuthors = new Set<string>()
+  owedTimer: ReturnType<typeof setTimeout> | undefined
+  /** per author, the mark at which we last sent its messages because our digests differed */
+  readonly digestAnswered = new Map<string, number>()
 
   constructor (
     readonly conferenceId: string,
@@ -79,8 +95,8 @@ export class ChatLink {
     this.frames = frames ?? frameStream(stream, MAX_CHAT_FRAME_BYTES)
   }
 
-  async writeHello (summary: Summary): Promise<void> {
-    await this.frames.write({ t: 'hello', conferenceId: this.conferenceId, summary })
+  async writeHello (summary: Summary, digests: Record<string, string>): Promise<void> {
+    await this.frames.write({ t: 'hello', conferenceId: this.conferenceId, summary, digests })
   }
 
   async readHello (): Promise<z.infer<typeof helloSchema>> {
@@ -99,15 +115,32 @@ export class ChatLink {
     }
   }
 
-  /** Queues messages; `own` are our new ones, sent before any queued forwards and sync. */
-  sendMessages (envelopes: string[], own = false): void {
-    if (this.closed || envelopes.length === 0) return
-    for (const e of envelopes) (own ? this.own : this.queue).push(e)
+  /** The peer has these (it sent them to us): they are not sent back. */
+  markSent (held: HeldMessage): void {
+    this.sent.add(held)
+  }
+
+  /**
+   * Queues messages not yet sent on this stream; `own` are our new ones, sent before any queued
+   * forwards and sync. Returns how many were queued.
+   */
+  sendMessages (messages: readonly HeldMessage[], own = false): number {
+    if (this.closed) return 0
+    const target = own ? this.own : this.queue
+    let queued = 0
+    for (const m of messages) {
+      if (this.sent.has(m)) continue
+      this.sent.add(m)
+      target.push(m.envelope)
+      queued++
+    }
+    if (queued === 0) return 0
     if (this.queue.length - this.head + this.own.length > MAX_QUEUED) {
       this.close(new Error('the peer does not read; dropping the link'))
-      return
+      return queued
     }
     void this.pump()
+    return queued
   }
 
   sendControl (frame: ChatFrame): void {
@@ -137,6 +170,8 @@ export class ChatLink {
     this.head = 0
     this.own = []
     this.control = []
+    if (this.owedTimer != null) clearTimeout(this.owedTimer)
+    this.owedTimer = undefined
     if (reason == null) void this.stream.close().catch(() => resetStream(this.stream, 'close failed'))
     else resetStream(this.stream, reason)
     this.onClose(this)

@@ -3,11 +3,14 @@ import type { Storage } from '../storage'
 import { decodeJson } from '../wire/framing'
 import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload } from './message'
 import { contiguousHigh, planSync, type Summary } from './sync'
+import { PrefixDigests, preferredVersion } from './equivocation'
 
 /** A verified message with the exact envelope its author signed (what we store and forward). */
 export interface HeldMessage {
   payload: ChatPayload
   envelope: string
+  /** its author signed another version with the same sequence (this one is the version every peer keeps) */
+  equivocated?: boolean
 }
 
 const envelopeShape = z.object({ k: z.string(), s: z.string(), p: z.string(), g: z.string() })
@@ -26,6 +29,8 @@ export class ChatLog {
   private readonly contiguous = new Map<string, number>()
   private readonly ordered: HeldMessage[] = []
   private lamportMax = 0
+  private bytesHeld = 0
+  private readonly digests = new PrefixDigests()
   private queue: Array<{ line: string, done: () => void, fail: (err: unknown) => void }> = []
   private writing = false
   private appended = false
@@ -43,7 +48,9 @@ export class ChatLog {
 
   /**
    * Loads the log. Lines were verified before they were written, so they are parsed, not
-   * re-verified (which would cost ~0.1 ms each); a damaged line is skipped and counted.
+   * re-verified (which would cost ~0.1 ms each); a damaged line is skipped and counted. Two lines
+   * with one (author, sequence) are two versions its author signed: the one every peer keeps
+   * (preferredVersion) is held, marked as equivocated.
    */
   async load (): Promise<number> {
     const { items, skipped } = await this.storage.readLines(this.file, line => {
@@ -52,12 +59,22 @@ export class ChatLog {
       if (payload.author !== env.s || payload.conferenceId !== this.conferenceId) throw new Error('foreign line')
       return { payload, envelope: line }
     })
-    for (const m of items) this.insert(m)
+    for (const m of items) {
+      this.bytesHeld += Buffer.byteLength(m.envelope) + 1
+      const held = this.byKey.get(messageKey(m.payload.author, m.payload.seq))
+      if (held == null) this.insert(m)
+      else if (held.envelope !== m.envelope) this.resolve(held, m)
+    }
     return skipped
   }
 
   has (author: string, seq: number): boolean {
     return this.byKey.has(messageKey(author, seq))
+  }
+
+  /** Whether a message with this messageKey() is held. */
+  hasKey (key: string): boolean {
+    return this.byKey.has(key)
   }
 
   get (author: string, seq: number): HeldMessage | undefined {
@@ -72,8 +89,27 @@ export class ChatLog {
     return this.lamportMax
   }
 
+  /** UTF-8 bytes of the log's lines (every version written), for the conference's quota. */
+  get bytes (): number {
+    return this.bytesHeld
+  }
+
   nextSeq (author: string): number {
     return (this.highestSeq.get(author) ?? 0) + 1
+  }
+
+  /** The highest sequence held of `author` (0 for none). */
+  highestSeqOf (author: string): number {
+    return this.highestSeq.get(author) ?? 0
+  }
+
+  /** Per author, the digest of its messages up to the contiguous mark in summary(). */
+  digestsOf (): Record<string, string> {
+    return this.digests.all()
+  }
+
+  digestOf (author: string): string | undefined {
+    return this.digests.get(author)
   }
 
   /** Every message in display order. */
@@ -90,9 +126,21 @@ export class ChatLog {
     return (this.contiguous.get(author) ?? 0) < seq - 1
   }
 
-  /** What a peer with `theirs` lacks, oldest first per author. */
-  missingFor (theirs: Summary): HeldMessage[] {
-    return planSync(this.seqsByAuthor, theirs).map(({ author, seq }) => this.byKey.get(messageKey(author, seq))!).sort((a, b) => compareMessages(a.payload, b.payload))
+  /** What a peer with `theirs` lacks (of `authors` only, when given), in display order. */
+  missingFor (theirs: Summary, authors?: ReadonlySet<string>): HeldMessage[] {
+    const held = authors == null ? this.seqsByAuthor : new Map([...authors].flatMap(a => this.seqsByAuthor.has(a) ? [[a, this.seqsByAuthor.get(a)!] as const] : []))
+    return planSync(held, theirs).map(({ author, seq }) => this.byKey.get(messageKey(author, seq))!).sort((a, b) => compareMessages(a.payload, b.payload))
+  }
+
+  /** `author`'s messages held with sequences from..to (both clamped to what we hold). */
+  range (author: string, from: number, to: number): HeldMessage[] {
+    const out: HeldMessage[] = []
+    const last = Math.min(to, this.highestSeq.get(author) ?? 0)
+    for (let seq = Math.max(1, from); seq <= last; seq++) {
+      const m = this.byKey.get(messageKey(author, seq))
+      if (m != null) out.push(m)
+    }
+    return out
   }
 
   /** Writes the message to disk (grouped with others), then holds it. Returns false for a duplicate. */
@@ -104,8 +152,32 @@ export class ChatLog {
       void this.drain()
     })
     if (this.byKey.has(key)) return false
+    this.bytesHeld += Buffer.byteLength(message.envelope) + 1
     this.insert(message)
     return true
+  }
+
+  /**
+   * Another version of a message held (verified, same author and sequence, another envelope).
+   * Its line is written, so that a restart resolves the two the same way, then the version every
+   * peer keeps is held, marked as equivocated. Nothing is written when the held version wins and
+   * is already marked (one losing line is enough to remember). Returns the version now held and
+   * whether that changed.
+   */
+  async addVersion (message: HeldMessage): Promise<{ held: HeldMessage, replaced: boolean }> {
+    const key = messageKey(message.payload.author, message.payload.seq)
+    const before = this.byKey.get(key)
+    if (before == null) throw new Error('no version of this message is held')
+    if (before.equivocated === true && preferredVersion(before.envelope, message.envelope) === before.envelope) return { held: before, replaced: false }
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ line: message.envelope, done: resolve, fail: reject })
+      void this.drain()
+    })
+    this.bytesHeld += Buffer.byteLength(message.envelope) + 1
+    // Another version may have been taken while this one was written: resolve against the current one.
+    const current = this.byKey.get(key)!
+    const held = this.resolve(current, message)
+    return { held, replaced: held !== current }
   }
 
   private async drain (): Promise<void> {
@@ -152,6 +224,38 @@ export class ChatLog {
     return sync
   }
 
+  /** Of two versions of one message, holds the preferred one, both marked; returns the one held. */
+  private resolve (held: HeldMessage, other: HeldMessage): HeldMessage {
+    if (held.envelope === other.envelope) return held
+    held.equivocated = true
+    if (preferredVersion(held.envelope, other.envelope) === held.envelope) return held
+    const winner: HeldMessage = { ...other, equivocated: true }
+    const { author, seq, lamport } = winner.payload
+    this.byKey.set(messageKey(author, seq), winner)
+    if (seq <= (this.contiguous.get(author) ?? 0)) {
+      this.digests.toggle(author, held.envelope)
+      this.digests.toggle(author, winner.envelope)
+    }
+    if (lamport > this.lamportMax) this.lamportMax = lamport
+    const at = this.position(held.payload)
+    if (this.ordered[at] === held) this.ordered.splice(at, 1)
+    else this.ordered.splice(this.ordered.indexOf(held), 1)
+    this.ordered.splice(this.position(winner.payload), 0, winner)
+    return winner
+  }
+
+  /** Where `p` goes in display order (binary search). */
+  private position (p: ChatPayload): number {
+    let lo = 0
+    let hi = this.ordered.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareMessages(this.ordered[mid].payload, p) < 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
   private insert (m: HeldMessage): void {
     const { author, seq, lamport } = m.payload
     const key = messageKey(author, seq)
@@ -161,16 +265,12 @@ export class ChatLog {
     if (seqs == null) this.seqsByAuthor.set(author, seqs = new Set())
     seqs.add(seq)
     if (seq > (this.highestSeq.get(author) ?? 0)) this.highestSeq.set(author, seq)
-    this.contiguous.set(author, contiguousHigh(seqs, this.contiguous.get(author) ?? 0))
+    const was = this.contiguous.get(author) ?? 0
+    const now = contiguousHigh(seqs, was)
+    this.contiguous.set(author, now)
+    for (let s = was + 1; s <= now; s++) this.digests.toggle(author, this.byKey.get(messageKey(author, s))!.envelope)
     if (lamport > this.lamportMax) this.lamportMax = lamport
-    // Binary search from the end: new messages almost always go last.
-    let lo = 0
-    let hi = this.ordered.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (compareMessages(this.ordered[mid].payload, m.payload) < 0) lo = mid + 1
-      else hi = mid
-    }
-    this.ordered.splice(lo, 0, m)
+    // Binary search: new messages almost always go last.
+    this.ordered.splice(this.position(m.payload), 0, m)
   }
 }

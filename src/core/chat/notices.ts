@@ -1,0 +1,20 @@
+// The chat's warnings for the user. Names, ids and titles came from peers: they reach the text
+// only through sanitizeDisplayName and untrusted() inside `shown`.
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { sanitizeDisplayName } from '../identity'
+
+function who (name: string, peerId: string): ShownText {
+  return shown`${untrusted(sanitizeDisplayName(name), 64)} (${untrusted(peerId.slice(-8), 8)})`
+}
+
+export function lamportNotice (name: string, peerId: string, lamport: number): ShownText {
+  return shown`${who(name, peerId)} sent a chat message stamped far ahead of the conference's clock (Lamport time ${lamport}); it was refused, as it would stop the chat's ordering.`
+}
+
+export function equivocationNotice (name: string, peerId: string): ShownText {
+  return shown`${who(name, peerId)} sent two different versions of a chat message; every participant keeps the same one, marked in the chat.`
+}
+
+export function chatFullNotice (title: string, why: string): ShownText {
+  return shown`The chat of "${untrusted(sanitizeDisplayName(title), 80)}" is full: ${untrusted(why)}. New messages are refused; its history stays readable.`
+}
