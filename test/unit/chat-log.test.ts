@@ -10,6 +10,7 @@ import { Storage } from '../../src/core/storage'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
 import { ChatLog, type HeldMessage } from '../../src/core/chat/log'
 import type { ChatPayload } from '../../src/core/chat/message'
+import { preferredVersion } from '../../src/core/chat/equivocation'
 
 const CONF = 'conf_AAAAAAAAAAAAAAAAAAAAAA'
 
@@ -121,5 +122,38 @@ describe('chat log', () => {
     assert.deepEqual(await Promise.all([log.append(m), log.append(m)]), [true, false])
     assert.equal(await log.append(m), false)
     assert.equal(log.size, 1)
+  })
+  it('keeps the preferred of two versions of one message (smaller SHA-256), marked, in memory and after a reload', async () => {
+    const log = new ChatLog(storage, CONF)
+    await log.load()
+    const a = await signed(key, 1, 1, 'version A')
+    const b = await signed(key, 1, 5, 'version B')
+    const winner = preferredVersion(a.envelope, b.envelope) === a.envelope ? a : b
+    assert.equal(await log.append(a), true)
+    const digestBefore = log.digestOf(a.payload.author)
+    const { held, replaced } = await log.addVersion(b)
+    assert.equal(held.envelope, winner.envelope)
+    assert.equal(replaced, winner === b)
+    assert.equal(held.equivocated, true)
+    assert.equal(log.size, 1)
+    assert.equal(log.messages()[0].envelope, winner.envelope)
+    if (winner === b) assert.notEqual(log.digestOf(a.payload.author), digestBefore, 'the digest follows the version held')
+    const again = new ChatLog(storage, CONF)
+    await again.load()
+    assert.deepEqual(again.messages().map(m => [m.envelope, m.equivocated]), [[winner.envelope, true]])
+    assert.equal(again.digestOf(a.payload.author), log.digestOf(a.payload.author))
+  })
+
+  it('answers ranges of sequences only within what it holds, whatever numbers are asked', async () => {
+    const log = new ChatLog(storage, CONF)
+    await log.load()
+    for (const seq of [1, 2, 3]) await log.append(await signed(key, seq))
+    const author = peerIdFromPrivateKey(key).toString()
+    const t0 = Date.now()
+    assert.deepEqual(log.range(author, 1, Number.MAX_SAFE_INTEGER).map(m => m.payload.seq), [1, 2, 3])
+    assert.deepEqual(log.range(author, Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER), [])
+    assert.deepEqual(log.range('someone else', 1, Number.MAX_SAFE_INTEGER), [])
+    assert.ok(Date.now() - t0 < 100)
+    assert.equal(log.highestSeqOf(author), 3)
   })
 })
