@@ -227,7 +227,7 @@ export class DevMeet {
     const { reason } = this.webrtcValue
     if (this.webrtcWarned !== reason) {
       this.webrtcWarned = reason
-      this.warn(shown`${untrusted(webrtcUnavailableWarning(reason), 500)}`)
+      this.warn(webrtcUnavailableWarning(reason))
     }
     return { ...this.config, webrtc: false }
   }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { shown, untrusted, type ShownText } from '../shared/shown-text'
 
 /**
  * Whether WebRTC runs in this node, and why not. 'off' is the user's choice (setting or flag);
@@ -49,8 +50,9 @@ export function describeLoadError (err: unknown): string {
 }
 
 /** The one warning a user sees: why, what still works, and how to get WebRTC back. */
-export function webrtcUnavailableWarning (reason: string): string {
-  return `WebRTC is unavailable: ${reason}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). ` +
-    'To get WebRTC back, install the DevMeet package for your platform (the Marketplace and Open VSX choose it for you; see docs/PLATFORMS.md), ' +
-    'or turn WebRTC off to stop this warning (the setting devmeet.webrtc.enabled; devmeet-peer without --webrtc).'
+export function webrtcUnavailableWarning (reason: string): ShownText {
+  // The reason holds an error message (a file path at most): shown as outside text, capped.
+  return shown`WebRTC is unavailable: ${untrusted(reason, MAX_REASON)}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). \
+To get WebRTC back, install the DevMeet package for your platform (the Marketplace and Open VSX choose it for you; see docs/PLATFORMS.md), \
+or turn WebRTC off to stop this warning (the setting devmeet.webrtc.enabled; devmeet-peer without --webrtc).`
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # The real-workbench tests: code-server + headless Chromium, against the packaged .vsix.
+# `npm run package` writes every platform's package and devmeet.vsix (this machine's);
+# packages.test.ts checks them all, the workbench tests install devmeet.vsix.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup-e2e.sh
