@@ -515,10 +515,17 @@ function describeStartError (err: any): string {
   return msg
 }
 
-function describeDialError (err: any): string {
+/** A dial failure as one sentence a user can act on; exported for its unit test. */
+export function describeDialError (err: any, platform: NodeJS.Platform = process.platform): string {
   const msg = String(err?.message ?? err)
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || /aborted|timed out/i.test(msg)) return 'no answer from that peer within 15 s (offline, firewalled, or a wrong address)'
   if (/ECONNREFUSED/.test(msg)) return 'connection refused: nothing is listening at that address'
+  if (/EHOSTUNREACH|ENETUNREACH|No route to host/i.test(msg)) {
+    // macOS 15 and later answer so for every LAN address until the app may use the local network.
+    return platform === 'darwin'
+      ? 'no route to that address: on macOS 15 or later, allow VS Code to use the local network (System Settings → Privacy & Security → Local Network); otherwise that network cannot be reached from here'
+      : 'no route to that address: that network cannot be reached from here (another network, a VPN, or a firewall)'
+  }
   if (/NotFound|not found/i.test(err?.name ?? msg)) return 'the DHT could not find that peer; ask for their full address (DevMeet: Copy My Address)'
   if (/peer id/i.test(msg)) return `the peer at that address is not the one named: ${msg}`
   return msg

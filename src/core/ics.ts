@@ -104,5 +104,7 @@ export function foldLine (line: string): string {
 export function icsFileName (ctx: ConferenceContext): string {
   // eslint-disable-next-line no-control-regex
   const base = ctx.title.replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, ' ').replace(/\s+/g, ' ').slice(0, 80).replace(/^[.\s]+|[.\s]+$/g, '')
-  return `${base === '' ? 'conference' : base}.ics`
+  // Windows reserves device names before any extension ("con.ics", "nul.tar.ics" cannot be saved there).
+  const reserved = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])\s*(\.|$)/i.test(base)
+  return `${base === '' ? 'conference' : reserved ? `conference ${base}` : base}.ics`
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { renameRetrying } from './fs-retry'
 
 /**
  * One node per data folder. VS Code runs one extension host per window; two windows on one
@@ -45,7 +46,7 @@ export class NodeLock {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     const tmp = `${this.file}.${this.pid}.tmp`
     await fs.writeFile(tmp, this.content, { mode: 0o600 })
-    await fs.rename(tmp, this.file)
+    await renameRetrying(tmp, this.file)
     this.held = true
   }
 

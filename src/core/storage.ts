@@ -1,6 +1,7 @@
 import { promises as fs, constants as fsConstants, appendFileSync, mkdirSync } from 'node:fs'
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { renameRetrying } from './fs-retry'
 
 /** What the storage layer reports that a user should see (a damaged file, a failed write). */
 export interface StorageEvents {
@@ -164,7 +165,7 @@ export class Storage {
         await handle.close()
       }
       this.checkFault('rename', file)
-      await fs.rename(tmp, file)
+      await renameRetrying(tmp, file)
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => {})
       throw err
@@ -306,7 +307,7 @@ export class Storage {
   private async moveAside (file: string): Promise<string> {
     const movedTo = `${file}.damaged-${Date.now()}`
     this.checkFault('rename', file)
-    await fs.rename(file, movedTo)
+    await renameRetrying(file, movedTo)
     return movedTo
   }
 }
