@@ -1,5 +1,6 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { InvalidAddressError } from './errors'
 
 /**
  * A peer address a person can paste: the peer ID, then its multiaddrs, separated by spaces,
@@ -9,10 +10,6 @@ import { peerIdFromString } from '@libp2p/peer-id'
 export interface PeerAddress {
   peerId?: string
   multiaddrs: Multiaddr[]
-}
-
-export class InvalidAddressError extends Error {
-  override name = 'InvalidAddressError'
 }
 
 const MAX_ADDRESS_LENGTH = 4096

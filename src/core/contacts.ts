@@ -1,5 +1,6 @@
 import * as z from 'zod'
-import { DamagedFileError, type Storage } from './storage'
+import { type Storage } from './storage'
+import { DamagedFileError, UnknownContactError } from './errors'
 
 /** A peer we have met: by mDNS, the DHT, a connection, a pasted address or an invitation. */
 export interface Contact {
@@ -160,7 +161,7 @@ export class ContactStore {
 
   rename (peerId: string, petname: string | undefined): void {
     const c = this.contacts.get(peerId)
-    if (c == null) throw new Error('unknown contact')
+    if (c == null) throw new UnknownContactError()
     if (petname == null || petname === '') delete c.petname
     else c.petname = petname
     this.scheduleSave()

@@ -7,7 +7,7 @@ import { type KeyStore, loadOrCreateKey, sanitizeDisplayName } from './identity'
 import { ContactStore, MAX_CONTACTS, type Contact } from './contacts'
 import { NodeLock } from './lock'
 import { ProfileProtocol, PROFILE_PROTOCOL } from './profile'
-import { parsePeerAddress, formatPeerAddress, InvalidAddressError } from './address'
+import { parsePeerAddress, formatPeerAddress } from './address'
 import { Emitter } from './events'
 import { type Clock, systemClock } from './clock'
 import { type Logger, silentLogger } from './log'
@@ -18,6 +18,7 @@ import { Scheduler } from './scheduler'
 import type { BackoffOptions } from './invite/outbox'
 import { shown, untrusted, type ShownText } from '../shared/shown-text'
 import { probeWebRTC, webrtcUnavailableWarning, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
+import { InvalidAddressError, NodeNotRunningError, KeyNotLoadedError, NoKnownAddressError, DialFailedError } from './errors'
 
 export type NodeStatus =
   | { state: 'stopped' }
@@ -142,12 +143,12 @@ export class DevMeet {
 
   /** The running libp2p node, for the protocol modules of the core. */
   get libp2p (): DevMeetLibp2p {
-    if (this.node == null) throw new Error('the DevMeet node is not running')
+    if (this.node == null) throw new NodeNotRunningError()
     return this.node
   }
 
   get key (): PrivateKey {
-    if (this.privateKey == null) throw new Error('the DevMeet key is not loaded')
+    if (this.privateKey == null) throw new KeyNotLoadedError()
     return this.privateKey
   }
 
@@ -327,7 +328,7 @@ export class DevMeet {
       } else {
         const peerId = peerIdFromString(address.peerId!)
         const found = await node.peerRouting.findPeer(peerId, { signal })
-        if (found.multiaddrs.length === 0) throw new Error('the DHT knows no address for that peer')
+        if (found.multiaddrs.length === 0) throw new NoKnownAddressError()
         await node.peerStore.merge(peerId, { multiaddrs: found.multiaddrs })
         connection = await node.dial(peerId, { signal })
       }
@@ -335,7 +336,7 @@ export class DevMeet {
       // A dial can fail while another path to the peer worked (a WebRTC attempt that opened a
       // relayed connection for its signalling, then failed): a working connection is success.
       const open = address.peerId == null ? undefined : node.getConnections(peerIdFromString(address.peerId)).find(c => c.status === 'open')
-      if (open == null) throw new Error(describeDialError(err))
+      if (open == null) throw new DialFailedError(describeDialError(err), { cause: err })
       this.log.debug(`dial of ${address.peerId} failed (${err?.message ?? err}) but a connection is open: using it`)
       connection = open
     }
@@ -530,5 +531,3 @@ export function describeDialError (err: any, platform: NodeJS.Platform = process
   if (/peer id/i.test(msg)) return `the peer at that address is not the one named: ${msg}`
   return msg
 }
-
-export { InvalidAddressError }

@@ -1,3 +1,4 @@
+import { TimeoutError } from './errors'
 /** A small typed event emitter: `on` returns the function that removes the listener. */
 export class Emitter<Events extends Record<string, unknown>> {
   private readonly listeners = new Map<keyof Events, Set<(value: any) => void>>()
@@ -12,7 +13,7 @@ export class Emitter<Events extends Record<string, unknown>> {
   /** Resolves with the first event for which `match` holds. */
   once<K extends keyof Events> (event: K, match: (value: Events[K]) => boolean = () => true, timeoutMs = 30_000): Promise<Events[K]> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { off(); reject(new Error(`timed out waiting for ${String(event)}`)) }, timeoutMs)
+      const timer = setTimeout(() => { off(); reject(new TimeoutError(`timed out waiting for ${String(event)}`)) }, timeoutMs)
       const off = this.on(event, v => {
         if (!match(v)) return
         clearTimeout(timer)

@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { renameRetrying } from './fs-retry'
+import { EmptyKeyFileError } from './errors'
 
 /** Where the peer key lives: VS Code's SecretStorage in the extension, a 0600 file headless. */
 export interface KeyStore {
@@ -104,7 +105,7 @@ async function loadOrMakeKey (store: KeyStore, onDamaged?: (message: string) => 
   const existing = await store.load()
   if (existing != null && (existing !== '' || store.setAside != null)) {
     try {
-      if (existing === '') throw new Error('the key file is empty')
+      if (existing === '') throw new EmptyKeyFileError()
       return privateKeyFromProtobuf(Buffer.from(existing, 'base64'))
     } catch (err: any) {
       if (store.setAside == null) throw err

@@ -6,11 +6,11 @@ export type { NetworkConfig } from './config'
 export type { WebRTCStatus } from './webrtc-support'
 export { FileKeyStore, sanitizeDisplayName, shortPeerId } from './identity'
 export type { KeyStore } from './identity'
-export { parsePeerAddress, InvalidAddressError } from './address'
+export { parsePeerAddress } from './address'
 export { lineLogger } from './log'
 export type { Logger, LogLevel } from './log'
 export type {
   ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, Invitee, PeerRef, Rsvp, RsvpAnswer, RsvpEvent, DeliveryState
 } from './api'
-export { ConferenceInputError } from './conference/service'
+export { ConferenceInputError, InvalidAddressError } from './errors'
 export { DOMAINS as ENVELOPE_DOMAINS } from './wire/envelope'

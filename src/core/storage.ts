@@ -2,6 +2,7 @@ import { promises as fs, constants as fsConstants, appendFileSync, mkdirSync } f
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { renameRetrying } from './fs-retry'
+import { StorageWriteError, DamagedFileError, InvalidStorageNameError } from './errors'
 
 /** What the storage layer reports that a user should see (a damaged file, a failed write). */
 export interface StorageEvents {
@@ -12,29 +13,6 @@ export interface StorageEvents {
 
 /** The step of a write that a test fault can fail. */
 export type WriteStep = 'open' | 'write' | 'sync' | 'rename' | 'append'
-
-/** A write to the data folder failed: the disk is full, read-only, or not ours. Keeps the system error's code. */
-export class StorageWriteError extends Error {
-  override name = 'StorageWriteError'
-  readonly code: string | undefined
-  readonly syscall: string
-  constructor (readonly file: string, cause: any) {
-    super(`cannot write ${file} in the DevMeet data folder: ${String(cause?.message ?? cause)}`, { cause })
-    this.code = typeof cause?.code === 'string' ? cause.code : undefined
-    this.syscall = typeof cause?.syscall === 'string' ? cause.syscall : 'write'
-  }
-}
-
-/** Raised when a file exists but cannot be understood; the file has been moved aside. */
-export class DamagedFileError extends Error {
-  override name = 'DamagedFileError'
-  /** `movedTo` is undefined when the move itself failed (a read-only disk): the file is ignored where it is. */
-  constructor (readonly file: string, readonly movedTo: string | undefined, cause: unknown, moveError?: unknown) {
-    super(movedTo != null
-      ? `${path.basename(file)} was damaged and was moved aside to ${path.basename(movedTo)}`
-      : `${path.basename(file)} was damaged and is ignored (it could not be moved aside: ${String((moveError as any)?.message ?? moveError)})`, { cause })
-  }
-}
 
 /**
  * One data folder: atomic JSON documents and append-only line logs.
@@ -100,7 +78,7 @@ export class Storage {
   resolve (name: string): string {
     const normal = path.normalize(name)
     if (path.isAbsolute(normal) || normal.startsWith('..') || normal.split(path.sep).some(p => p.startsWith('.') && p !== '.')) {
-      throw new Error(`invalid storage name: ${name}`)
+      throw new InvalidStorageNameError(name)
     }
     return path.join(this.dir, normal)
   }

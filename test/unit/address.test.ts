@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { parsePeerAddress, formatPeerAddress, InvalidAddressError } from '../../src/core/address'
+import { parsePeerAddress, formatPeerAddress } from '../../src/core/address'
 import { multiaddr } from '@multiformats/multiaddr'
+import { InvalidAddressError } from '../../src/core/errors'
 
 const ID = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
 const OTHER = '12D3KooWLpQsdJ23QW6VmQ82oTSMWrda9ocXR7Yq47NLNbQ2zYiG'

@@ -1,10 +1,8 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceContext } from '../../src/core/api'
-import {
-  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema,
-  ConferenceRuleError, MAX_ANSWER_CHARS, type RsvpPayload
-} from '../../src/core/conference/model'
+import { applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema, MAX_ANSWER_CHARS, type RsvpPayload } from '../../src/core/conference/model'
+import { ConferenceRuleError } from '../../src/core/errors'
 
 const ORG = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
 const ANN = '12D3KooWLpQsdJ23QW6VmQ82oTSMWrda9ocXR7Yq47NLNbQ2zYiG'

@@ -4,8 +4,8 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import { z } from 'zod'
-import { seal, open, DOMAINS, InvalidSignatureError } from '../../src/core/wire/envelope'
-import { InvalidFrameError } from '../../src/core/wire/framing'
+import { seal, open, DOMAINS } from '../../src/core/wire/envelope'
+import { InvalidFrameError, InvalidSignatureError } from '../../src/core/errors'
 
 const anyPayload = z.unknown()
 const notePayload = z.strictObject({ conferenceId: z.string(), n: z.number() })

@@ -5,11 +5,12 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
 import type { ConferenceContext, Invitee, RsvpAnswer } from '../../src/core/api'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
-import { ConferenceRuleError, MAX_ANSWER_CHARS, MAX_INVITEES, type RsvpPayload } from '../../src/core/conference/model'
+import { MAX_ANSWER_CHARS, MAX_INVITEES, type RsvpPayload } from '../../src/core/conference/model'
 import { conferenceIdFor, newConferenceId, checkConferenceId } from '../../src/core/conference/conference-id'
 import { verifyContext, type VerifiedAnswers } from '../../src/core/conference/verify'
 import { answerOf, isParticipant, participantsOf } from '../../src/core/conference/participation'
 import { MAX_INVITE_BYTES } from '../../src/core/invite/protocols'
+import { ConferenceRuleError } from '../../src/core/errors'
 
 const NOW = Date.UTC(2026, 10, 25, 8, 0)
 let orgKey: PrivateKey

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync, mkdirSyn
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { Storage, StorageWriteError, type WriteStep } from '../../src/core/storage'
+import { Storage, type WriteStep } from '../../src/core/storage'
 import { FileKeyStore, loadOrCreateKey } from '../../src/core/identity'
 import { Outbox } from '../../src/core/invite/outbox'
 import { ContactStore } from '../../src/core/contacts'
@@ -14,6 +14,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
 import { ChatLog, type HeldMessage } from '../../src/core/chat/log'
 import type { ChatPayload } from '../../src/core/chat/message'
+import { StorageWriteError } from '../../src/core/errors'
 
 const CONF = 'conf_AAAAAAAAAAAAAAAAAAAAAA'
 

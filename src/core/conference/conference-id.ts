@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { ConferenceRuleError } from './model'
+import { ConferenceRuleError } from '../errors'
 
 const ID_DOMAIN = 'devmeet-conference-id\0'
 

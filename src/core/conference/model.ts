@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import type { ConferenceContext, Invitee, RsvpAnswer } from '../api'
 import { sanitizeDisplayName } from '../identity'
+import { ConferenceRuleError } from '../errors'
 
 export const MAX_TITLE_CHARS = 200
 export const MAX_AGENDA_BYTES = 16 * 1024
@@ -74,10 +75,6 @@ export const rsvpPayloadSchema: z.ZodType<RsvpPayload> = z.strictObject({
   rsvpSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   comment: z.string().max(MAX_COMMENT_CHARS).optional()
 })
-
-export class ConferenceRuleError extends Error {
-  override name = 'ConferenceRuleError'
-}
 
 /** Only the organizer's own signature makes a context authentic. */
 export function checkContextSigner (ctx: ConferenceContext, signer: string): void {

@@ -8,17 +8,13 @@ import { PeerRateLimiter } from '../wire/rate-limit'
 import { sanitizeDisplayName } from '../identity'
 import { ConferenceStore, type StoredConference } from './store'
 import { shown, untrusted } from '../../shared/shown-text'
-import {
-  applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema,
-  ConferenceRuleError, MAX_AGENDA_BYTES, MAX_ANSWER_CHARS, MAX_INVITEES, MAX_TITLE_CHARS, type RsvpPayload
-} from './model'
+import { applyRsvp, checkContextSigner, conferenceContextSchema, isNewerContext, rsvpPayloadSchema, MAX_AGENDA_BYTES, MAX_ANSWER_CHARS, MAX_INVITEES, MAX_TITLE_CHARS, type RsvpPayload } from './model'
 import { newConferenceId } from './conference-id'
 import { verifyContext, type SignedAnswer, type VerifiedAnswers } from './verify'
 import * as participation from './participation'
 import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
-import {
-  serveRecordProtocol, sendRecord, RefusedError, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, MAX_RSVP_BYTES
-} from '../invite/protocols'
+import { serveRecordProtocol, sendRecord, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, MAX_RSVP_BYTES } from '../invite/protocols'
+import { ConferenceInputError, ConferenceTooLargeError, ConferenceRuleError, RefusedError } from '../errors'
 
 const DAY_MS = 24 * 60 * 60_000
 /**
@@ -35,16 +31,6 @@ export const MAX_UNANSWERED_PER_ORGANIZER = 20
  */
 export const MAX_UNANSWERED_FROM_STRANGERS = 50
 export const MAX_UNANSWERED_FROM_STRANGERS_PER_RELAY = 10
-
-/** Raised for a request the user (or API caller) can correct: shown as is. */
-export class ConferenceInputError extends Error {
-  override name = 'ConferenceInputError'
-}
-
-/** The signed context would be larger than an invite frame may be, so it could reach nobody. */
-export class ConferenceTooLargeError extends ConferenceInputError {
-  override name = 'ConferenceTooLargeError'
-}
 
 /** Conferences: create, invite, answer, reschedule, cancel; delivery through the outbox. */
 export class ConferenceService implements ConferenceApi {

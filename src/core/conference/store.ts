@@ -1,9 +1,10 @@
 import * as z from 'zod'
 import type { ConferenceContext, DeliveryState, RsvpAnswer } from '../api'
-import { DamagedFileError, type Storage } from '../storage'
+import { type Storage } from '../storage'
 import { open, DOMAINS } from '../wire/envelope'
 import { conferenceContextSchema } from './model'
 import { verifyContext, type VerifiedAnswers } from './verify'
+import { DamagedFileError } from '../errors'
 
 /** One conference as this peer keeps it: the organizer's signed record plus local state. */
 export interface StoredConference {

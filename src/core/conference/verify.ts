@@ -1,7 +1,8 @@
 import type { ConferenceContext, RsvpAnswer } from '../api'
 import { open, DOMAINS } from '../wire/envelope'
 import { checkConferenceId } from './conference-id'
-import { checkContextSigner, rsvpPayloadSchema, ConferenceRuleError } from './model'
+import { checkContextSigner, rsvpPayloadSchema } from './model'
+import { ConferenceRuleError } from '../errors'
 
 /** An invitee's answer as its own signature says it. */
 export interface SignedAnswer {

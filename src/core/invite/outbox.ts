@@ -1,7 +1,8 @@
 import * as z from 'zod'
-import { DamagedFileError, type Storage } from '../storage'
+import { type Storage } from '../storage'
 import type { Clock } from '../clock'
 import type { Logger } from '../log'
+import { DamagedFileError } from '../errors'
 
 /** Something to deliver: the latest context of a conference to an invitee, or my RSVP to its organizer. */
 export interface OutboxItem {

@@ -5,6 +5,7 @@ import type { DevMeetLibp2p } from '../node'
 import { frameStream, resetStream } from '../wire/framing'
 import type { PeerRateLimiter } from '../wire/rate-limit'
 import type { Logger } from '../log'
+import { RefusedError, RateLimitedError } from '../errors'
 
 export const INVITE_PROTOCOL = '/devmeet/invite/1.0.0'
 export const RSVP_PROTOCOL = '/devmeet/rsvp/1.0.0'
@@ -21,11 +22,6 @@ export interface Ack {
 }
 
 const ackSchema = z.strictObject({ ok: z.boolean(), error: z.string().max(500).optional() })
-
-/** Thrown by a handler to refuse a frame with an answer (the sender stops retrying). */
-export class RefusedError extends Error {
-  override name = 'RefusedError'
-}
 
 /**
  * Serves one signed-record protocol: reads one frame (size-limited, with a deadline), hands its
@@ -44,7 +40,7 @@ export async function serveRecordProtocol (
     const from = connection.remotePeer.toString()
     if (!limiter.take(from)) {
       log.debug(`${protocol}: ${from} is over its rate; stream reset`)
-      resetStream(stream, new Error('rate limited'))
+      resetStream(stream, new RateLimitedError())
       if (limiter.denied(from)) void connection.close().catch(() => {})
       return
     }

@@ -2,7 +2,8 @@ import { peerIdFromString, peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto'
 import * as z from 'zod'
-import { decodeJson, InvalidFrameError } from './framing'
+import { decodeJson } from './framing'
+import { InvalidFrameError, InvalidSignatureError, UnsupportedKeyError } from '../errors'
 
 /**
  * Signed records. An envelope is UTF-8 JSON: {k: domain, s: signer peer ID, p: payload JSON text,
@@ -20,16 +21,15 @@ export const DOMAINS = {
 const PREFIX = 'devmeet-envelope\0'
 const MAX_PAYLOAD_CHARS = 512 * 1024
 
-const envelopeSchema = z.strictObject({
+/** An envelope's fields: domain, signer, payload JSON text, signature. */
+export const envelopeSchema = z.strictObject({
   k: z.string().max(128),
   s: z.string().min(1).max(128),
   p: z.string().max(MAX_PAYLOAD_CHARS),
   g: z.string().max(256)
 })
 
-export class InvalidSignatureError extends Error {
-  override name = 'InvalidSignatureError'
-}
+export type Envelope = z.infer<typeof envelopeSchema>
 
 export interface OpenedEnvelope<T> {
   signer: string
@@ -76,6 +76,24 @@ export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodT
   return { signer: env.s, payload: parsed.data, bytes }
 }
 
+/**
+ * An envelope's signer and payload, parsed and shaped by `schema` but NOT verified: for lines we
+ * verified before we wrote them. Throws InvalidFrameError when it does not parse.
+ */
+export function readUnverified<T> (envelope: string, schema: z.ZodType<T>): { signer: string, payload: T } {
+  const env = decodeJson(encoder.encode(envelope), envelopeSchema)
+  return { signer: env.s, payload: schema.parse(JSON.parse(env.p)) }
+}
+
+/** What an envelope's payload claims, parsed but NOT verified (never enough to accept it); undefined when it does not parse. */
+export function peekPayload (envelope: string): unknown {
+  try {
+    return JSON.parse(JSON.parse(envelope).p)
+  } catch {
+    return undefined
+  }
+}
+
 function publicKeyOf (peerId: string): PublicKey {
   let key = publicKeys.get(peerId)
   if (key != null) return key
@@ -114,7 +132,7 @@ const signingKeys = new WeakMap<PrivateKey, KeyObject>()
 const verifyingKeys = new Map<string, KeyObject>()
 
 function signWith (key: PrivateKey, data: Uint8Array): Uint8Array {
-  if (key.type !== 'Ed25519') throw new Error('DevMeet signs with Ed25519 keys only')
+  if (key.type !== 'Ed25519') throw new UnsupportedKeyError()
   let ko = signingKeys.get(key)
   if (ko == null) {
     ko = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, key.raw.subarray(0, 32)]), format: 'der', type: 'pkcs8' })

@@ -1,6 +1,7 @@
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import type { z } from 'zod'
+import { InvalidFrameError } from '../errors'
 
 /** Length-prefixed JSON frames with a hard size limit and a read deadline. */
 export interface FrameStream {
@@ -14,11 +15,6 @@ export interface FrameStream {
 }
 
 export const DEFAULT_READ_TIMEOUT_MS = 10_000
-
-/** Raised when a frame parses but is not the shape the protocol expects. */
-export class InvalidFrameError extends Error {
-  override name = 'InvalidFrameError'
-}
 
 export function frameStream (stream: Stream, maxFrameBytes: number): FrameStream {
   const lp: LengthPrefixedStream<Stream> = lpStream(stream, {
