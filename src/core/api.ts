@@ -141,7 +141,7 @@ export interface PresenceEvent {
   typing: string[]
 }
 
-export const MAX_CHAT_BODY_BYTES = 16 * 1024
+export { MAX_CHAT_BODY_BYTES } from '../shared/limits'
 
 /** Conferences: `devmeet.conferences`. Changes arrive as DevMeet events. */
 export interface ConferenceApi {

@@ -129,7 +129,4 @@ export function sanitizeDisplayName (raw: unknown, fallback = 'Anonymous'): stri
   return capped === '' ? fallback : capped
 }
 
-/** The short form of a peer ID shown beside every name: enough to tell peers apart. */
-export function shortPeerId (peerId: string): string {
-  return peerId.length <= 12 ? peerId : `…${peerId.slice(-8)}`
-}
+export { shortPeerId } from '../shared/peer-id'

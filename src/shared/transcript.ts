@@ -5,6 +5,7 @@
 // else nor carry raw HTML or links that render.
 import type { ChatMessage, ConferenceContext } from '../core/api'
 import { visibleLine } from './shown-text'
+import { shortPeerId } from './peer-id'
 
 /** A backtick fence longer than any run of backticks in `body` (at least three). */
 export function fenceFor (body: string): string {
@@ -42,7 +43,7 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
   lines.push('', '## Messages', '')
   for (const m of messages) {
-    lines.push(`**${escapeInline(m.authorName, 120)}** (…${escapeInline(m.author.slice(-8), 8)}), ${new Date(m.sentAt).toISOString()}:`, '')
+    lines.push(`**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${new Date(m.sentAt).toISOString()}:`, '')
     if (m.kind === 'code' && m.code != null) {
       lines.push(`${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}`, '', ...fenced(m.body, m.code.languageId))
     } else {

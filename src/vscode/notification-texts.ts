@@ -1,14 +1,9 @@
 // What the notifications about conferences and chat say, as ShownText built from the core's
 // views and events. No 'vscode' import, so tests run them under Node with a hostile peer's data.
 import type { ConferenceView, Rsvp } from '../core/api'
-import { formatLocal, formatRelative } from '../core/time-parse'
+import { formatLocal, formatRelative } from '../shared/time'
+import { shortPeerId } from '../shared/peer-id'
 import { shown, untrusted, type ShownText, type Untrusted } from '../shared/shown-text'
-
-/** The short form of a peer ID shown beside every name. */
-export function shortId (peerId: string): string {
-  const id = typeof peerId === 'string' ? peerId : ''
-  return id.length <= 12 ? id : `…${id.slice(-8)}`
-}
 
 /** A conference title for a sentence (capped shorter where space is tight). */
 export function titleOf (view: ConferenceView, maxChars = 120): Untrusted {
@@ -17,7 +12,7 @@ export function titleOf (view: ConferenceView, maxChars = 120): Untrusted {
 
 /** "Ada (…GrR1x2y3)": a peer's name with the short peer ID beside it. */
 export function personLabel (name: string, peerId: string): ShownText {
-  return shown`${untrusted(name, 64)} (${untrusted(shortId(peerId))})`
+  return shown`${untrusted(name, 64)} (${untrusted(shortPeerId(peerId))})`
 }
 
 /** The message of an error (a core error may quote a peer's refusal), inert. */

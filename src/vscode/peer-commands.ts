@@ -1,7 +1,7 @@
 import * as vscode from 'vscode'
 import type { PeerInfo } from '../core/devmeet'
 import type { ExtensionHost } from './extension-host'
-import { shortId } from './peers-tree'
+import { shortPeerId } from '../shared/peer-id'
 import { shown, untrusted } from '../shared/shown-text'
 import { errorShown } from './notification-texts'
 import { askText, confirmModal, pickOne, showError, showInfo, showWarning } from './user-messages'
@@ -70,7 +70,7 @@ export function registerPeerCommands (host: ExtensionHost): void {
       const peer = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'DevMeet: connecting…', cancellable: false },
         () => devmeet.connect(text!))
-      void showInfo(shown`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortId(peer.peerId))}).`)
+      void showInfo(shown`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peer.peerId))}).`)
       return peer
     } catch (err: any) {
       void showError(shown`Could not connect: ${errorShown(err)}`)
@@ -91,7 +91,7 @@ export function registerPeerCommands (host: ExtensionHost): void {
     }
     const picked = await pickOne(peers.map(p => ({
       label: shown`${p.online ? shown`$(circle-filled)` : shown`$(circle-outline)`} ${untrusted(p.label, 64)}`,
-      description: shown`${untrusted(shortId(p.peerId))}`,
+      description: shown`${untrusted(shortPeerId(p.peerId))}`,
       detail: p.online ? shown`online` : shown`last seen ${untrusted(p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never')}`,
       peer: p
     })), { title: shown`DevMeet peers`, placeHolder: shown`Choose a peer` })
@@ -108,7 +108,7 @@ export function registerPeerCommands (host: ExtensionHost): void {
     if (peerId == null) return
     const peer = devmeet.peerInfo(peerId)
     const name = await askText({
-      title: shown`Rename ${untrusted(peer.label, 64)} (${untrusted(shortId(peerId))})`,
+      title: shown`Rename ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})`,
       prompt: shown`A name only you see. Leave empty to use the name the peer gives itself.`,
       value: peer.petname ?? '',
       validateInput: v => v.length > 64 ? 'At most 64 characters.' : undefined
@@ -124,7 +124,7 @@ export function registerPeerCommands (host: ExtensionHost): void {
     const peer = devmeet.peerInfo(peerId)
     const forget = { title: shown`Forget` }
     const choice = await confirmModal(
-      shown`Forget ${untrusted(peer.label, 64)} (${untrusted(shortId(peerId))})? DevMeet disconnects and stops reconnecting to this peer.`,
+      shown`Forget ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})? DevMeet disconnects and stops reconnecting to this peer.`,
       undefined, forget)
     if (choice === forget) await devmeet.forget(peerId)
   })

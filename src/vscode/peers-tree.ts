@@ -3,9 +3,8 @@ import type { PeerInfo } from '../core/devmeet'
 import type { ExtensionHost } from './extension-host'
 import { shown, untrusted } from '../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from './user-messages'
-import { shortId } from './notification-texts'
+import { shortPeerId } from '../shared/peer-id'
 
-export { shortId }
 
 type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
 
@@ -55,9 +54,9 @@ export class PeersTree implements vscode.TreeDataProvider<PeerNode> {
       for (const a of p.addrs.slice(0, 8)) tip.bullet(shown`${untrusted(a, 300)}`)
     }
     const item = shownTreeItem(shown`${label}`, vscode.TreeItemCollapsibleState.None, {
-      description: shown`${untrusted(shortId(p.peerId))}`,
+      description: shown`${untrusted(shortPeerId(p.peerId))}`,
       tooltip: tip,
-      accessibilityLabel: shown`${label}, ${p.online ? shown`online` : shown`offline`}, peer ${untrusted(shortId(p.peerId))}`
+      accessibilityLabel: shown`${label}, ${p.online ? shown`online` : shown`offline`}, peer ${untrusted(shortPeerId(p.peerId))}`
     })
     item.id = `peer:${p.peerId}`
     item.iconPath = p.online

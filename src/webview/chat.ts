@@ -2,11 +2,15 @@
 import type { ChatMessage } from '../core/api'
 import type { HostToWebview, PanelState, WebviewToHost } from '../shared/chat-messages'
 import { renderMarkdown, codeBlock, equivocationNote } from './render'
+import { MAX_CHAT_BODY_BYTES, utf8Bytes } from '../shared/limits'
+import { compareMessages, messageKey } from '../shared/message-order'
+import { shortPeerId } from '../shared/peer-id'
+import { visibleLine } from '../shared/shown-text'
+import { formatDuration, formatLocal } from '../shared/time'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
 const vscode = acquireVsCodeApi()
-const MAX_BYTES = 16 * 1024
 const COLLAPSE_CHARS = 3000
 
 const list = document.getElementById('messages')!
@@ -25,18 +29,18 @@ list.addEventListener('scroll', () => {
   stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40
 })
 
-function key (author: string, seq: number): string {
-  return `${author}#${seq}`
-}
-
 function colourOf (peerId: string): string {
   let h = 0
   for (const c of peerId) h = (h * 31 + c.charCodeAt(0)) >>> 0
   return `hsl(${h % 360} 55% 55%)`
 }
 
-function short (peerId: string): string {
-  return `…${peerId.slice(-6)}`
+/**
+ * Names and titles come from peers. textContent interprets nothing, but bidi overrides, isolates
+ * and zero-width characters would still reorder or hide what is shown: one visible line only.
+ */
+function plain (text: string): string {
+  return visibleLine(String(text ?? ''))
 }
 
 function messageElement (m: ChatMessage): HTMLElement {
@@ -44,15 +48,15 @@ function messageElement (m: ChatMessage): HTMLElement {
   el.className = 'message'
   el.dataset.author = m.author
   el.dataset.seq = String(m.seq)
-  el.setAttribute('aria-label', `${m.authorName} at ${new Date(m.sentAt).toLocaleTimeString()}`)
+  el.setAttribute('aria-label', `${plain(m.authorName)} at ${new Date(m.sentAt).toLocaleTimeString()}`)
   const head = document.createElement('header')
   const name = document.createElement('span')
   name.className = 'author'
-  name.textContent = m.authorName
+  name.textContent = plain(m.authorName)
   name.style.color = colourOf(m.author)
   const id = document.createElement('span')
   id.className = 'peer-id'
-  id.textContent = short(m.author)
+  id.textContent = shortPeerId(m.author)
   const time = document.createElement('time')
   time.textContent = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
   time.dateTime = new Date(m.sentAt).toISOString()
@@ -63,7 +67,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   const body = document.createElement('div')
   body.className = 'body'
   if (m.kind === 'code' && m.code != null) {
-    const block = codeBlock(document, m.body, `${m.code.path}:${m.code.startLine}-${m.code.endLine}`)
+    const block = codeBlock(document, m.body, `${plain(m.code.path)}:${m.code.startLine}-${m.code.endLine}`)
     const header = block.querySelector('.code-header') as HTMLElement
     header.setAttribute('role', 'button')
     header.setAttribute('tabindex', '0')
@@ -90,7 +94,7 @@ function messageElement (m: ChatMessage): HTMLElement {
 }
 
 function insert (m: ChatMessage, fresh: boolean): void {
-  const k = key(m.author, m.seq)
+  const k = messageKey(m.author, m.seq)
   const existing = shown.get(k)
   const el = messageElement(m)
   // also on a replaced message (an equivocation's mark), which later ones are placed against
@@ -101,11 +105,9 @@ function insert (m: ChatMessage, fresh: boolean): void {
     return
   }
   const placeDivider = fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me
-  // Keep the display order (Lamport, author, seq): new ones almost always go last.
-  const after = [...shown.values()].reverse().find(e => {
-    const lamport = Number(e.dataset.lamport)
-    return lamport < m.lamport || (lamport === m.lamport && (e.dataset.author! < m.author || (e.dataset.author === m.author && Number(e.dataset.seq) < m.seq)))
-  })
+  // Keep the display order (the core's, from src/shared): new ones almost always go last.
+  const after = [...shown.values()].reverse().find(e =>
+    compareMessages({ lamport: Number(e.dataset.lamport), author: e.dataset.author ?? '', seq: Number(e.dataset.seq) }, m) < 0)
   if (after == null) list.prepend(el)
   else after.after(el)
   shown.set(k, el)
@@ -122,15 +124,16 @@ function insert (m: ChatMessage, fresh: boolean): void {
 
 function renderState (): void {
   if (state == null) return
-  titleEl.textContent = state.conference.title
-  document.title = state.conference.title
+  const title = plain(state.conference.title)
+  titleEl.textContent = title
+  document.title = title
   composer.disabled = state.readOnly != null
   reason.textContent = state.readOnly ?? ''
   reason.hidden = state.readOnly == null
   side.replaceChildren()
   const when = document.createElement('p')
-  const start = new Date(state.conference.start)
-  when.textContent = `${start.toLocaleString([], { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })} · ${state.conference.durationMinutes} min`
+  // The same wording as the Conferences view: "Wed 2026-12-02 09:00 · 1 h 30 min".
+  when.textContent = `${formatLocal(state.conference.start)} · ${formatDuration(state.conference.durationMinutes)}`
   side.appendChild(when)
   const heading = document.createElement('h2')
   heading.textContent = 'Participants'
@@ -144,11 +147,11 @@ function renderState (): void {
     dot.className = 'dot'
     dot.setAttribute('aria-hidden', 'true')
     const name = document.createElement('span')
-    name.textContent = `${p.name} ${short(p.peerId)}`
+    name.textContent = `${plain(p.name)} ${shortPeerId(p.peerId)}`
     const info = document.createElement('span')
     info.className = 'rsvp'
     info.textContent = [p.rsvp === 'organizer' ? 'organizer' : p.rsvp, p.peerId === state.me ? 'you' : p.online ? 'online' : 'offline', p.typing ? 'typing…' : ''].filter(Boolean).join(' · ')
-    li.setAttribute('aria-label', `${p.name}, ${info.textContent}`)
+    li.setAttribute('aria-label', `${plain(p.name)}, ${info.textContent}`)
     li.append(dot, name, info)
     ul.appendChild(li)
   }
@@ -164,9 +167,9 @@ function renderState (): void {
 }
 
 function updateCounter (): void {
-  const bytes = new TextEncoder().encode(composer.value).length
-  counter.textContent = bytes > MAX_BYTES * 0.8 ? `${bytes} / ${MAX_BYTES} bytes` : ''
-  counter.classList.toggle('over', bytes > MAX_BYTES)
+  const bytes = utf8Bytes(composer.value)
+  counter.textContent = bytes > MAX_CHAT_BODY_BYTES * 0.8 ? `${bytes} / ${MAX_CHAT_BODY_BYTES} bytes` : ''
+  counter.classList.toggle('over', bytes > MAX_CHAT_BODY_BYTES)
 }
 
 let typingSent = false
@@ -186,7 +189,7 @@ composer.addEventListener('keydown', e => {
   if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return
   e.preventDefault()
   const text = composer.value
-  if (text.trim() === '' || new TextEncoder().encode(text).length > MAX_BYTES) return
+  if (text.trim() === '' || utf8Bytes(text) > MAX_CHAT_BODY_BYTES) return
   vscode.postMessage({ type: 'send', text })
   composer.value = ''
   updateCounter()
@@ -222,7 +225,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       insert(msg.message, true)
       break
     case 'status': {
-      const el = shown.get(key(msg.author, msg.seq))
+      const el = shown.get(messageKey(msg.author, msg.seq))
       const s = el?.querySelector('.status')
       if (s != null) s.textContent = msg.pending ? 'pending' : 'sent'
       break

@@ -32,13 +32,4 @@ export const chatPayloadSchema: z.ZodType<ChatPayload> = z.strictObject({
   code: codeRefSchema.optional()
 }).refine(p => p.kind === 'code' ? p.code != null : p.code == null, 'code messages carry a code reference, text messages none')
 
-/** Display order, the same on every peer: Lamport time, then author, then sequence. */
-export function compareMessages (a: Pick<ChatMessage, 'lamport' | 'author' | 'seq'>, b: Pick<ChatMessage, 'lamport' | 'author' | 'seq'>): number {
-  if (a.lamport !== b.lamport) return a.lamport - b.lamport
-  if (a.author !== b.author) return a.author < b.author ? -1 : 1
-  return a.seq - b.seq
-}
-
-export function messageKey (author: string, seq: number): string {
-  return `${author}#${seq}`
-}
+export { compareMessages, messageKey } from '../../shared/message-order'

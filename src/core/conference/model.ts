@@ -3,10 +3,8 @@ import type { ConferenceContext, Invitee, RsvpAnswer } from '../api'
 import { sanitizeDisplayName } from '../identity'
 import { ConferenceRuleError } from '../errors'
 
-export const MAX_TITLE_CHARS = 200
-export const MAX_AGENDA_BYTES = 16 * 1024
-export const MAX_INVITEES = 100
-export const MAX_COMMENT_CHARS = 500
+import { MAX_TITLE_CHARS, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_COMMENT_CHARS } from '../../shared/limits'
+export { MAX_TITLE_CHARS, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_COMMENT_CHARS }
 /**
  * An invitee's signed answer as the organizer carries it (base64url of the RSVP envelope): 2048
  * characters hold an envelope of 1536 bytes, which a 500-character comment in most scripts fits;

@@ -4,8 +4,9 @@ import * as vscode from 'vscode'
 import * as path from 'node:path'
 import * as os from 'node:os'
 import type { ConferenceApi, ConferenceView, RsvpAnswer } from '../../core/api'
-import { conferenceToIcs, icsFileName } from '../../core/ics'
-import { formatLocal, formatRelative, localTimeZone, parseDurationMinutes } from '../../core/time-parse'
+import { conferenceToIcs, icsFileName } from '../../shared/ics'
+import { formatLocal, formatRelative, localTimeZone, parseDurationMinutes } from '../../shared/time'
+import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, isValidDuration } from '../../shared/limits'
 import type { ConferenceAccess } from './core-access'
 import { describeStartInput } from './create-conference-args'
 import { MultiStepInput } from './multi-step-input'
@@ -146,8 +147,8 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       start = typeof a.start === 'number' ? a.start : Date.parse(String(a.start))
       if (!Number.isFinite(start)) throw new Error('devmeet.reschedule: start must be an ISO 8601 date-time string')
       if (a.durationMinutes != null) {
-        if (typeof a.durationMinutes !== 'number' || !Number.isInteger(a.durationMinutes) || a.durationMinutes < 1 || a.durationMinutes > 1440) {
-          throw new Error('devmeet.reschedule: durationMinutes must be a whole number from 1 to 1440')
+        if (!isValidDuration(a.durationMinutes)) {
+          throw new Error(`devmeet.reschedule: durationMinutes must be a whole number from ${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES}`)
         }
         durationMinutes = a.durationMinutes
       }

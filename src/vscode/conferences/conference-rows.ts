@@ -1,11 +1,11 @@
 // How a conference appears in the UI: its group, its row text, its people and their states.
 // No 'vscode' import, so the rules can be unit tested without a workbench.
 import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
-import { formatLocal, formatInZone, formatRelative, formatDuration } from '../../core/time-parse'
+import { formatLocal, formatInZone, formatRelative, formatDuration } from '../../shared/time'
 import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
-import { personLabel, shortId } from '../notification-texts'
+import { personLabel } from '../notification-texts'
 
-export { personLabel, shortId }
+export { personLabel }
 
 export type ConferenceGroup = 'invitations' | 'upcoming' | 'past'
 

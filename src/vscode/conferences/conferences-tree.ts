@@ -1,12 +1,13 @@
 import * as vscode from 'vscode'
 import type { ConferenceView } from '../../core/api'
-import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZone } from '../../core/time-parse'
+import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZone } from '../../shared/time'
 import type { DevMeetHost } from '../host'
 import { conferencesOf } from './core-access'
 import {
   GROUP_LABELS, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
-  peopleOf, personLabel, shortId, RSVP_WORDS, type ConferenceGroup, type PersonRow
+  peopleOf, personLabel, RSVP_WORDS, type ConferenceGroup, type PersonRow
 } from './conference-rows'
+import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, untrustedLines } from '../../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from '../user-messages'
 
@@ -163,9 +164,9 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     const name = untrusted(person.name, 64)
     const state = untrusted(person.state)
     const item = shownTreeItem(person.isMe ? shown`${name} (you)` : shown`${name}`, vscode.TreeItemCollapsibleState.None, {
-      description: shown`${untrusted(shortId(person.peerId))} · ${state}`,
+      description: shown`${untrusted(shortPeerId(person.peerId))} · ${state}`,
       tooltip: shown`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}`,
-      accessibilityLabel: shown`${name}, peer ${untrusted(shortId(person.peerId))}, ${state}`
+      accessibilityLabel: shown`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}`
     })
     item.id = `conference:${view.context.id}/peer:${person.peerId}`
     const color = STATE_COLORS[person.icon]

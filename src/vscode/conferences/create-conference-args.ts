@@ -1,16 +1,17 @@
 // The checks behind "Create Conference": the argument form and what the input boxes say. No 'vscode'
 // import, so they are unit tested directly.
 import type { CreateConferenceInput } from '../../core/api'
-import { parseStartTime, formatLocal, formatRelative, localTimeZone, MAX_START_AHEAD_MS } from '../../core/time-parse'
+import { formatLocal, formatRelative, localTimeZone } from '../../shared/time'
+import { parseStartTime } from '../../shared/start-time'
+import { MAX_AGENDA_BYTES, MAX_DURATION_MINUTES, MAX_START_AHEAD_MS, MAX_TITLE_CHARS, MIN_DURATION_MINUTES, isValidDuration, utf8Bytes } from '../../shared/limits'
 import { oneLine } from './conference-rows'
 
-// The core's limits (src/core/conference/model.ts), checked here to explain them before sending.
-export const MAX_TITLE_CHARS = 200
-export const MAX_AGENDA_BYTES = 16 * 1024
+// The core's limits (src/shared/limits.ts), checked here to explain them before sending.
+export { MAX_TITLE_CHARS }
 
 /** Why an agenda is refused, or undefined. */
 export function checkAgenda (agenda: string): string | undefined {
-  return new TextEncoder().encode(agenda).length > MAX_AGENDA_BYTES ? 'An agenda is at most 16 KiB.' : undefined
+  return utf8Bytes(agenda) > MAX_AGENDA_BYTES ? `An agenda is at most ${MAX_AGENDA_BYTES / 1024} KiB.` : undefined
 }
 export const START_EXAMPLES = 'in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00'
 /** An argument's start may lie this far in the past: it was computed a moment before the call. */
@@ -54,8 +55,8 @@ export function createInputFromArgs (arg: Record<string, unknown>, now: number):
   if (start < now - ARGUMENT_START_GRACE_MS) fail('start is in the past')
   if (start - now > MAX_START_AHEAD_MS) fail('start is more than a year ahead')
   const durationMinutes = arg.durationMinutes ?? 30
-  if (typeof durationMinutes !== 'number' || !Number.isInteger(durationMinutes) || durationMinutes < 1 || durationMinutes > 1440) {
-    fail('durationMinutes must be a whole number from 1 to 1440')
+  if (!isValidDuration(durationMinutes)) {
+    fail(`durationMinutes must be a whole number from ${MIN_DURATION_MINUTES} to ${MAX_DURATION_MINUTES}`)
   }
   const agenda = arg.agenda ?? ''
   if (typeof agenda !== 'string') fail('agenda must be a string')

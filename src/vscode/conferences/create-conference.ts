@@ -3,7 +3,7 @@
 import * as vscode from 'vscode'
 import type { ConferenceApi, CreateConferenceInput } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
-import { parseDurationMinutes, localTimeZone } from '../../core/time-parse'
+import { parseDurationMinutes, localTimeZone } from '../../shared/time'
 import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
 import type { ConferenceAccess } from './core-access'

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode'
 import type { DevMeet, PeerInfo } from '../../core/devmeet'
 import { InputFlowAction, type MultiStepInput, type StepTitle } from './multi-step-input'
-import { shortId } from './conference-rows'
+import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
 import type { ShownPickItem } from '../user-messages'
@@ -20,7 +20,7 @@ const MAX_ADDRESS_CHARS = 4096
 function peerItem (peer: PeerInfo): PeerItem {
   return {
     label: shown`${untrusted(peer.label, 64)}`,
-    description: shown`${untrusted(shortId(peer.peerId))}${peer.online ? shown` · online` : shown``}`,
+    description: shown`${untrusted(shortPeerId(peer.peerId))}${peer.online ? shown` · online` : shown``}`,
     peerId: peer.peerId
   }
 }
@@ -54,7 +54,7 @@ export async function pickPeers (
       if (!items.some(i => i.peerId === peer.peerId)) items.splice(items.length - 1, 0, peerItem(peer))
     }
     for (const id of selectedIds) {
-      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: shown`peer ${untrusted(shortId(id))}`, description: shown`${untrusted(shortId(id))}`, peerId: id })
+      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: shown`peer ${untrusted(shortPeerId(id))}`, description: shown`${untrusted(shortPeerId(id))}`, peerId: id })
     }
     const outcome = await input.showQuickPick<PeerItem>({
       ...step,

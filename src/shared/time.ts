@@ -1,0 +1,198 @@
+// Instants, IANA time zones and durations for people: formatting ("Wed 2026-12-02 09:00", "in 2 h"),
+// wall-clock conversion, and the duration a person types. Pure, Intl only (no Node API, no
+// chrono-node): the extension, the core and the chat page use it alike.
+import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from './limits'
+
+export { MAX_START_AHEAD_MS } from './limits'
+
+const MINUTE = 60_000
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+
+/** The machine's IANA time zone. */
+export function localTimeZone (): string {
+  return new Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC'
+}
+
+/** True when the runtime knows this IANA zone name. */
+export function isValidTimeZone (timeZone: string): boolean {
+  try {
+    wallClockFormatter(timeZone)
+    return true
+  } catch {
+    return false
+  }
+}
+
+export interface WallTime {
+  year: number
+  /** 1-12 */
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second?: number
+}
+
+/**
+ * Converts a wall-clock time in an IANA zone to an instant. A time skipped by a forward change is
+ * read with the offset before it (02:30 becomes 03:30); a repeated time takes its first occurrence.
+ */
+export function wallTimeToInstant (wall: WallTime, timeZone: string): { start: number, kind: 'exact' | 'skipped' | 'repeated' } {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second ?? 0)
+  const before = asUtc - zoneOffsetMs(asUtc - DAY, timeZone)
+  const after = asUtc - zoneOffsetMs(asUtc + DAY, timeZone)
+  const matching = [...new Set([before, after])]
+    .filter(candidate => candidate + zoneOffsetMs(candidate, timeZone) === asUtc)
+    .sort((a, b) => a - b)
+  if (matching.length === 0) return { start: before, kind: 'skipped' }
+  return { start: matching[0], kind: matching.length > 1 ? 'repeated' : 'exact' }
+}
+
+/** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
+export function zoneOffsetMs (instant: number, timeZone: string): number {
+  const f = wallClockFields(instant, timeZone)
+  const wholeSeconds = instant - (((instant % 1000) + 1000) % 1000)
+  return Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second) - wholeSeconds
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+function wallClockFormatter (timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone)
+  if (f == null) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short'
+    })
+    if (formatters.size > 64) formatters.clear()
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+interface WallFields extends Required<WallTime> {
+  weekday: string
+}
+
+function wallClockFields (instant: number, timeZone: string): WallFields {
+  const parts = wallClockFormatter(timeZone).formatToParts(new Date(instant))
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find(p => p.type === type)?.value ?? '0'
+  return {
+    year: Number(get('year')),
+    month: Number(get('month')),
+    day: Number(get('day')),
+    hour: Number(get('hour')) % 24,
+    minute: Number(get('minute')),
+    second: Number(get('second')),
+    weekday: get('weekday')
+  }
+}
+
+/** Two digits. */
+export function pad (n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/** "Wed 2026-12-02 09:00" in the given zone (default the machine's): unambiguous in every locale. */
+export function formatLocal (start: number, timeZone: string = localTimeZone()): string {
+  if (!Number.isFinite(start)) return 'unknown time'
+  const f = wallClockFields(start, timeZone)
+  return `${f.weekday} ${f.year}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}`
+}
+
+/** "UTC+01:00", "UTC-04:00", "UTC+05:30" at that instant. */
+export function formatUtcOffset (instant: number, timeZone: string = localTimeZone()): string {
+  const minutes = Math.round(zoneOffsetMs(instant, timeZone) / MINUTE)
+  const sign = minutes < 0 ? '-' : '+'
+  const abs = Math.abs(minutes)
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+}
+
+/** "Wed 2026-12-02 09:00 Europe/Berlin (UTC+01:00)": a time in a named zone, e.g. the organizer's. */
+export function formatInZone (start: number, timeZone: string): string {
+  if (!isValidTimeZone(timeZone)) return `${formatLocal(start, 'UTC')} UTC`
+  return `${formatLocal(start, timeZone)} ${timeZone} (${formatUtcOffset(start, timeZone)})`
+}
+
+export interface RelativeOptions {
+  timeZone?: string
+  /** when given, a conference past its end reads "ended … ago" */
+  durationMinutes?: number
+}
+
+/**
+ * How far away a start is, for the tree and the input box: "in 15 min", "in 2 h", "today 18:00",
+ * "tomorrow 09:00", "in 5 days", "started 5 min ago", "ended 2 h ago".
+ */
+export function formatRelative (start: number, now: Date | number, options: RelativeOptions = {}): string {
+  const nowMs = typeof now === 'number' ? now : now.getTime()
+  const timeZone = options.timeZone ?? localTimeZone()
+  if (!Number.isFinite(start) || !Number.isFinite(nowMs)) return ''
+  const ahead = start - nowMs
+  if (ahead > 0) {
+    if (ahead < MINUTE) return 'in less than a minute'
+    if (ahead < HOUR) return `in ${Math.round(ahead / MINUTE)} min`
+    const days = calendarDaysBetween(nowMs, start, timeZone)
+    if (ahead < 6 * HOUR) return `in ${hoursAndMinutes(ahead)}`
+    const f = wallClockFields(start, timeZone)
+    const clock = `${pad(f.hour)}:${pad(f.minute)}`
+    if (days === 0) return `today ${clock}`
+    if (days === 1) return `tomorrow ${clock}`
+    if (days < 7) return `in ${days} days`
+    return `on ${f.year}-${pad(f.month)}-${pad(f.day)}`
+  }
+  if (options.durationMinutes != null) {
+    const end = start + options.durationMinutes * MINUTE
+    if (nowMs >= end) return `ended ${ago(nowMs - end)}`
+  }
+  return `started ${ago(nowMs - start)}`
+}
+
+function ago (ms: number): string {
+  if (ms < MINUTE) return 'just now'
+  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`
+  const days = Math.floor(ms / DAY)
+  return days === 1 ? '1 day ago' : `${days} days ago`
+}
+
+function hoursAndMinutes (ms: number): string {
+  const totalMinutes = Math.round(ms / MINUTE)
+  const h = Math.floor(totalMinutes / 60)
+  const m = totalMinutes % 60
+  return m === 0 ? `${h} h` : `${h} h ${m} min`
+}
+
+function calendarDaysBetween (from: number, to: number, timeZone: string): number {
+  const a = wallClockFields(from, timeZone)
+  const b = wallClockFields(to, timeZone)
+  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY)
+}
+
+/**
+ * Reads a duration typed by a person: "45", "45m", "90 min", "1h", "1h30m", "1.5h". Minutes, 1 to 1440.
+ */
+export function parseDurationMinutes (text: string): { ok: true, minutes: number } | { ok: false, reason: string } {
+  const s = String(text ?? '').trim().toLowerCase().replace(/\s+/g, '')
+  const hint = 'Give minutes ("45") or hours ("1h", "1h30m"), from 1 minute to 24 hours.'
+  if (s === '') return { ok: false, reason: `Enter a duration. ${hint}` }
+  if (s.length > 16) return { ok: false, reason: `That is too long. ${hint}` }
+  const m = /^(?:(\d+(?:\.\d+)?)(?:h|hr|hrs|hours?))?(?:(\d+)(?:m|min|mins|minutes?)?)?$/.exec(s)
+  if (m == null || (m[1] == null && m[2] == null)) return { ok: false, reason: `"${text.trim()}" is not a duration. ${hint}` }
+  const minutes = Math.round(Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0))
+  if (!(minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES)) return { ok: false, reason: `${minutes} minutes is out of range. ${hint}` }
+  return { ok: true, minutes }
+}
+
+/** "30 min", "1 h", "1 h 30 min". */
+export function formatDuration (minutes: number): string {
+  return minutes < 60 ? `${minutes} min` : hoursAndMinutes(minutes * MINUTE)
+}
