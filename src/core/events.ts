@@ -1,7 +1,15 @@
 import { TimeoutError } from './errors'
-/** A small typed event emitter: `on` returns the function that removes the listener. */
-export class Emitter<Events extends Record<string, unknown>> {
+import type { Logger } from './log'
+
+/**
+ * A small typed event emitter: `on` returns the function that removes the listener. `Events` maps
+ * each event name to its value, so an unknown name is a compile error. A listener that throws is
+ * logged and the others still run: one broken view must not silence the rest.
+ */
+export class Emitter<Events extends object> {
   private readonly listeners = new Map<keyof Events, Set<(value: any) => void>>()
+
+  constructor (private readonly log?: Logger) {}
 
   on<K extends keyof Events> (event: K, listener: (value: Events[K]) => void): () => void {
     let set = this.listeners.get(event)
@@ -25,7 +33,11 @@ export class Emitter<Events extends Record<string, unknown>> {
 
   emit<K extends keyof Events> (event: K, value: Events[K]): void {
     for (const l of this.listeners.get(event) ?? []) {
-      try { l(value) } catch {}
+      try {
+        l(value)
+      } catch (err: any) {
+        this.log?.error(`a listener of ${String(event)} failed: ${err?.stack ?? err}`)
+      }
     }
   }
 }

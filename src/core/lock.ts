@@ -55,6 +55,13 @@ export class NodeLock {
     return this.held && (await this.readOwner())?.token === this.token
   }
 
+  /** Checks every few seconds whether another window took the lock, calling `onLost` each time it has; returns the function that stops watching. */
+  watch (onLost: () => void, everyMs = 3000): () => void {
+    const timer = setInterval(() => { void this.stillOwned().then(owned => { if (!owned) onLost() }) }, everyMs)
+    timer.unref?.()
+    return () => clearInterval(timer)
+  }
+
   async release (): Promise<void> {
     if (!this.held) return
     this.held = false

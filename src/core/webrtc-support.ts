@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { shown, untrusted, type ShownText } from '../shared/shown-text'
+import type { NetworkConfig } from './config'
 
 /**
  * Whether WebRTC runs in this node, and why not. 'off' is the user's choice (setting or flag);
@@ -55,4 +56,33 @@ export function webrtcUnavailableWarning (reason: string): ShownText {
   return shown`WebRTC is unavailable: ${untrusted(reason, MAX_REASON)}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). \
 To get WebRTC back, install the DevMeet package for your platform (the Marketplace and Open VSX choose it for you; see docs/PLATFORMS.md), \
 or turn WebRTC off to stop this warning (the setting devmeet.webrtc.enabled; devmeet-peer without --webrtc).`
+}
+
+/**
+ * Decides at each start whether the node gets WebRTC: left out (transport and /webrtc listen
+ * addresses) when its native module does not load, so the node still starts with TCP and the
+ * relay. Warns once per reason, so a restart with the same cause does not warn again.
+ */
+export class WebRTCChoice {
+  /** WebRTC in the running node: on, off by setting, or unavailable (with why) */
+  status: WebRTCStatus = { state: 'off' }
+  private warned: string | undefined
+
+  constructor (private readonly probe: WebRTCProbe, private readonly warn: (message: ShownText) => void) {}
+
+  /** The config the node is built with. */
+  configFor (config: NetworkConfig): NetworkConfig {
+    if (!config.webrtc) {
+      this.status = { state: 'off' }
+      return config
+    }
+    this.status = this.probe()
+    if (this.status.state !== 'unavailable') return config
+    const { reason } = this.status
+    if (this.warned !== reason) {
+      this.warned = reason
+      this.warn(webrtcUnavailableWarning(reason))
+    }
+    return { ...config, webrtc: false }
+  }
 }

@@ -10,7 +10,7 @@ import { renameRetrying } from '../../src/core/fs-retry'
 import { FileKeyStore, loadOrCreateKey } from '../../src/core/identity'
 import { Storage } from '../../src/core/storage'
 import { icsFileName } from '../../src/core/ics'
-import { describeDialError } from '../../src/core/devmeet'
+import { describeDialError } from '../../src/core/error-wording'
 import type { ConferenceContext } from '../../src/core/api'
 
 const dirs: string[] = []

@@ -1,0 +1,35 @@
+import type { ConferenceContext, ConferenceView } from '../api'
+import { open, DOMAINS } from '../wire/envelope'
+import { ConferenceRuleError, ConferenceTooLargeError, RefusedError } from '../errors'
+import { applyRsvp, rsvpPayloadSchema } from './model'
+import type { ConferenceState } from './state'
+
+/** Signs, stores and queues a new version of a context (ConferenceChanges.publish). */
+export type Publish = (context: ConferenceContext, lastRsvpSeq: Record<string, number>) => Promise<ConferenceView>
+
+/**
+ * Organizer side of the RSVP protocol: an invitee's own signed answer is applied to the context,
+ * which is published again to every invitee. Throws RefusedError to answer with a reason.
+ */
+export async function receiveRsvp (state: ConferenceState, publish: Publish, bytes: Uint8Array, from: string): Promise<void> {
+  const opened = await open(bytes, DOMAINS.rsvp, rsvpPayloadSchema)
+  const rsvp = opened.payload
+  if (opened.signer !== from) throw new RefusedError('an RSVP is sent by its author')
+  const { clock, events } = state.components
+  await state.locked(rsvp.conferenceId, async () => {
+    const conf = state.store.get(rsvp.conferenceId)
+    if (conf == null || conf.context.organizer.peerId !== state.me()) throw new RefusedError('unknown conference')
+    let next: ConferenceContext | undefined
+    try {
+      next = applyRsvp(conf.context, rsvp, opened.signer, Buffer.from(opened.bytes).toString('base64url'), conf.lastRsvpSeq[opened.signer] ?? 0, clock.now())
+      if (next == null) return
+      await publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
+    } catch (err) {
+      const name = (err as Error | undefined)?.name
+      if (name === ConferenceRuleError.name || name === ConferenceTooLargeError.name) throw new RefusedError((err as Error).message)
+      throw err
+    }
+    const invitee = next.invitees.find(i => i.peerId === opened.signer)!
+    events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
+  })
+}

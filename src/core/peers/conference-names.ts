@@ -1,0 +1,27 @@
+import type { ConferenceView } from '../api'
+import type { ContactStore } from '../contacts'
+import { shownNameOf } from '../shown-names'
+
+export interface ConferenceNamesSources {
+  conferences: { get(conferenceId: string): ConferenceView | undefined }
+  contacts: Pick<ContactStore, 'get'>
+  /** my peer ID, once the node runs */
+  me: () => string | undefined
+  myName: () => string
+}
+
+/** The name shown for a peer in a conference: my petname for it, its own name, the organizer's word (shown-names.ts). */
+export class ConferenceNames {
+  constructor (private readonly sources: ConferenceNamesSources) {}
+
+  /** The name `peerId` shows under in conference `conferenceId`. */
+  nameOf (conferenceId: string, peerId: string): string {
+    const { conferences, contacts, me, myName } = this.sources
+    return shownNameOf(peerId, conferences.get(conferenceId)?.context, {
+      me: me(),
+      myName: myName(),
+      petname: id => contacts.get(id)?.petname,
+      ownName: id => contacts.get(id)?.displayName
+    })
+  }
+}

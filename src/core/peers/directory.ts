@@ -1,0 +1,173 @@
+import type { Connection, PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { DevMeetLibp2p } from '../node'
+import type { Components } from '../components'
+import { warnUser } from '../components'
+import type { PeerInfo } from '../devmeet-events'
+import type { ContactStore, Contact } from '../contacts'
+import { sanitizeDisplayName } from '../identity'
+import { ProfileProtocol, PROFILE_PROTOCOL } from '../profile'
+import { parsePeerAddress } from '../address'
+import { InvalidAddressError } from '../errors'
+import { ClockSkewNotes } from './clock-skew'
+import { dialAddress, dialById, CONNECT_TIMEOUT_MS } from './dial'
+
+export interface PeerDirectoryPorts {
+  contacts: ContactStore
+  /** my display name, as the profile protocol tells it */
+  myName: () => string
+}
+
+type NodeListener = [event: 'peer:identify' | 'peer:disconnect' | 'peer:discovery', listener: (evt: any) => void]
+
+/**
+ * The peers I know: contacts plus connected DevMeet peers, who is online, their names (learned
+ * through the profile protocol) and their clocks; connecting by address or by ID.
+ */
+export class PeerDirectory {
+  private node: DevMeetLibp2p | undefined
+  private profile: ProfileProtocol | undefined
+  /** peers that answered the profile protocol since the node started */
+  private readonly devmeetPeers = new Set<string>()
+  private readonly skew: ClockSkewNotes
+  private listeners: NodeListener[] = []
+
+  constructor (private readonly components: Components, private readonly ports: PeerDirectoryPorts) {
+    this.skew = new ClockSkewNotes(m => warnUser(components, m))
+  }
+
+  /** Serves the profile protocol and follows the node's peer events; called before the node starts. */
+  async start (): Promise<void> {
+    const node = this.components.node
+    this.node = node
+    const { log, clock } = this.components
+    this.profile = new ProfileProtocol(node, this.ports.myName, log, () => clock.now())
+    await this.profile.start()
+    this.listeners = [
+      ['peer:identify', evt => {
+        if (evt.detail.protocols.includes(PROFILE_PROTOCOL)) void this.learnProfile(evt.detail.connection)
+      }],
+      ['peer:disconnect', evt => this.onDisconnect(evt.detail.toString())],
+      ['peer:discovery', evt => this.onDiscovery(node, evt.detail.id)]
+    ]
+    for (const [event, listener] of this.listeners) node.addEventListener(event, listener)
+  }
+
+  /** Forgets who is online; called before the node stops, so its disconnects are not reported. */
+  stop (): void {
+    for (const [event, listener] of this.listeners.splice(0)) this.node?.removeEventListener(event, listener)
+    this.node = undefined
+    this.profile = undefined
+    this.devmeetPeers.clear()
+  }
+
+  /** Dials every contact with a known address, in the background. */
+  reconnectContacts (): void {
+    for (const c of this.ports.contacts.list()) if (c.addrs.length > 0) void this.dialKnown(c.peerId)
+  }
+
+  /** Every known peer: contacts plus anyone connected, online first. */
+  peers (): PeerInfo[] {
+    const ids = new Set(this.ports.contacts.list().map(c => c.peerId))
+    for (const p of this.connectedPeerIds()) if (this.devmeetPeers.has(p)) ids.add(p)
+    return [...ids].map(id => this.peerInfo(id)).sort((a, b) => Number(b.online) - Number(a.online) || a.label.localeCompare(b.label))
+  }
+
+  /** One peer as the UI shows it, known or not. */
+  peerInfo (peerId: string): PeerInfo {
+    const contact: Contact | undefined = this.ports.contacts.get(peerId)
+    const online = this.node != null && this.node.getConnections(peerIdFromString(peerId)).length > 0
+    const label = contact?.petname ?? contact?.displayName ?? `peer ${peerId.slice(-8)}`
+    return {
+      peerId,
+      label,
+      displayName: contact?.displayName,
+      petname: contact?.petname,
+      online,
+      isDevMeet: this.devmeetPeers.has(peerId) || contact?.displayName != null,
+      addrs: contact?.addrs ?? [],
+      lastSeen: online ? this.components.clock.now() : (contact?.lastSeen ?? 0)
+    }
+  }
+
+  /** Connected peers that speak DevMeet. */
+  onlineDevMeetPeers (): PeerInfo[] {
+    return this.connectedPeerIds().filter(p => this.devmeetPeers.has(p)).map(p => this.peerInfo(p))
+  }
+
+  /**
+   * Connects to an address string, a multiaddr, or a bare peer ID (found through the DHT).
+   * Throws InvalidAddressError for input that cannot be used, or DialFailedError with the reason the dial failed.
+   */
+  async connect (addressText: string): Promise<PeerInfo> {
+    const address = parsePeerAddress(addressText)
+    const node = this.components.node
+    if (address.peerId === node.peerId.toString()) throw new InvalidAddressError('That is your own address.')
+    const connection = await dialAddress(node, address, this.components.log)
+    const peerId = connection.remotePeer.toString()
+    this.ports.contacts.upsert({ peerId, addrs: [connection.remoteAddr.toString()], lastSeen: this.components.clock.now(), via: 'address' })
+    await this.learnProfile(connection)
+    return this.peerInfo(peerId)
+  }
+
+  /** Dials a known peer by ID with the addresses we know (contacts, peer store, `extraAddrs`). Never throws. */
+  async dialKnown (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
+    const node = this.node
+    if (node == null || peerId === node.peerId.toString()) return false
+    return await dialById(node, peerId, [...extraAddrs, ...(this.ports.contacts.get(peerId)?.addrs ?? [])], this.components.log)
+  }
+
+  /** Gives a peer my own name for it (undefined: back to its own name). */
+  rename (peerId: string, petname: string | undefined): void {
+    this.ports.contacts.rename(peerId, petname == null ? undefined : sanitizeDisplayName(petname, ''))
+    this.emitPeers()
+  }
+
+  /** Removes a contact and hangs up on it. */
+  async forget (peerId: string): Promise<void> {
+    this.ports.contacts.forget(peerId)
+    this.devmeetPeers.delete(peerId)
+    if (this.node != null) await this.node.hangUp(peerIdFromString(peerId)).catch(() => {})
+    this.emitPeers()
+  }
+
+  private onDisconnect (id: string): void {
+    if (!this.devmeetPeers.has(id)) return
+    this.ports.contacts.upsert({ peerId: id, lastSeen: this.components.clock.now() })
+    this.components.events.emit('peer:disconnect', this.peerInfo(id))
+    this.emitPeers()
+  }
+
+  private onDiscovery (node: DevMeetLibp2p, peer: PeerId): void {
+    // Only DevMeet contacts are dialled automatically; a discovered stranger is dialled once to learn if it speaks DevMeet.
+    if (node.getConnections(peer).length > 0) return
+    void node.dial(peer, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) }).catch(err => {
+      this.components.log.debug(`dial of discovered ${peer.toString()} failed: ${err?.message ?? err}`)
+    })
+  }
+
+  private async learnProfile (connection: Connection): Promise<void> {
+    const remote = connection.remotePeer.toString()
+    const { contacts } = this.ports
+    if (this.devmeetPeers.has(remote) && contacts.get(remote)?.displayName != null) return
+    const profile = await this.profile?.fetch(connection)
+    if (profile == null) return
+    this.skew.note(remote, profile.name, profile.clockSkewMs)
+    const wasKnown = this.devmeetPeers.has(remote)
+    this.devmeetPeers.add(remote)
+    // Listen addresses from identify, not the connection's (an inbound connection's port is ephemeral).
+    const stored = await this.node?.peerStore.get(connection.remotePeer).catch(() => undefined)
+    const addrs = stored?.addresses.map(a => a.multiaddr.toString()) ?? []
+    contacts.upsert({ peerId: remote, displayName: profile.name, addrs, lastSeen: this.components.clock.now(), via: 'connection' })
+    if (!wasKnown) this.components.events.emit('peer:connect', this.peerInfo(remote))
+    this.emitPeers()
+  }
+
+  private connectedPeerIds (): string[] {
+    return this.node?.getPeers().map(p => p.toString()) ?? []
+  }
+
+  private emitPeers (): void {
+    this.components.events.emit('peers', this.peers())
+  }
+}
