@@ -22,6 +22,7 @@ type IsAny<T> = 0 extends (1 & T) ? true : false
 type OnlyShownParts<P extends readonly unknown[]> = { [K in keyof P]: IsAny<P[K]> extends true ? never : P[K] extends ShownPart ? P[K] : never }
 
 /** Line and paragraph breaks of every kind: collapsed to one space. */
+// eslint-disable-next-line no-control-regex
 const LINE_BREAKS = /[\r\n\u000b\u000c\u0085\u2028\u2029\t]+/g
 /**
  * Characters that hide or reorder text: C0/C1 controls (ANSI escapes start with one), the soft

@@ -79,6 +79,7 @@ export function rssOf (pid: number): number {
     const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1])
     if (Number.isFinite(kb)) return kb * 1024
   } catch {}
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process')
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024
 }

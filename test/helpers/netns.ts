@@ -30,7 +30,7 @@ function run (args: string[], input?: string): string {
   try {
     return execFileSync(args[0], args.slice(1), { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString()
   } catch (err: any) {
-    throw new Error(`${args.join(' ')}: ${String(err.stderr ?? err.message).trim()}`)
+    throw new Error(`${args.join(' ')}: ${String(err.stderr ?? err.message).trim()}`, { cause: err })
   }
 }
 

@@ -106,7 +106,7 @@ describe('NAT lab: peers behind two NAT routers meet through a relay', { skip: u
     try {
       return await p.next(l => l.event === 'ready', 60_000)
     } catch (err) {
-      throw new Error(`peer not ready: ${String(err)}\n${p.stderr.join('\n')}`)
+      throw new Error(`peer not ready: ${String(err)}\n${p.stderr.join('\n')}`, { cause: err })
     }
   }
 

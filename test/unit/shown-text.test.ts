@@ -5,6 +5,7 @@ import { logSafe, lineLogger } from '../../src/core/log'
 
 const LINK = '[Click](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)'
 /** every character class untrusted() must remove */
+// eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u
 
 describe('untrusted()', () => {
