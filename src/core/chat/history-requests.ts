@@ -46,3 +46,28 @@ export class RequestBudget {
     this.at = now
   }
 }
+
+/** Each stream's request budget; a request over it is refused and counted. */
+export class RequestBudgets {
+  private readonly budgets = new WeakMap<object, RequestBudget>()
+
+  constructor (private readonly now: () => number, private readonly stats: { requestsThrottled: number }) {}
+
+  /** Takes one request of `link`'s budget; false (counted) when it has none left. */
+  take (link: object): boolean {
+    if (this.of(link).take()) return true
+    this.stats.requestsThrottled++
+    return false
+  }
+
+  /** Milliseconds until `link` may make a request again. */
+  waitMs (link: object): number {
+    return this.of(link).waitMs()
+  }
+
+  private of (link: object): RequestBudget {
+    let b = this.budgets.get(link)
+    if (b == null) this.budgets.set(link, b = new RequestBudget(this.now))
+    return b
+  }
+}

@@ -1,19 +1,10 @@
-import * as z from 'zod'
 import type { Storage } from '../storage'
-import { decodeJson } from '../wire/framing'
-import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload } from './message'
+import { readUnverified } from '../wire/envelope'
+import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload, type HeldMessage } from './message'
 import { contiguousHigh, planSync, type Summary } from './sync'
 import { PrefixDigests, preferredVersion } from './equivocation'
 
-/** A verified message with the exact envelope its author signed (what we store and forward). */
-export interface HeldMessage {
-  payload: ChatPayload
-  envelope: string
-  /** its author signed another version with the same sequence (this one is the version every peer keeps) */
-  equivocated?: boolean
-}
-
-const envelopeShape = z.object({ k: z.string(), s: z.string(), p: z.string(), g: z.string() })
+export type { HeldMessage } from './message'
 
 /**
  * One conference's messages: in memory in display order, on disk as an append-only log of signed
@@ -54,9 +45,8 @@ export class ChatLog {
    */
   async load (): Promise<number> {
     const { items, skipped } = await this.storage.readLines(this.file, line => {
-      const env = decodeJson(new TextEncoder().encode(line), envelopeShape)
-      const payload = chatPayloadSchema.parse(JSON.parse(env.p))
-      if (payload.author !== env.s || payload.conferenceId !== this.conferenceId) throw new Error('foreign line')
+      const { signer, payload } = readUnverified(line, chatPayloadSchema)
+      if (payload.author !== signer || payload.conferenceId !== this.conferenceId) throw new Error('foreign line')
       return { payload, envelope: line }
     })
     for (const m of items) {

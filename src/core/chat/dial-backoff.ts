@@ -1,0 +1,26 @@
+const FIRST_WAIT_MS = 1000
+const MAX_WAIT_MS = 60_000
+
+/** When to dial a participant's chat again after a failed attempt: the wait doubles up to a minute. */
+export class DialBackoff {
+  private readonly next = new Map<string, { at: number, wait: number }>()
+
+  constructor (private readonly now: () => number) {}
+
+  /** Whether the periodic reconnect may dial `key` now. */
+  ready (key: string): boolean {
+    const backoff = this.next.get(key)
+    return backoff == null || backoff.at <= this.now()
+  }
+
+  /** A dial failed: the next waits twice as long as the last (2 s at first). */
+  failed (key: string): void {
+    const wait = Math.min(MAX_WAIT_MS, (this.next.get(key)?.wait ?? FIRST_WAIT_MS) * 2)
+    this.next.set(key, { at: this.now() + wait, wait })
+  }
+
+  /** A stream is up: the next failure starts from the first wait. */
+  succeeded (key: string): void {
+    this.next.delete(key)
+  }
+}

@@ -1,0 +1,227 @@
+import type { Connection, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { ConferenceView } from '../api'
+import { resetStream } from '../wire/framing'
+import { DialBackoff } from './dial-backoff'
+import type { FloodControl } from './flood-control'
+import { ChatLink, CHAT_PROTOCOL, type ChatFrame } from './link'
+import type { LinkTable } from './link-table'
+import type { ChatLog } from './log'
+import type { ChatLogs } from './logs'
+import type { ChatScope } from './scope'
+import type { Summary } from './sync'
+
+const RECONNECT_EVERY_MS = 5000
+/** a burst of streams opening or closing is announced to the others once */
+const ANNOUNCE_LINKS_AFTER_MS = 20
+
+/** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
+export interface MeshHooks {
+  /** a stream is up: sync with the peer, whose hello held `theirs` (and its digests) */
+  linkUp(link: ChatLink, log: ChatLog, theirs: Summary, digests: Record<string, string> | undefined): void
+  frame(link: ChatLink, log: ChatLog, frame: ChatFrame): Promise<void>
+  linkDown(link: ChatLink): void
+  presenceChanged(conferenceId: string): void
+}
+
+/**
+ * The chat streams between participants: dialled to every participant of a joined conference
+ * (with backoff), accepted from participants, announced to the others.
+ */
+export class ChatMesh {
+  /** conferences whose participants we keep streams to */
+  private readonly joined = new Set<string>()
+  private readonly dialing = new Set<string>()
+  private readonly backoff: DialBackoff
+  private readonly announceTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  private timer: ReturnType<typeof setInterval> | undefined
+  private offConnect: (() => void) | undefined
+  private running = false
+
+  constructor (
+    private readonly scope: ChatScope,
+    private readonly links: LinkTable,
+    private readonly logs: ChatLogs,
+    private readonly flood: Pick<FloodControl, 'isCutOff' | 'admitStream' | 'strike'>,
+    private readonly hooks: MeshHooks
+  ) {
+    this.backoff = new DialBackoff(() => scope.now())
+  }
+
+  /** Takes chat streams, dials on every connection and every few seconds. */
+  async start (): Promise<void> {
+    this.running = true
+    const node = this.scope.components.node
+    await node.handle(CHAT_PROTOCOL, (stream, connection) => { void this.acceptStream(stream, connection) }, {
+      maxInboundStreams: 64,
+      maxOutboundStreams: 64
+    })
+    const onConnect = (evt: CustomEvent<{ toString(): string }>): void => { this.reconnect(evt.detail.toString()) }
+    node.addEventListener('peer:connect', onConnect)
+    this.offConnect = () => node.removeEventListener('peer:connect', onConnect)
+    this.timer = setInterval(() => this.reconnect(), RECONNECT_EVERY_MS)
+    this.timer.unref?.()
+  }
+
+  /** Closes every stream and stops dialling. */
+  stop (): void {
+    this.running = false
+    if (this.timer != null) clearInterval(this.timer)
+    this.offConnect?.()
+    this.offConnect = undefined
+    this.links.closeAll()
+    this.joined.clear()
+    for (const t of this.announceTimers.values()) clearTimeout(t)
+    this.announceTimers.clear()
+  }
+
+  isJoined (conferenceId: string): boolean {
+    return this.joined.has(conferenceId)
+  }
+
+  /** Keeps streams to the conference's participants. */
+  join (conferenceId: string): void {
+    this.joined.add(conferenceId)
+    this.reconnect()
+  }
+
+  /** Closes the conference's streams and dials its participants no more. */
+  leave (conferenceId: string): void {
+    this.joined.delete(conferenceId)
+    for (const l of this.links.of(conferenceId)) l.close(new Error('left the conference'))
+  }
+
+  /**
+   * Participation changed (an answer, an uninvitation, a cancellation): streams with those who no
+   * longer take part close at once, and all of them when I no longer do (HOSTILE-INPUTS 42).
+   */
+  onConferenceUpdate (conferenceId: string): void {
+    if (!this.scope.mayChat(conferenceId, this.scope.me())) {
+      this.leave(conferenceId)
+      return
+    }
+    for (const l of this.links.of(conferenceId)) {
+      if (!this.scope.mayChat(conferenceId, l.peer)) l.close(new Error('no longer a participant'))
+    }
+    if (this.joined.has(conferenceId)) this.reconnect()
+  }
+
+  /** Resets every chat stream with `peer` and hangs up on it. */
+  disconnect (peer: string, reason: string): void {
+    for (const l of this.links.all()) if (l.peer === peer) l.close(new Error(reason))
+    void this.scope.components.node.hangUp(peerIdFromString(peer)).catch(() => {})
+  }
+
+  /** Opens streams to joined conferences' participants that have none (all, or only `peer`). */
+  reconnect (peer?: string): void {
+    if (!this.running) return
+    const { membership } = this.scope.components
+    const me = this.scope.me()
+    for (const conferenceId of this.joined) {
+      const view = membership.get(conferenceId)
+      if (view == null || !this.scope.mayChat(conferenceId, me)) continue
+      for (const p of membership.participants(conferenceId)) {
+        if (p === me || (peer != null && p !== peer) || this.flood.isCutOff(p) || !this.scope.mayChat(conferenceId, p)) continue
+        if (this.links.has(conferenceId, p)) continue
+        if (peer == null && !this.backoff.ready(`${conferenceId}|${p}`)) continue
+        void this.openLink(view, p)
+      }
+    }
+  }
+
+  private async openLink (view: ConferenceView, peer: string): Promise<void> {
+    const conferenceId = view.context.id
+    const key = `${conferenceId}|${peer}`
+    if (this.dialing.has(key)) return
+    this.dialing.add(key)
+    let stream: Stream | undefined
+    try {
+      const { dialer, membership, node } = this.scope.components
+      await dialer.dialKnown(peer, membership.addressesOf(conferenceId, peer))
+      stream = await node.dialProtocol(peerIdFromString(peer), CHAT_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      const log = await this.logs.open(conferenceId)
+      const link = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
+      await link.writeHello(log.summary(), log.digestsOf())
+      const hello = await link.readHello()
+      if (hello.conferenceId !== conferenceId) throw new Error('the peer answered for another conference')
+      this.backoff.succeeded(key)
+      this.attach(link, log, hello.summary, hello.digests)
+    } catch (err: any) {
+      if (stream != null) resetStream(stream, err)
+      this.backoff.failed(key)
+      this.scope.components.log.debug(`chat: no stream to ${peer} for ${conferenceId}: ${err?.message ?? err}`)
+    } finally {
+      this.dialing.delete(key)
+    }
+  }
+
+  /** A participant opened a chat stream: check the conference and who they are, then sync. */
+  private async acceptStream (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
+    if (this.flood.isCutOff(peer)) {
+      resetStream(stream, new Error('cut off for flooding'))
+      return
+    }
+    const admitted = this.flood.admitStream(peer)
+    if (admitted !== 'ok') {
+      resetStream(stream, new Error('too many chat streams'))
+      // A peer that keeps opening streams (HOSTILE-INPUTS 7) loses its connection, as on the invite and RSVP protocols.
+      if (admitted === 'denied') void connection.close().catch(() => {})
+      return
+    }
+    try {
+      const link = new ChatLink('', peer, stream, () => {})
+      const hello = await link.readHello()
+      const conferenceId = hello.conferenceId
+      if (this.scope.components.membership.get(conferenceId) == null) throw new Error('unknown conference')
+      if (!this.scope.mayChat(conferenceId, peer)) throw new Error('not a participant (or the conference is cancelled)')
+      if (!this.scope.mayChat(conferenceId, this.scope.me())) throw new Error('this peer is not a participant')
+      const log = await this.logs.open(conferenceId)
+      const real = new ChatLink(conferenceId, peer, stream, l => this.detach(l), link.frames)
+      await real.writeHello(log.summary(), log.digestsOf())
+      this.attach(real, log, hello.summary, hello.digests)
+    } catch (err: any) {
+      this.scope.components.log.debug(`chat: refused a stream from ${peer}: ${err?.message ?? err}`)
+      this.flood.strike(peer)
+      resetStream(stream, err)
+    }
+  }
+
+  private attach (link: ChatLink, log: ChatLog, theirs: Summary, digests?: Record<string, string>): void {
+    // Participation may have changed while the hellos crossed.
+    if (!this.scope.bothTakePart(link)) {
+      link.close(new Error('not a participant'))
+      return
+    }
+    this.links.add(link)
+    link.claimed = theirs
+    link.known = theirs
+    this.hooks.linkUp(link, log, theirs, digests)
+    this.hooks.presenceChanged(link.conferenceId)
+    this.announceLinks(link.conferenceId)
+    void link.readLoop(frame => this.hooks.frame(link, log, frame))
+  }
+
+  /**
+   * Tells every participant we have a stream with which participants those are (soon, once for a
+   * burst of changes). A participant that hears an author directly gets the author's messages from
+   * the author, so we do not forward them to it: in a full mesh each message crosses each link once.
+   */
+  private announceLinks (conferenceId: string): void {
+    if (!this.running || this.announceTimers.has(conferenceId)) return
+    this.announceTimers.set(conferenceId, setTimeout(() => {
+      this.announceTimers.delete(conferenceId)
+      const links = this.links.of(conferenceId)
+      const peers = [...new Set(links.map(l => l.peer))]
+      for (const l of links) l.sendControl({ t: 'linked', peers })
+    }, ANNOUNCE_LINKS_AFTER_MS))
+  }
+
+  private detach (link: ChatLink): void {
+    if (this.links.remove(link)) {
+      this.hooks.presenceChanged(link.conferenceId)
+      this.announceLinks(link.conferenceId)
+    }
+    this.hooks.linkDown(link)
+  }
+}

@@ -1,0 +1,95 @@
+import type { ChatMessage, ChatMessageInput } from '../api'
+import { MAX_CHAT_BODY_BYTES } from '../api'
+import { seal, DOMAINS } from '../wire/envelope'
+import type { ChatCounters } from './counters'
+import { ChatInputError } from '../errors'
+import { nextLamport } from './lamport'
+import type { ChatLog } from './log'
+import type { ChatLogs } from './logs'
+import { chatPayloadSchema, type ChatPayload, type HeldMessage } from './message'
+import { quotaExceeded, type ConferenceQuota } from './quota'
+import type { ChatScope } from './scope'
+
+/** Why a message cannot be sent as it is, or undefined when it can (checked before anything is taken). */
+export function inputProblem (input: ChatMessageInput): string | undefined {
+  if (input == null || (input.kind !== 'text' && input.kind !== 'code')) return 'A message is text or code.'
+  if (typeof input.body !== 'string' || input.body.trim() === '') return 'The message is empty.'
+  if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) return 'The message is longer than 16 KiB.'
+  if (input.kind === 'code' && input.code == null) return 'A code message needs its file and lines.'
+  return undefined
+}
+
+/** What the sender needs besides its counters: the message as shown, and delivery once written. */
+export interface OutgoingHooks {
+  toMessage(held: HeldMessage): ChatMessage
+  /** sends my new message on every participant's stream (joining the conference first) */
+  deliver(conferenceId: string, held: HeldMessage): Promise<void>
+}
+
+/** My messages: checked, numbered, signed, written ahead, shown, then sent. */
+export class ChatSender {
+  private readonly sendsInFlight = new Map<string, number>()
+
+  constructor (
+    private readonly scope: ChatScope,
+    private readonly logs: ChatLogs,
+    private readonly counters: ChatCounters,
+    private readonly quota: ConferenceQuota,
+    private readonly hooks: OutgoingHooks
+  ) {}
+
+  /** Signs, writes and sends a message; throws ChatInputError when it cannot be sent. */
+  async send (conferenceId: string, input: ChatMessageInput): Promise<ChatMessage> {
+    const view = this.scope.components.membership.get(conferenceId)
+    if (view == null) throw new ChatInputError('No such conference.')
+    if (view.context.status === 'cancelled') throw new ChatInputError('The conference is cancelled; its chat is read-only.')
+    const me = this.scope.me()
+    if (!this.scope.mayChat(conferenceId, me)) throw new ChatInputError('Only participants (the organizer and those who accepted) can write in this chat.')
+    const problem = inputProblem(input)
+    if (problem != null) throw new ChatInputError(problem)
+    const log = await this.logs.open(conferenceId)
+    const full = quotaExceeded(this.quota, { messages: log.size, bytes: log.bytes }, { messages: 1, bytes: Buffer.byteLength(input.body) })
+    if (full != null) throw new ChatInputError(`This conference's chat is full: ${full}. Its history stays readable; a new conference has room.`)
+    this.sendsInFlight.set(conferenceId, (this.sendsInFlight.get(conferenceId) ?? 0) + 1)
+    try {
+      return await this.sendNext(conferenceId, log, me, input)
+    } catch (err) {
+      // A refused message gives its sequence back: a hole would stall everyone's acknowledgements
+      // of the messages after it. (Only once no other send is under way: their numbers stand.)
+      if (this.sendsInFlight.get(conferenceId) === 1) this.counters.releaseSeq(conferenceId)
+      throw err
+    } finally {
+      const left = (this.sendsInFlight.get(conferenceId) ?? 1) - 1
+      if (left > 0) this.sendsInFlight.set(conferenceId, left)
+      else this.sendsInFlight.delete(conferenceId)
+    }
+  }
+
+  private async sendNext (conferenceId: string, log: ChatLog, me: string, input: ChatMessageInput): Promise<ChatMessage> {
+    // Sequence and Lamport time are taken synchronously, so concurrent sends never share one.
+    const seq = this.counters.takeSeq(conferenceId, log, me)
+    const lamport = nextLamport(this.counters.lamportSeen(conferenceId, log))
+    this.counters.takeLamport(conferenceId, lamport)
+    const payload: ChatPayload = {
+      conferenceId,
+      author: me,
+      seq,
+      lamport,
+      sentAt: this.scope.now(),
+      kind: input.kind,
+      body: input.body,
+      ...(input.kind === 'code' ? { code: input.code } : {})
+    }
+    const parsed = chatPayloadSchema.safeParse(payload)
+    if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)
+    const envelope = new TextDecoder().decode(await seal(this.scope.components.key, DOMAINS.chat, payload))
+    const held: HeldMessage = { payload, envelope }
+    // Write-ahead: written before it shows or leaves this peer, so a crash of this process can
+    // neither lose it nor reuse its sequence number; the disk sync follows in the background.
+    await log.append(held)
+    const message = this.hooks.toMessage(held)
+    this.scope.components.events.emit('message', message)
+    await this.hooks.deliver(conferenceId, held)
+    return message
+  }
+}

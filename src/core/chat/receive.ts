@@ -1,0 +1,214 @@
+import type { ChatMessage } from '../api'
+import { open, DOMAINS } from '../wire/envelope'
+import type { FloodGuard } from '../wire/rate-limit'
+import type { Acknowledgements } from './acks'
+import type { ChatCounters } from './counters'
+import { preferredVersion } from './equivocation'
+import type { FloodControl } from './flood-control'
+import type { GapRepair } from './gap-repair'
+import { tooFarAhead } from './lamport'
+import type { ChatLink } from './link'
+import type { LinkTable } from './link-table'
+import type { ChatLog } from './log'
+import { chatPayloadSchema, messageKey, peekAuthorSeq, type ChatPayload, type HeldMessage } from './message'
+import { quotaExceeded, type ConferenceQuota } from './quota'
+import type { Refusals } from './refusals'
+import type { ChatScope } from './scope'
+import type { VersionConflicts } from './versions'
+
+const MAX_WRITES_IN_FLIGHT = 4
+/** messages in one frame from which their signatures are checked on the thread pool */
+const OFF_THREAD_VERIFY_FROM = 8
+
+const encoder = new TextEncoder()
+
+/** What the receiver works with besides its own state. */
+export interface ReceiveParts {
+  links: LinkTable
+  flood: FloodControl
+  counters: ChatCounters
+  refusals: Refusals
+  versions: VersionConflicts
+  repair: GapRepair
+  acks: Acknowledgements
+  quota: ConferenceQuota
+  toMessage(held: HeldMessage): ChatMessage
+  /** a peer flooded: cut it off (see FloodControl) */
+  cutOff(link: ChatLink, suppressed: number, guard?: FloodGuard): void
+}
+
+/** Messages from participants: checked against flood control, verified, written, shown, forwarded, acknowledged. */
+export class ChatReceiver {
+  /** per conference: messages verified and being written, so copies arriving meanwhile are not verified again */
+  private readonly committing = new Map<string, Set<string>>()
+  /** copies of messages we already held that a peer sent us (forwarding we could not avoid) */
+  readonly stats = { copiesSkipped: 0 }
+
+  constructor (private readonly scope: ChatScope, private readonly parts: ReceiveParts) {}
+
+  /** A frame of messages; returns once the next frame may be read (its write may still run). */
+  async onMessages (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<void> {
+    // Each message costs a signature check: a flooding peer's excess is dropped unchecked, and a persistent flooder is cut off.
+    let committed: Promise<void> = Promise.resolve()
+    const verdict = this.parts.flood.admitFrame(link.peer, envelopes.length)
+    if (verdict === 'ok') committed = (await this.receiveBatch(link, log, envelopes)).committed
+    else if (verdict === 'cut') return this.parts.cutOff(link, 0)
+    if (link.closed) return
+    // The next frame is verified while this one's disk write runs; it is acknowledged once on disk.
+    const done = committed.then(() => {
+      link.receivedFrames++
+      this.parts.acks.schedule(link, log)
+    }, err => link.close(err))
+    link.writesInFlight.push(done)
+    if (link.writesInFlight.length >= MAX_WRITES_IN_FLIGHT) await link.writesInFlight.shift()
+    void done.finally(() => {
+      const i = link.writesInFlight.indexOf(done)
+      if (i >= 0) link.writesInFlight.splice(i, 1)
+    })
+  }
+
+  /**
+   * Verifies a frame's messages; the new ones are written together, then shown and forwarded to
+   * the other participants' streams. Resolves once verified, with the write and the disk sync
+   * still running in `committed`.
+   */
+  async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<{ committed: Promise<void> }> {
+    const { flood, counters, refusals } = this.parts
+    const conferenceId = link.conferenceId
+    const fresh: HeldMessage[] = []
+    const seen = new Set<string>()
+    let committing = this.committing.get(conferenceId)
+    if (committing == null) this.committing.set(conferenceId, committing = new Set())
+    let cut: FloodGuard | undefined
+    /** envelopes worth a signature check, with the version we hold when it is another version of one */
+    const candidates: Array<{ envelope: string, rival?: HeldMessage }> = []
+    for (const envelope of envelopes) {
+      // What the envelope claims, read without checking: enough to skip a copy we hold or drop a
+      // throttled author's, never to accept one or to charge an author for it.
+      const claim = peekAuthorSeq(envelope)
+      if (claim != null) {
+        const key = messageKey(claim.author, claim.seq)
+        const held = log.get(claim.author, claim.seq)
+        if (held != null) {
+          if (held.envelope === envelope) {
+            this.stats.copiesSkipped++
+            link.markSent(held)
+            continue
+          }
+          // Another version of one we hold: an equivocation if it verifies, unless ours wins and is known as one.
+          if (held.equivocated === true && preferredVersion(held.envelope, envelope) === held.envelope) {
+            link.sendMessages([held])
+            continue
+          }
+          candidates.push({ envelope, rival: held })
+          continue
+        }
+        if (committing.has(key)) {
+          this.stats.copiesSkipped++
+          continue
+        }
+        const guard = flood.guardFor(link, claim.author, claim.seq)
+        if (claim.author === link.peer) {
+          if (claim.seq > link.highestOwn) link.highestOwn = claim.seq
+          // On its own stream an author pays before the signature check: a flood costs us little.
+          const verdict = flood.charge(guard, conferenceId, claim.author)
+          if (verdict !== 'ok') {
+            if (verdict === 'cut') cut = guard
+            continue
+          }
+        } else if (flood.dropForwarded(guard, conferenceId, claim.author)) {
+          continue
+        }
+      }
+      candidates.push({ envelope })
+    }
+    // A frame of many messages (a catch-up) is verified on the thread pool, in parallel; a frame
+    // of a few stays on this thread, where one check is quicker than the hop to another.
+    const offThread = candidates.length >= OFF_THREAD_VERIFY_FROM
+    const payloads = await Promise.all(candidates.map(c => this.verify(link, c.envelope, offThread)))
+    // Messages of a sync come in Lamport order, so each is measured against those before it.
+    let lamport = counters.lamportSeen(conferenceId, log)
+    let freshBytes = 0
+    // Messages of earlier frames still being written count against the quota too (once written, the log counts them).
+    let writing = 0
+    for (const key of committing) if (!log.hasKey(key)) writing++
+    const versions: HeldMessage[] = []
+    for (let i = 0; i < candidates.length; i++) {
+      const payload = payloads[i]
+      if (payload == null) continue
+      const envelope = candidates[i].envelope
+      const key = messageKey(payload.author, payload.seq)
+      const held = log.get(payload.author, payload.seq)
+      if (held != null) {
+        if (held.envelope === envelope) this.stats.copiesSkipped++
+        else versions.push({ payload, envelope })
+        continue
+      }
+      // A second version inside one frame or while the first is written: the digests bring it back.
+      if (seen.has(key) || committing.has(key)) {
+        this.stats.copiesSkipped++
+        continue
+      }
+      if (tooFarAhead(payload.lamport, lamport)) {
+        refusals.lamport(conferenceId, link.peer, payload, lamport)
+        continue
+      }
+      if (payload.author !== link.peer && flood.charge(flood.guardFor(link, payload.author, payload.seq), conferenceId, payload.author) !== 'ok') continue
+      const bytes = Buffer.byteLength(envelope) + 1
+      const full = quotaExceeded(this.parts.quota, { messages: log.size + writing + fresh.length, bytes: log.bytes + freshBytes }, { messages: 1, bytes })
+      if (full != null) {
+        refusals.full(conferenceId, full)
+        continue
+      }
+      freshBytes += bytes
+      if (payload.lamport > lamport) lamport = payload.lamport
+      seen.add(key)
+      fresh.push({ payload, envelope })
+    }
+    counters.noteLamport(conferenceId, lamport)
+    for (const v of versions) {
+      void this.parts.versions.take(link, log, v).catch(err => this.scope.components.log.warn(`chat: another version of a message could not be kept: ${err?.message ?? err}`))
+    }
+    if (cut != null) this.parts.cutOff(link, flood.refusedOf(cut, conferenceId, link.peer), cut)
+    if (fresh.length === 0) return { committed: Promise.resolve() }
+    for (const key of seen) committing.add(key)
+    const committed = this.commitBatch(link, log, fresh)
+    void committed.catch(() => {}).finally(() => { for (const key of seen) committing.delete(key) })
+    return { committed }
+  }
+
+  private async commitBatch (link: ChatLink, log: ChatLog, fresh: HeldMessage[]): Promise<void> {
+    const written = await Promise.all(fresh.map(h => log.append(h)))
+    const added = fresh.filter((_, i) => written[i])
+    for (const h of added) {
+      link.markSent(h)
+      this.scope.components.events.emit('message', this.parts.toMessage(h))
+    }
+    for (const other of this.parts.links.perPeer(link.conferenceId)) {
+      if (other.peer === link.peer || !this.scope.mayChat(link.conferenceId, other.peer)) continue
+      other.sendMessages(added.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true))
+    }
+    for (const h of added) {
+      if (log.hasGapBelow(h.payload.author, h.payload.seq) && !link.closed) {
+        this.parts.repair.askForGap(link, log, h.payload.author, h.payload.seq)
+      }
+    }
+    // Shown and forwarded once written; acknowledged only once on the disk.
+    await log.synced()
+  }
+
+  private async verify (link: ChatLink, envelope: string, offThread = false): Promise<ChatPayload | undefined> {
+    try {
+      const opened = await open(encoder.encode(envelope), DOMAINS.chat, chatPayloadSchema, { offThread })
+      const payload = opened.payload
+      if (opened.signer !== payload.author) throw new Error('author is not the signer')
+      if (payload.conferenceId !== link.conferenceId) throw new Error('message of another conference')
+      if (!this.scope.mayChat(payload.conferenceId, payload.author)) throw new Error('author is not a participant (or the conference is cancelled)')
+      return payload
+    } catch (err: any) {
+      this.scope.components.log.debug(`chat: dropped a message from ${link.peer}: ${err?.message ?? err}`)
+      if (this.parts.flood.strike(link.peer)) link.close(new Error('too many bad messages'))
+      return undefined
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, it, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import { streamPair } from '@libp2p/utils'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { DialBackoff } from '../../src/core/chat/dial-backoff'
+import { ChatMesh } from '../../src/core/chat/mesh'
+import { LinkTable } from '../../src/core/chat/link-table'
+import { ChatLogs } from '../../src/core/chat/logs'
+import { ChatScope } from '../../src/core/chat/scope'
+import { FloodControl } from '../../src/core/chat/flood-control'
+import * as z from 'zod'
+import { MAX_CHAT_FRAME_BYTES } from '../../src/core/chat/link'
+import { frameStream } from '../../src/core/wire/framing'
+import { CONFERENCE_ID, StubConference, Switchboard, stubConnection, stubPeer, until, type StubPeer } from '../helpers/chat-stubs'
+
+describe('chat dial backoff', () => {
+  it('waits twice as long after each failed dial, up to a minute, and starts over after a success', () => {
+    let now = 0
+    const backoff = new DialBackoff(() => now)
+    assert.equal(backoff.ready('c|bob'), true, 'never dialled: ready')
+    const waits: number[] = []
+    for (let i = 0; i < 8; i++) {
+      backoff.failed('c|bob')
+      let waited = 0
+      while (!backoff.ready('c|bob')) { now += 1000; waited += 1000 }
+      waits.push(waited)
+    }
+    assert.deepEqual(waits, [2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000])
+    assert.equal(backoff.ready('c|carol'), true, 'each peer has its own')
+    backoff.succeeded('c|bob')
+    backoff.failed('c|bob')
+    now += 2000
+    assert.equal(backoff.ready('c|bob'), true, 'after a success the wait starts over')
+  })
+})
+
+const meshes: ChatMesh[] = []
+afterEach(() => { for (const m of meshes.splice(0)) m.stop() })
+
+/** A mesh built from stubs, its hooks recording the streams that came up. */
+function meshOf (p: StubPeer): { mesh: ChatMesh, up: string[], flood: FloodControl } {
+  const scope = new ChatScope(p.components)
+  const up: string[] = []
+  const flood = new FloodControl(() => scope.now())
+  const mesh = new ChatMesh(scope, new LinkTable(), new ChatLogs(p.components.storage), flood, {
+    linkUp: link => { up.push(link.peer) },
+    frame: async () => {},
+    linkDown: () => {},
+    presenceChanged: () => {}
+  })
+  meshes.push(mesh)
+  return { mesh, up, flood }
+}
+
+describe('the chat mesh (stubbed node, stream pairs)', () => {
+  it('dials every participant of a joined conference; a failed dial waits for its backoff, a new connection does not', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference)
+    const bob = await stubPeer(board, conference)
+    conference.participants = [ann.id, bob.id]
+    const a = meshOf(ann)
+    const b = meshOf(bob)
+    await a.mesh.start()
+    await b.mesh.start()
+    board.unreachable.add(bob.id)
+    a.mesh.join(CONFERENCE_ID)
+    await until('the first dial failed', () => board.dials.length === 1)
+    await new Promise(resolve => setTimeout(resolve, 20))
+    a.mesh.reconnect()
+    assert.equal(board.dials.length, 1, 'the periodic reconnect waits for the backoff')
+    board.unreachable.delete(bob.id)
+    ann.node.connected(peerIdFromString(bob.id))
+    await until('the stream is up on both sides', () => a.up.includes(bob.id) && b.up.includes(ann.id))
+    assert.equal(board.dials.length, 2, 'a connection from the peer dials at once')
+  })
+
+  it('refuses a chat stream from a peer that does not take part, and hangs up on one that keeps opening them', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference)
+    const eve = await stubPeer(board, conference)
+    conference.participants = [ann.id]
+    const a = meshOf(ann)
+    await a.mesh.start()
+    const [outbound, inbound] = await streamPair()
+    ann.node.handler!(inbound, stubConnection(eve.node.peerId))
+    const frames = frameStream(outbound, MAX_CHAT_FRAME_BYTES)
+    await frames.write({ t: 'hello', conferenceId: CONFERENCE_ID, summary: {} })
+    await assert.rejects(frames.read(z.unknown(), 2000), 'the stream is reset, no hello comes back')
+    assert.deepEqual(a.up, [])
+    const connection = stubConnection(eve.node.peerId)
+    for (let i = 0; i < 60; i++) {
+      const [, s] = await streamPair()
+      ann.node.handler!(s, connection)
+    }
+    await until('the connection is closed', () => connection.closedByUs)
+    assert.equal(a.flood.admitStream(eve.id), 'denied')
+  })
+
+  it('closes streams with a peer that stops taking part, and all of them when I do', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference)
+    const bob = await stubPeer(board, conference)
+    const carol = await stubPeer(board, conference)
+    conference.participants = [ann.id, bob.id, carol.id]
+    const links = [ann, bob, carol].map(p => meshOf(p))
+    for (const l of links) await l.mesh.start()
+    for (const l of links) l.mesh.join(CONFERENCE_ID)
+    await until('ann has streams with bob and carol', () => links[0].up.includes(bob.id) && links[0].up.includes(carol.id))
+    const annLinks = (links[0].mesh as any).links as LinkTable
+    conference.participants = [ann.id, carol.id]
+    links[0].mesh.onConferenceUpdate(CONFERENCE_ID)
+    assert.deepEqual(annLinks.peers(CONFERENCE_ID).includes(bob.id), false, 'bob no longer takes part')
+    conference.participants = [bob.id, carol.id]
+    links[0].mesh.onConferenceUpdate(CONFERENCE_ID)
+    assert.deepEqual(annLinks.peers(CONFERENCE_ID), [], 'I no longer take part')
+  })
+})
