@@ -1,10 +1,9 @@
 import * as vscode from 'vscode'
 import { ExtensionHost, type Timings } from './vscode/extension-host'
-import { registerStatusBar } from './vscode/status-bar'
-import { registerPeersTree } from './vscode/peers-tree'
-import { registerPeerCommands } from './vscode/peer-commands'
-import { registerConferenceUi } from './vscode/conferences'
-import { registerChatUi } from './vscode/chat'
+import { StatusBar } from './vscode/status-bar'
+import { PeersUi } from './vscode/peers'
+import { ConferencesUi } from './vscode/conferences'
+import { ChatUi } from './vscode/chat'
 import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
 import { createOutputLog } from './vscode/user-messages'
 
@@ -32,12 +31,8 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
   const h: ExtensionHost = new ExtensionHost(context, log)
   host = h
 
-  registerStatusBar(h)
-  registerPeersTree(h)
-  registerPeerCommands(h)
-  // Feature UIs register here.
-  registerConferenceUi(h)
-  registerChatUi(h)
+  // Each UI part owns its views, commands and listeners; VS Code disposes them after deactivate().
+  context.subscriptions.push(h, new StatusBar(h), new PeersUi(h), new ConferencesUi(h), new ChatUi(h))
 
   // The core (libp2p) loads after activate() returns, so activation stays fast.
   setTimeout(() => { void h.load() }, 0)
@@ -61,6 +56,6 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
 }
 
 export async function deactivate (): Promise<void> {
-  await host?.dispose()
+  await host?.stopNode()
   host = undefined
 }

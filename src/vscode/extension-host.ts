@@ -7,8 +7,9 @@ import type * as Core from '../core/index'
 import type { Logger } from '../core/log'
 import type { DevMeetHost } from './host'
 import { readSettings, NETWORK_SETTING_KEYS, type DevMeetSettings } from '../shared/settings'
-import { SecretKeyStore } from './secret-key-store'
-import { shown, untrusted } from '../shared/shown-text'
+import { SecretKeyStore, fallbackText } from './secret-key-store'
+import { Disposable, toDisposable } from './disposable'
+import { shown } from '../shared/shown-text'
 import { errorShown } from './notification-texts'
 import { showError, showWarning } from './user-messages'
 
@@ -22,7 +23,7 @@ export interface Timings {
 }
 
 /** Owns the lazily loaded core and hands it to the UI modules. */
-export class ExtensionHost implements DevMeetHost {
+export class ExtensionHost extends Disposable implements DevMeetHost {
   readonly timings: Timings = {}
   readonly ready: Promise<DevMeet>
   devmeet: DevMeet | undefined
@@ -33,6 +34,7 @@ export class ExtensionHost implements DevMeetHost {
 
   /** `log` writes to the output channel one visible line per message (user-messages.ts createOutputLog). */
   constructor (readonly context: vscode.ExtensionContext, readonly log: Logger) {
+    super()
     this.activatedAt = performance.now()
     this.ready = new Promise((resolve, reject) => { this.resolveReady = resolve; this.rejectReady = reject })
     this.ready.catch(() => {})
@@ -59,8 +61,8 @@ export class ExtensionHost implements DevMeetHost {
       const keyStore = new SecretKeyStore(
         this.context.secrets,
         new this.core.FileKeyStore(path.join(dataDir, 'peer.key')),
-        reason => {
-          const message = shown`DevMeet could not use VS Code's secret storage (${untrusted(reason, 300)}); your peer key is kept in a file readable only by you in ${untrusted(dataDir, 500)}.`
+        (reason, privacyProblem) => {
+          const message = fallbackText(reason, dataDir, privacyProblem)
           this.log.warn(message)
           void showWarning(message)
         }
@@ -75,8 +77,8 @@ export class ExtensionHost implements DevMeetHost {
       } as Core.DevMeetOptions)
       this.devmeet = devmeet
       this.resolveReady(devmeet)
-      devmeet.events.on('warning', message => { void showWarning(shown`DevMeet: ${message}`) })
-      this.context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
+      this._register(toDisposable(devmeet.events.on('warning', message => { void showWarning(shown`DevMeet: ${message}`) })))
+      this._register(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
       await devmeet.start()
       this.log.info(`node status: ${devmeet.status.state}`)
       if (devmeet.status.state === 'running') {
@@ -90,7 +92,8 @@ export class ExtensionHost implements DevMeetHost {
     }
   }
 
-  async dispose (): Promise<void> {
+  /** Stops the node (deactivate() awaits it); the UI's listeners go with dispose(). */
+  async stopNode (): Promise<void> {
     const devmeet = this.devmeet
     if (devmeet == null) return
     // VS Code gives deactivate() about 5 s; give up cleanly before that.

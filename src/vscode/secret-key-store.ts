@@ -1,4 +1,6 @@
 import type { KeyStore } from '../core/identity'
+import { shown, untrusted, type ShownText } from '../shared/shown-text'
+import { withTimeout as within } from './with-timeout'
 
 /** The part of vscode.SecretStorage we use; injected so the fallback logic is testable. */
 export interface SecretStore {
@@ -11,26 +13,38 @@ const SECRET_KEY = 'devmeet.peerKey'
 const SECRET_TIMEOUT_MS = 5000
 
 function withTimeout<T> (p: Thenable<T>, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${SECRET_TIMEOUT_MS / 1000} s`)), SECRET_TIMEOUT_MS)
-    p.then(v => { clearTimeout(timer); resolve(v) }, err => { clearTimeout(timer); reject(err) })
-  })
+  return within(p, SECRET_TIMEOUT_MS, what)
+}
+
+/**
+ * What the user is told when the key moves to the file: that it is private only when the file
+ * store finds nothing wrong; otherwise what its privacyProblem() reports (FAT, a network share,
+ * Windows outside the profile...).
+ */
+export function fallbackText (reason: string, dataDir: string, privacyProblem: string | undefined): ShownText {
+  const where = privacyProblem == null
+    ? shown`in a file readable only by you in ${untrusted(dataDir, 500)}`
+    : shown`in a file in ${untrusted(dataDir, 500)}, but it may not be private: ${untrusted(privacyProblem, 600)}`
+  return shown`DevMeet could not use VS Code's secret storage (${untrusted(reason, 300)}); your peer key is kept ${where}.`
 }
 
 /**
  * Keeps the peer key in VS Code's SecretStorage (the OS keychain on desktop, the browser profile
  * in a web workbench). Where SecretStorage fails (Linux without a keyring), falls back to a 0600
- * file in the data folder and says so once.
+ * file in the data folder and says so once, after the file is in use, with what the file store's
+ * privacyProblem() finds about it.
  */
 export class SecretKeyStore implements KeyStore {
   private usingFile = false
+  /** why secret storage failed, until the fallback has been announced */
+  private unannounced: string | undefined
   /** where the key that load() returned came from, so a damaged one is set aside there */
   private loadedFrom: 'secrets' | 'file' = 'file'
 
   constructor (
     private readonly secrets: SecretStore,
     private readonly fileStore: KeyStore,
-    private readonly onFallback: (reason: string) => void
+    private readonly onFallback: (reason: string, privacyProblem: string | undefined) => void
   ) {}
 
   async load (): Promise<string | undefined> {
@@ -54,6 +68,8 @@ export class SecretKeyStore implements KeyStore {
         this.fallBack(err)
       }
     }
+    // On first run there is no file yet: announced after save() wrote it.
+    if (fromFile != null) await this.announceFallback()
     return fromFile
   }
 
@@ -67,6 +83,7 @@ export class SecretKeyStore implements KeyStore {
       }
     }
     await this.fileStore.save(encoded)
+    await this.announceFallback()
   }
 
   /** A key that cannot be read is kept under another secret name (or file name), never deleted. */
@@ -89,6 +106,14 @@ export class SecretKeyStore implements KeyStore {
   private fallBack (err: unknown): void {
     if (this.usingFile) return
     this.usingFile = true
-    this.onFallback(String((err as any)?.message ?? err))
+    this.unannounced = String((err as any)?.message ?? err)
+  }
+
+  private async announceFallback (): Promise<void> {
+    const reason = this.unannounced
+    if (reason == null) return
+    this.unannounced = undefined
+    const problem = await this.fileStore.privacyProblem?.().catch(() => undefined)
+    this.onFallback(reason, problem)
   }
 }

@@ -1,14 +1,38 @@
 import * as vscode from 'vscode'
 import type { NodeStatus } from '../core/devmeet'
-import type { ExtensionHost } from './extension-host'
+import type { DevMeetHost } from './host'
+import { Disposable, toDisposable } from './disposable'
+import { requireCore, whenCoreLoaded } from './core-access'
 import { shown, untrusted } from '../shared/shown-text'
 import { ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
 
-/** The status bar item: the number of connected DevMeet peers, or what the node is doing. */
-export function registerStatusBar (host: ExtensionHost): void {
-  const item = vscode.window.createStatusBarItem('devmeet.status', vscode.StatusBarAlignment.Left, 50)
+/** The status bar item (the number of connected DevMeet peers, or what the node is doing) and its commands. */
+export class StatusBar extends Disposable {
+  constructor (host: DevMeetHost) {
+    super()
+    render(this._register(vscode.window.createStatusBarItem('devmeet.status', vscode.StatusBarAlignment.Left, 50)), host, d => this._register(d))
+    this._register(vscode.commands.registerCommand('devmeet.retryStart', async () => {
+      const devmeet = await requireCore(host, 'loaded')
+      if (devmeet == null) return
+      await devmeet.stop()
+      await devmeet.start()
+    }))
+    this._register(vscode.commands.registerCommand('devmeet.takeOver', async () => {
+      const devmeet = await requireCore(host, 'loaded')
+      if (devmeet == null) return
+      if (devmeet.status.state !== 'locked') {
+        void showInfo(shown`The DevMeet node already runs in this window.`)
+        return
+      }
+      const takeOver = { title: shown`Take Over` }
+      const choice = await confirmModal(shown`DevMeet runs in another window. Take it over here? The other window stops its node.`, undefined, takeOver)
+      if (choice === takeOver) await devmeet.takeOver()
+    }))
+  }
+}
+
+function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vscode.Disposable) => void): void {
   item.name = 'DevMeet'
-  host.context.subscriptions.push(item)
   item.text = '$(comment-discussion) DevMeet $(loading~spin)'
   item.tooltip = 'DevMeet is loading…'
   item.show()
@@ -16,7 +40,7 @@ export function registerStatusBar (host: ExtensionHost): void {
   let shownFailure: string | undefined
   /** why the data folder does not take writes, while it does not */
   let notSaving: string | undefined
-  const render = (): void => {
+  const update = (): void => {
     const devmeet = host.devmeet
     const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
     item.backgroundColor = undefined
@@ -84,38 +108,18 @@ export function registerStatusBar (host: ExtensionHost): void {
     }
   }
 
-  void host.ready.then(devmeet => {
-    render()
+  whenCoreLoaded(host, devmeet => {
+    update()
     for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
-      const off = devmeet.events.on(event, () => render())
-      host.context.subscriptions.push({ dispose: off })
+      register(toDisposable(devmeet.events.on(event, () => update())))
     }
-    const offStorage = devmeet.events.on('storage', s => {
+    register(toDisposable(devmeet.events.on('storage', s => {
       notSaving = s.writable ? undefined : (s.error ?? 'the data folder does not take writes')
-      render()
-    })
-    host.context.subscriptions.push({ dispose: offStorage })
+      update()
+    })))
   }, () => {
     item.text = '$(error) DevMeet: failed to load'
     item.tooltip = 'DevMeet failed to load; see the DevMeet output channel.'
     item.command = undefined
   })
-
-  host.context.subscriptions.push(
-    vscode.commands.registerCommand('devmeet.retryStart', async () => {
-      const devmeet = await host.ready
-      await devmeet.stop()
-      await devmeet.start()
-    }),
-    vscode.commands.registerCommand('devmeet.takeOver', async () => {
-      const devmeet = await host.ready
-      if (devmeet.status.state !== 'locked') {
-        void showInfo(shown`The DevMeet node already runs in this window.`)
-        return
-      }
-      const takeOver = { title: shown`Take Over` }
-      const choice = await confirmModal(shown`DevMeet runs in another window. Take it over here? The other window stops its node.`, undefined, takeOver)
-      if (choice === takeOver) await devmeet.takeOver()
-    })
-  )
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceView } from '../../src/core/api'
 import {
-  groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, oneLine
+  groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, oneLine, isUninvited, refusalOf
 } from '../../src/vscode/conferences/conference-rows'
 import { untrusted } from '../../src/shared/shown-text'
 import { createInputFromArgs, describeStartInput, checkTitle } from '../../src/vscode/conferences/create-conference-args'
@@ -123,6 +123,58 @@ describe('conference rows in the Conferences view', () => {
     const text = detailsText({ ...base, context: { ...base.context, title: 'Re\u202eview', agenda: '1. De\u200bmo\n   2. Q\u2066A' } }, NOW, 'UTC')
     assert.match(text, /^Review\n/)
     assert.match(text, /Agenda:\n1\. Demo\n {3}2\. QA/)
+  })
+})
+
+describe('refusals and removals in the Conferences view', () => {
+  const EVIL = 'no \u202Eevil [x](command:devmeet.cancelConference) $(zap)'
+
+  it('shows an invitee who refused the invitation as refused, not pending, with the reason as inert text', () => {
+    const v = { ...view({ mine: true, delivery: { [ANNA]: 'refused' } }), refusals: { [ANNA]: EVIL } }
+    const anna = peopleOf(v, ME).find(p => p.peerId === ANNA)!
+    assert.equal(anna.state, 'refused')
+    assert.equal(anna.icon, 'warning')
+    assert.ok(anna.refusal != null)
+    assert.doesNotMatch(anna.refusal, /\]\(|\$\(|\u202E/)
+    assert.match(anna.refusal, /refused the invitation: no evil/)
+    const ben = peopleOf(v, ME).find(p => p.peerId === BEN)!
+    assert.equal(ben.state, 'not yet delivered')
+    assert.equal(ben.refusal, undefined)
+  })
+
+  it('says when an invitee who had answered refused the latest update', () => {
+    const v = view({ mine: true, delivery: { [ANNA]: 'refused' } })
+    v.context.invitees[0].rsvp = 'accepted'
+    assert.equal(peopleOf(v, ME).find(p => p.peerId === ANNA)!.state, 'accepted · update refused')
+  })
+
+  it('shows my answer refused by the organizer on the row, my person row and in words', () => {
+    const v = { ...view({ myRsvp: 'accepted' }), rsvpRefused: EVIL, rsvpPending: false }
+    assert.equal(iconOf(v, ME), 'warning')
+    assert.match(descriptionOf(v, NOW, 'UTC', ME), /your answer was refused$/)
+    const me = peopleOf(v, ME).find(p => p.isMe)!
+    assert.equal(me.state, 'accepted · refused by the organizer')
+    assert.match(refusalOf(v, ME, ME) ?? '', /^the organizer refused your answer: no evil \[x\] \(command/)
+    assert.equal(refusalOf(v, ANNA, ME), undefined)
+  })
+
+  it('puts a conference that no longer lists me under Past, without answer buttons', () => {
+    const removed: ConferenceView = { ...view(), myRsvp: undefined }
+    removed.context.invitees = removed.context.invitees.filter(i => i.peerId !== ME)
+    assert.equal(isUninvited(removed, ME), true)
+    assert.equal(groupOf(removed, NOW, ME), 'past')
+    assert.deepEqual(conferencesIn('invitations', [removed], NOW, ME), [])
+    assert.equal(contextValueOf(removed, ME), 'conference.uninvited')
+    assert.doesNotMatch(contextValueOf(removed, ME), /^conference\.(invitation|invited)/)
+    assert.match(descriptionOf(removed, NOW, 'UTC', ME), /^no longer invited/)
+    assert.equal(iconOf(removed, ME), 'debug-disconnect')
+  })
+
+  it('keeps invitations, answered ones and my own conferences where they were', () => {
+    assert.equal(isUninvited(view(), ME), false)
+    assert.equal(isUninvited(view({ myRsvp: 'declined' }), ME), false)
+    assert.equal(isUninvited(view({ mine: true }), ME), false)
+    assert.equal(groupOf(view(), NOW, ME), 'invitations')
   })
 })
 

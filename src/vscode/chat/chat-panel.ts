@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto'
 import type { DevMeet } from '../../core/devmeet'
 import type { ChatMessage, ConferenceView } from '../../core/api'
 import type { DevMeetHost } from '../host'
+import { Disposable, toDisposable } from '../disposable'
+import { requireCore } from '../core-access'
 import {
   parseWebviewMessage, isOpenableLink, resolveInWorkspace, type HostToWebview, type PanelState, type ParticipantView
 } from '../../shared/chat-messages'
@@ -14,11 +16,14 @@ import { realFileInWorkspace } from './workspace-file'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
 
-/** One chat panel per conference: re-opening reveals it. */
-export class ChatPanels {
+/** One chat panel per conference: re-opening reveals it. Disposing closes them all. */
+export class ChatPanels extends Disposable {
   private readonly panels = new Map<string, ChatPanel>()
 
-  constructor (private readonly host: DevMeetHost) {}
+  constructor (private readonly host: DevMeetHost) {
+    super()
+    this._register(toDisposable(() => { for (const chat of [...this.panels.values()]) chat.panel.dispose() }))
+  }
 
   /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
   async open (conferenceId: string, opts: { preserveFocus?: boolean } = {}): Promise<void> {
@@ -27,7 +32,8 @@ export class ChatPanels {
       existing.panel.reveal(undefined, opts.preserveFocus ?? false)
       return
     }
-    const devmeet = await this.host.ready
+    const devmeet = await requireCore(this.host, 'loaded')
+    if (devmeet == null) return
     const view = devmeet.conferences.get(conferenceId)
     if (view == null) {
       void showWarning(shown`DevMeet does not know that conference.`)
@@ -43,7 +49,11 @@ export class ChatPanels {
   /** Restores a panel after a window reload (its state holds only the conference id). */
   async restore (panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const conferenceId = typeof (state as any)?.conferenceId === 'string' ? (state as any).conferenceId as string : undefined
-    const devmeet = await this.host.ready
+    const devmeet = await this.host.ready.catch(() => undefined)
+    if (devmeet == null) {
+      panel.dispose()
+      return
+    }
     if (conferenceId == null || devmeet.conferences.get(conferenceId) == null) {
       // The core loads its conferences when the node starts; wait a little before giving up.
       await new Promise(resolve => setTimeout(resolve, 3000))
@@ -75,40 +85,39 @@ export class ChatPanels {
   private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string): void {
     const chat = new ChatPanel(panel, devmeet, conferenceId, this.host)
     this.panels.set(conferenceId, chat)
-    panel.onDidDispose(() => {
-      chat.dispose()
-      this.panels.delete(conferenceId)
-    })
+    chat.onClosed(() => this.panels.delete(conferenceId))
   }
 }
 
-class ChatPanel {
+/** One open chat: its webview and the core events it follows, all released when the panel closes. */
+class ChatPanel extends Disposable {
   private ready = false
-  private readonly offs: Array<() => void> = []
 
   constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost) {
+    super()
     panel.iconPath = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'devmeet.svg')
     panel.webview.html = this.html()
-    panel.webview.onDidReceiveMessage(raw => { void this.onMessage(raw) })
-    panel.onDidChangeViewState(e => {
+    this._register(panel.webview.onDidReceiveMessage(raw => { void this.onMessage(raw) }))
+    this._register(panel.onDidChangeViewState(e => {
       // A hidden webview loses its page; it asks for everything again with 'ready' when shown.
       if (!e.webviewPanel.visible) this.ready = false
-    })
-    this.offs.push(
-      devmeet.events.on('message', m => { if (m.conferenceId === conferenceId) this.post({ type: 'message', message: m }) }),
-      devmeet.events.on('message:status', s => { if (s.conferenceId === conferenceId) this.post({ type: 'status', author: s.author, seq: s.seq, pending: s.pending }) }),
-      devmeet.events.on('presence', p => { if (p.conferenceId === conferenceId) this.postState() }),
-      devmeet.events.on('conference:update', v => {
-        if (v.context.id !== conferenceId) return
-        panel.title = untrusted(v.context.title, 120)
-        this.postState()
-      })
-    )
+    }))
+    this._register(panel.onDidDispose(() => this.dispose()))
+    const events = devmeet.events
+    this._register(toDisposable(events.on('message', m => { if (m.conferenceId === conferenceId) this.post({ type: 'message', message: m }) })))
+    this._register(toDisposable(events.on('message:status', s => { if (s.conferenceId === conferenceId) this.post({ type: 'status', author: s.author, seq: s.seq, pending: s.pending }) })))
+    this._register(toDisposable(events.on('presence', p => { if (p.conferenceId === conferenceId) this.postState() })))
+    this._register(toDisposable(events.on('conference:update', v => {
+      if (v.context.id !== conferenceId) return
+      panel.title = untrusted(v.context.title, 120)
+      this.postState()
+    })))
     void devmeet.chat.join(conferenceId)
   }
 
-  dispose (): void {
-    for (const off of this.offs.splice(0)) off()
+  /** Runs `closed` once the panel is closed (by the user or by disposing its owner). */
+  onClosed (closed: () => void): void {
+    this._register(toDisposable(closed))
   }
 
   private post (msg: HostToWebview): void {

@@ -1,68 +1,50 @@
 // The commands on a conference: answer an invitation, invite more, reschedule, cancel, export, copy.
 // Each takes a tree row, `{ conferenceId }` or a bare conference id; from the palette it asks which.
+// A `command:` link can run any of them with any argument: what sends to the network on the
+// strength of an argument asks first (confirm-texts.ts); what an argument cannot do is noted.
 import * as vscode from 'vscode'
 import * as path from 'node:path'
 import * as os from 'node:os'
-import type { ConferenceApi, ConferenceView, RsvpAnswer } from '../../core/api'
+import type { ConferenceView, RsvpAnswer } from '../../core/api'
+import type { DevMeet } from '../../core/devmeet'
 import { conferenceToIcs, icsFileName } from '../../shared/ics'
-import { formatLocal, formatRelative, localTimeZone, parseDurationMinutes } from '../../shared/time'
+import { formatLocal, localTimeZone, parseDurationMinutes } from '../../shared/time'
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, isValidDuration } from '../../shared/limits'
-import type { ConferenceAccess } from './core-access'
+import { findConference, requireCore } from '../core-access'
+import type { DevMeetHost } from '../host'
+import { conferenceIdOf, isOurArgument } from '../command-args'
+import { pickConference, type ConferenceQuestion } from './conference-picker'
+import { answerQuestion, inviteQuestion, rescheduleQuestion, type Question } from './confirm-texts'
 import { describeStartInput } from './create-conference-args'
 import { MultiStepInput } from './multi-step-input'
 import { pickPeers } from './peer-picker'
 import { detailsText, groupOf } from './conference-rows'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
-import { errorShown, personLabel, titleOf } from '../notification-texts'
-import { askText, confirmModal, pickOne, setStatusMessage, showError, showInfo, showWarning, type ShownPickItem } from '../user-messages'
+import { errorShown, titleOf } from '../notification-texts'
+import { askText, confirmModal, setStatusMessage, showError, showInfo, showWarning } from '../user-messages'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
-/** The conference id inside a command argument: a tree row, `{conferenceId}`, a ConferenceView, or a string. */
-export function conferenceIdOf (arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg
-  if (arg == null || typeof arg !== 'object') return undefined
-  const a = arg as { conferenceId?: unknown, context?: { id?: unknown } }
-  if (typeof a.conferenceId === 'string') return a.conferenceId
-  if (typeof a.context?.id === 'string') return a.context.id
-  return undefined
-}
-
-type ConferencePickItem = ShownPickItem & { conferenceId: string }
-
-/** Asks for one conference among those `filter` allows; undefined when none or cancelled. */
-async function pickConference (api: ConferenceApi, filter: (v: ConferenceView) => boolean, placeHolder: ShownText, none: ShownText): Promise<string | undefined> {
-  const now = Date.now()
-  const views = api.list().filter(filter).sort((a, b) => a.context.start - b.context.start)
-  if (views.length === 0) {
-    void showInfo(none)
-    return undefined
-  }
-  const items: ConferencePickItem[] = views.map(v => ({
-    label: shown`${titleOf(v)}`,
-    description: shown`${untrusted(formatLocal(v.context.start))} · ${untrusted(formatRelative(v.context.start, now, { durationMinutes: v.context.durationMinutes }))}`,
-    detail: shown`organized by ${personLabel(v.context.organizer.displayName, v.context.organizer.peerId)}`,
-    conferenceId: v.context.id
-  }))
-  const picked = await pickOne(items, { placeHolder, matchOnDescription: true, matchOnDetail: true })
-  return picked?.conferenceId
+/** Asks a Question in a modal dialog; true when the user goes ahead. */
+export async function confirmed (question: Question): Promise<boolean> {
+  const go = { title: question.go }
+  return await confirmModal(question.message, question.detail, go) === go
 }
 
 const ANSWER_WORDS: Record<RsvpAnswer, ShownText> = { accepted: shown`Accepted`, declined: shown`Declined`, tentative: shown`Tentatively accepted` }
 
-export function registerConferenceCommands (reg: Register, access: ConferenceAccess): void {
+export function registerConferenceCommands (reg: Register, host: DevMeetHost): void {
   /** The conference a command is about: from its argument, the view's selection, or a quick pick. */
-  async function target (arg: unknown, filter: (v: ConferenceView) => boolean, placeHolder: ShownText, none: ShownText): Promise<{ api: ConferenceApi, view: ConferenceView } | undefined> {
-    const core = await access.require()
-    if (core == null) return undefined
-    const { api } = core
-    const id = conferenceIdOf(arg) ?? await pickConference(api, filter, placeHolder, none)
+  async function target (arg: unknown, question: ConferenceQuestion): Promise<{ devmeet: DevMeet, view: ConferenceView } | undefined> {
+    const devmeet = await requireCore(host)
+    if (devmeet == null) return undefined
+    const id = conferenceIdOf(arg) ?? await pickConference(devmeet, question)
     if (id == null) return undefined
-    const view = access.find(api, id)
-    return view == null ? undefined : { api, view }
+    const view = findConference(devmeet, id)
+    return view == null ? undefined : { devmeet, view }
   }
 
-  const isPendingInvitation = (v: ConferenceView): boolean => groupOf(v, Date.now()) === 'invitations'
+  const isPendingInvitation = (v: ConferenceView): boolean => groupOf(v, Date.now(), host.devmeet?.peerId) === 'invitations'
   const isMineAndOpen = (v: ConferenceView): boolean => v.mine && v.context.status !== 'cancelled'
 
   for (const [command, answer] of [
@@ -71,7 +53,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
     ['devmeet.tentativeInvitation', 'tentative']
   ] as const) {
     reg(command, async (arg?: unknown) => {
-      const t = await target(arg, isPendingInvitation, shown`${ANSWER_WORDS[answer]}: which invitation?`, shown`No invitations wait for your answer.`)
+      const t = await target(arg, { filter: isPendingInvitation, placeHolder: shown`${ANSWER_WORDS[answer]}: which invitation?`, none: shown`No invitations wait for your answer.` })
       if (t == null) return undefined
       if (t.view.mine) {
         void showWarning(shown`You organize this conference; there is nothing to answer.`)
@@ -81,8 +63,10 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
         void showWarning(shown`"${titleOf(t.view)}" was cancelled.`)
         return undefined
       }
+      // Chosen in our tree, notification or quick pick: answer at once. Named by anyone else's argument: ask.
+      if (arg != null && !isOurArgument(arg) && !await confirmed(answerQuestion(t.view, answer, Date.now()))) return undefined
       try {
-        const view = await t.api.respond(t.view.context.id, answer)
+        const view = await t.devmeet.conferences.respond(t.view.context.id, answer)
         setStatusMessage(shown`DevMeet: ${ANSWER_WORDS[answer]} "${titleOf(view, 60)}"`, 5000)
         return view.context.id
       } catch (err) {
@@ -93,7 +77,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   }
 
   reg('devmeet.inviteMore', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, shown`Invite more peers to which conference?`, shown`You organize no open conference.`)
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Invite more peers to which conference?`, none: shown`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
       void showWarning(shown`Only the organizer can invite more peers.`)
@@ -104,11 +88,9 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       ? ((arg as { invitees: unknown[] }).invitees.filter(i => typeof i === 'string') as string[])
       : undefined
     if (peerIds == null) {
-      const core = await access.require()
-      if (core == null) return undefined
       let chosen: string[] = []
       const done = await MultiStepInput.run(async input => {
-        chosen = await pickPeers(input, core.devmeet, {
+        chosen = await pickPeers(input, t.devmeet, {
           title: shown`Invite More to "${titleOf(t.view, 60)}"`,
           step: 1,
           totalSteps: 1,
@@ -119,12 +101,14 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
         return undefined
       })
       if (!done) return undefined
-      peerIds = chosen
+      peerIds = chosen.filter(id => !already.includes(id))
+    } else {
+      peerIds = [...new Set(peerIds)].filter(id => !already.includes(id))
+      if (peerIds.length > 0 && !await confirmed(inviteQuestion(t.view, peerIds, id => t.devmeet.peerInfo(id).label))) return undefined
     }
-    peerIds = peerIds.filter(id => !already.includes(id))
     if (peerIds.length === 0) return t.view.context.id
     try {
-      const view = await t.api.invite(t.view.context.id, peerIds)
+      const view = await t.devmeet.conferences.invite(t.view.context.id, peerIds)
       void showInfo(shown`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? shown`peer` : shown`peers`}.`)
       return view.context.id
     } catch (err) {
@@ -134,7 +118,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.reschedule', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, shown`Reschedule which conference?`, shown`You organize no open conference.`)
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Reschedule which conference?`, none: shown`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
       void showWarning(shown`Only the organizer can reschedule.`)
@@ -152,6 +136,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
         }
         durationMinutes = a.durationMinutes
       }
+      if (!await confirmed(rescheduleQuestion(t.view, start, durationMinutes ?? t.view.context.durationMinutes, Date.now()))) return undefined
     } else {
       const zone = localTimeZone()
       const current = formatLocal(t.view.context.start, zone).replace(/^\w+ /, '')
@@ -185,7 +170,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       durationMinutes = d.ok ? d.minutes : undefined
     }
     try {
-      const view = await t.api.reschedule(t.view.context.id, start, durationMinutes)
+      const view = await t.devmeet.conferences.reschedule(t.view.context.id, start, durationMinutes)
       void showInfo(shown`"${titleOf(view)}" now starts ${untrusted(formatLocal(view.context.start))}; every invitee is told.`)
       return view.context.id
     } catch (err) {
@@ -195,7 +180,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.cancelConference', async (arg?: unknown) => {
-    const t = await target(arg, isMineAndOpen, shown`Cancel which conference?`, shown`You organize no open conference.`)
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Cancel which conference?`, none: shown`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
       void showWarning(shown`Only the organizer can cancel a conference.`)
@@ -211,7 +196,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
       confirm, keep)
     if (answer !== confirm) return undefined
     try {
-      const view = await t.api.cancel(t.view.context.id)
+      const view = await t.devmeet.conferences.cancel(t.view.context.id)
       setStatusMessage(shown`DevMeet: cancelled "${titleOf(view, 60)}"`, 5000)
       return view.context.id
     } catch (err) {
@@ -221,7 +206,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.exportIcs', async (arg?: unknown) => {
-    const t = await target(arg, () => true, shown`Export which conference as .ics?`, shown`There are no conferences to export.`)
+    const t = await target(arg, { filter: () => true, placeHolder: shown`Export which conference as .ics?`, none: shown`There are no conferences to export.` })
     if (t == null) return undefined
     // Where to write comes only from the save dialog, never from the argument: a command can be run
     // from a link, and a link must not choose a file to overwrite.
@@ -244,7 +229,7 @@ export function registerConferenceCommands (reg: Register, access: ConferenceAcc
   })
 
   reg('devmeet.copyConferenceDetails', async (arg?: unknown) => {
-    const t = await target(arg, () => true, shown`Copy the details of which conference?`, shown`There are no conferences.`)
+    const t = await target(arg, { filter: () => true, placeHolder: shown`Copy the details of which conference?`, none: shown`There are no conferences.` })
     if (t == null) return undefined
     const text = detailsText(t.view, Date.now())
     await vscode.env.clipboard.writeText(text)

@@ -21,16 +21,29 @@ export function endOf (view: ConferenceView): number {
   return view.context.start + view.context.durationMinutes * MINUTE
 }
 
-/** Cancelled and ended conferences are past; an unanswered invitation waits in "Invitations". */
-export function groupOf (view: ConferenceView, now: number): ConferenceGroup {
-  if (view.context.status === 'cancelled' || now >= endOf(view)) return 'past'
+/**
+ * The organizer removed me: the conference no longer lists me (I am neither its organizer nor an
+ * invitee, and so have no answer). Nothing is left to answer or join.
+ */
+export function isUninvited (view: ConferenceView, myPeerId?: string): boolean {
+  if (view.mine || view.myRsvp != null) return false
+  const { context } = view
+  return myPeerId == null || (context.organizer.peerId !== myPeerId && !context.invitees.some(i => i.peerId === myPeerId))
+}
+
+/**
+ * Cancelled and ended conferences are past, and so are those that no longer list me; an
+ * unanswered invitation waits in "Invitations".
+ */
+export function groupOf (view: ConferenceView, now: number, myPeerId?: string): ConferenceGroup {
+  if (view.context.status === 'cancelled' || now >= endOf(view) || isUninvited(view, myPeerId)) return 'past'
   if (!view.mine && (view.myRsvp ?? 'pending') === 'pending') return 'invitations'
   return 'upcoming'
 }
 
 /** Conferences of a group: the coming ones soonest first, the past ones latest first. */
-export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], now: number): ConferenceView[] {
-  const inGroup = views.filter(v => groupOf(v, now) === group)
+export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], now: number, myPeerId?: string): ConferenceView[] {
+  const inGroup = views.filter(v => groupOf(v, now, myPeerId) === group)
   return inGroup.sort((a, b) => group === 'past'
     ? b.context.start - a.context.start
     : a.context.start - b.context.start || a.context.id.localeCompare(b.context.id))
@@ -38,22 +51,29 @@ export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], 
 
 /**
  * The tree item's contextValue, which package.json's menus key on:
- * `conference.invitation` (unanswered), `conference.own`, `conference.invited.<rsvp>`, `conference.cancelled…`.
+ * `conference.invitation` (unanswered), `conference.own`, `conference.invited.<rsvp>`, `conference.cancelled…`,
+ * `conference.uninvited` (no longer listed: no answer buttons).
  */
-export function contextValueOf (view: ConferenceView): string {
+export function contextValueOf (view: ConferenceView, myPeerId?: string): string {
   if (view.context.status === 'cancelled') return view.mine ? 'conference.cancelled.own' : 'conference.cancelled'
   if (view.mine) return 'conference.own'
+  if (isUninvited(view, myPeerId)) return 'conference.uninvited'
   const rsvp = view.myRsvp ?? 'pending'
   if (rsvp === 'pending') return 'conference.invitation'
   return `conference.invited.${rsvp}`
 }
 
 /** The codicon for my relation to the conference. */
-export function iconOf (view: ConferenceView): string {
+export function iconOf (view: ConferenceView, myPeerId?: string): string {
   if (view.context.status === 'cancelled') return 'circle-slash'
   if (view.mine) return 'organization'
+  if (isUninvited(view, myPeerId)) return 'debug-disconnect'
+  if (view.rsvpRefused != null) return REFUSED_ICON
   return RSVP_ICONS[view.myRsvp ?? 'pending']
 }
+
+/** The icon of a refusal: the organizer refused my answer, or an invitee refused the organizer's record. */
+export const REFUSED_ICON = 'warning'
 
 export const RSVP_ICONS: Record<Rsvp, string> = {
   accepted: 'check',
@@ -74,13 +94,27 @@ export function oneLine (text: string, max = 120): string {
 }
 
 /** The row's description: local start time and how far away it is, or why it is over. */
-export function descriptionOf (view: ConferenceView, now: number, timeZone?: string): ShownText {
+export function descriptionOf (view: ConferenceView, now: number, timeZone?: string, myPeerId?: string): ShownText {
   const { context } = view
   const local = untrusted(formatLocal(context.start, timeZone))
   if (context.status === 'cancelled') return shown`cancelled · ${local}`
+  if (isUninvited(view, myPeerId)) return shown`no longer invited · ${local}`
   const relative = untrusted(formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes }))
-  const sending = view.rsvpPending === true ? shown` · sending your answer…` : shown``
-  return shown`${local} · ${relative}${sending}`
+  const answer = view.rsvpRefused != null
+    ? shown` · your answer was refused`
+    : view.rsvpPending === true ? shown` · sending your answer…` : shown``
+  return shown`${local} · ${relative}${answer}`
+}
+
+/** Why my answer or the organizer's record was refused, as inert text; undefined when it was not. */
+export function refusalOf (view: ConferenceView, peerId: string, myPeerId: string | undefined): ShownText | undefined {
+  if (view.mine && view.delivery[peerId] === 'refused') {
+    return shown`refused the invitation: ${untrusted(view.refusals?.[peerId] ?? 'no reason given', 300)}`
+  }
+  if (!view.mine && peerId === myPeerId && view.rsvpRefused != null) {
+    return shown`the organizer refused your answer: ${untrusted(view.rsvpRefused, 300)}`
+  }
+  return undefined
 }
 
 export const RSVP_WORDS: Record<Rsvp, string> = {
@@ -96,10 +130,12 @@ export interface PersonRow {
   name: string
   role: 'organizer' | 'invitee'
   rsvp?: Rsvp
-  /** what the row says after the short ID: "organizer", "not yet delivered", "delivered", "accepted"… */
+  /** what the row says after the short ID: "organizer", "not yet delivered", "delivered", "refused", "accepted"… */
   state: string
   icon: string
   isMe: boolean
+  /** why this person's invitation (organizer side) or my answer (my own row) was refused */
+  refusal?: ShownText
 }
 
 /**
@@ -120,28 +156,34 @@ export function peopleOf (view: ConferenceView, myPeerId: string | undefined): P
     // My own answer shows at once, before the organizer's updated context comes back.
     const isMe = listed.peerId === myPeerId
     const invitee = isMe && view.myRsvp != null ? { ...listed, rsvp: view.myRsvp } : listed
+    const refusal = refusalOf(view, invitee.peerId, myPeerId)
+    const state = isMe && view.rsvpRefused != null
+      ? `${RSVP_WORDS[invitee.rsvp]} · refused by the organizer`
+      : isMe && view.rsvpPending === true ? `${inviteeState(view, invitee)} · sending…` : inviteeState(view, invitee)
     rows.push({
       peerId: invitee.peerId,
       name: invitee.displayName,
       role: 'invitee',
       rsvp: invitee.rsvp,
-      state: isMe && view.rsvpPending === true ? `${inviteeState(view, invitee)} · sending…` : inviteeState(view, invitee),
-      icon: inviteeIcon(view, invitee),
-      isMe
+      state,
+      icon: refusal != null ? REFUSED_ICON : inviteeIcon(view, invitee),
+      isMe,
+      ...(refusal != null ? { refusal } : {})
     })
   }
   return rows
 }
 
 function inviteeState (view: ConferenceView, invitee: Invitee): string {
-  const delivered = view.delivery[invitee.peerId] === 'delivered'
+  const delivery = view.delivery[invitee.peerId]
   if (invitee.rsvp === 'pending') {
     if (!view.mine) return RSVP_WORDS.pending
-    return delivered ? 'delivered' : 'not yet delivered'
+    return delivery === 'refused' ? 'refused' : delivery === 'delivered' ? 'delivered' : 'not yet delivered'
   }
   const word = RSVP_WORDS[invitee.rsvp]
-  // The organizer's latest update (e.g. a new time) may not have reached someone who answered earlier.
-  return view.mine && !delivered ? `${word} · update not yet delivered` : word
+  if (!view.mine || delivery === 'delivered') return word
+  // The organizer's latest update (e.g. a new time) may not have reached, or been refused by, someone who answered earlier.
+  return delivery === 'refused' ? `${word} · update refused` : `${word} · update not yet delivered`
 }
 
 function inviteeIcon (view: ConferenceView, invitee: Invitee): string {

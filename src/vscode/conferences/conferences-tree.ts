@@ -2,10 +2,12 @@ import * as vscode from 'vscode'
 import type { ConferenceView } from '../../core/api'
 import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZone } from '../../shared/time'
 import type { DevMeetHost } from '../host'
-import { conferencesOf } from './core-access'
+import { Disposable, toDisposable } from '../disposable'
+import { whenCoreLoaded } from '../core-access'
+import { ourArgument } from '../command-args'
 import {
-  GROUP_LABELS, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
-  peopleOf, personLabel, RSVP_WORDS, type ConferenceGroup, type PersonRow
+  GROUP_LABELS, REFUSED_ICON, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
+  peopleOf, personLabel, refusalOf, RSVP_WORDS, type ConferenceGroup, type PersonRow
 } from './conference-rows'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, untrustedLines } from '../../shared/shown-text'
@@ -26,22 +28,25 @@ const STATE_COLORS: Record<string, string | undefined> = {
   check: 'testing.iconPassed',
   close: 'testing.iconFailed',
   question: 'testing.iconQueued',
-  clock: 'disabledForeground'
+  clock: 'disabledForeground',
+  [REFUSED_ICON]: 'problemsWarningIcon.foreground'
 }
 
 /** The Conferences view: "Invitations", "Upcoming" and "Past", each conference expanding to its people. */
-export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ConferenceNode | undefined>()
+export class ConferencesTree extends Disposable implements vscode.TreeDataProvider<ConferenceNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<ConferenceNode | undefined>())
   readonly onDidChangeTreeData = this.changed.event
   // Nodes are kept so that reveal() and getParent() hand VS Code the same objects it got before.
   private readonly groupNodes = new Map<ConferenceGroup, ConferenceNode>()
   private readonly conferenceNodes = new Map<string, ConferenceNode>()
   private readonly personNodes = new Map<string, ConferenceNode>()
 
-  constructor (private readonly host: DevMeetHost, private readonly now: () => number = Date.now) {}
+  constructor (private readonly host: DevMeetHost, private readonly now: () => number = Date.now) {
+    super()
+  }
 
-  dispose (): void {
-    this.changed.dispose()
+  private get me (): string | undefined {
+    return this.host.devmeet?.peerId
   }
 
   refresh (): void {
@@ -50,7 +55,7 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
 
   private views (): ConferenceView[] {
     try {
-      return conferencesOf(this.host.devmeet)?.list() ?? []
+      return this.host.devmeet?.conferences.list() ?? []
     } catch {
       return []
     }
@@ -59,7 +64,7 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
   /** How many invitations wait for my answer. */
   invitationCount (): number {
     const now = this.now()
-    return this.views().filter(v => groupOf(v, now) === 'invitations').length
+    return this.views().filter(v => groupOf(v, now, this.me) === 'invitations').length
   }
 
   getChildren (node?: ConferenceNode): ConferenceNode[] {
@@ -67,13 +72,13 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     const now = this.now()
     if (node == null) {
       // Empty groups are left out; with no conference at all the view's welcome text shows.
-      return GROUPS.filter(g => conferencesIn(g, views, now).length > 0).map(g => this.groupNode(g))
+      return GROUPS.filter(g => conferencesIn(g, views, now, this.me).length > 0).map(g => this.groupNode(g))
     }
-    if (node.kind === 'group') return conferencesIn(node.group, views, now).map(v => this.conferenceNode(v.context.id))
+    if (node.kind === 'group') return conferencesIn(node.group, views, now, this.me).map(v => this.conferenceNode(v.context.id))
     if (node.kind === 'conference') {
       const view = views.find(v => v.context.id === node.conferenceId)
       if (view == null) return []
-      return peopleOf(view, this.host.devmeet?.peerId).map(p => this.personNode(node.conferenceId, p.peerId))
+      return peopleOf(view, this.me).map(p => this.personNode(node.conferenceId, p.peerId))
     }
     return []
   }
@@ -82,7 +87,7 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     if (node.kind === 'group') return undefined
     if (node.kind === 'person') return this.conferenceNode(node.conferenceId)
     const view = this.views().find(v => v.context.id === node.conferenceId)
-    return view == null ? undefined : this.groupNode(groupOf(view, this.now()))
+    return view == null ? undefined : this.groupNode(groupOf(view, this.now(), this.me))
   }
 
   getTreeItem (node: ConferenceNode): vscode.TreeItem {
@@ -100,7 +105,7 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     const view = this.views().find(v => v.context.id === node.conferenceId)
     if (view == null) return shownTreeItem(shown`(no longer known)`, vscode.TreeItemCollapsibleState.None)
     if (node.kind === 'conference') return this.conferenceItem(view)
-    const person = peopleOf(view, this.host.devmeet?.peerId).find(p => p.peerId === node.peerId)
+    const person = peopleOf(view, this.me).find(p => p.peerId === node.peerId)
     if (person == null) return shownTreeItem(shown`(no longer invited)`, vscode.TreeItemCollapsibleState.None)
     return this.personItem(view, person)
   }
@@ -111,7 +116,7 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
   }
 
   private groupItem (group: ConferenceGroup): vscode.TreeItem {
-    const count = conferencesIn(group, this.views(), this.now()).length
+    const count = conferencesIn(group, this.views(), this.now(), this.me).length
     const item = shownTreeItem(shown`${untrusted(GROUP_LABELS[group])}`, group === 'past' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded, {
       description: shown`${count}`
     })
@@ -124,15 +129,20 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
     const { context } = view
     const now = this.now()
     const title = untrusted(context.title, 120)
-    const role = view.mine ? shown`you organize it` : shown`your answer: ${untrusted(RSVP_WORDS[view.myRsvp ?? 'pending'])}`
+    const role = view.mine
+      ? shown`you organize it`
+      : view.myRsvp == null ? shown`you are no longer invited` : shown`your answer: ${untrusted(RSVP_WORDS[view.myRsvp])}`
+    const description = descriptionOf(view, now, undefined, this.me)
     const item = shownTreeItem(shown`${title}`, vscode.TreeItemCollapsibleState.Collapsed, {
-      description: descriptionOf(view, now),
+      description,
       tooltip: this.tooltip(view, now),
-      accessibilityLabel: shown`${title}, ${descriptionOf(view, now)}, ${role}`
+      accessibilityLabel: shown`${title}, ${description}, ${role}`
     })
     item.id = `conference:${context.id}`
-    item.contextValue = contextValueOf(view)
-    item.iconPath = new vscode.ThemeIcon(iconOf(view))
+    item.contextValue = contextValueOf(view, this.me)
+    const icon = iconOf(view, this.me)
+    const color = STATE_COLORS[icon]
+    item.iconPath = new vscode.ThemeIcon(icon, icon === REFUSED_ICON && color != null ? new vscode.ThemeColor(color) : undefined)
     return item
   }
 
@@ -147,9 +157,14 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
       .text(shown`Duration: ${untrusted(formatDuration(context.durationMinutes))}`).lineBreak()
       .text(shown`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
       .paragraph()
+    const myRefusal = this.me == null ? undefined : refusalOf(view, this.me, this.me)
+    if (myRefusal != null) tip.italic(myRefusal).paragraph()
     if (context.invitees.length > 0) {
       tip.text(shown`Participants:`)
-      for (const i of context.invitees) tip.bullet(shown`${personLabel(i.displayName, i.peerId)}: ${untrusted(RSVP_WORDS[i.rsvp])}`)
+      for (const i of context.invitees) {
+        const refusal = view.mine ? refusalOf(view, i.peerId, this.me) : undefined
+        tip.bullet(shown`${personLabel(i.displayName, i.peerId)}: ${untrusted(RSVP_WORDS[i.rsvp])}${refusal != null ? shown` (${refusal})` : shown``}`)
+      }
       tip.paragraph()
     }
     if (context.agenda.trim() !== '') {
@@ -163,10 +178,11 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
   private personItem (view: ConferenceView, person: PersonRow): vscode.TreeItem {
     const name = untrusted(person.name, 64)
     const state = untrusted(person.state)
+    const refusal = person.refusal != null ? shown`\n${person.refusal}` : shown``
     const item = shownTreeItem(person.isMe ? shown`${name} (you)` : shown`${name}`, vscode.TreeItemCollapsibleState.None, {
       description: shown`${untrusted(shortPeerId(person.peerId))} · ${state}`,
-      tooltip: shown`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}`,
-      accessibilityLabel: shown`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}`
+      tooltip: shown`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}${refusal}`,
+      accessibilityLabel: shown`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}${person.refusal != null ? shown`, ${person.refusal}` : shown``}`
     })
     item.id = `conference:${view.context.id}/peer:${person.peerId}`
     const color = STATE_COLORS[person.icon]
@@ -184,7 +200,8 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
 
   private conferenceNode (conferenceId: string): ConferenceNode {
     let node = this.conferenceNodes.get(conferenceId)
-    if (node == null) this.conferenceNodes.set(conferenceId, node = { kind: 'conference', conferenceId })
+    // Rows are what the item commands receive: marked as ours, so they act without asking again.
+    if (node == null) this.conferenceNodes.set(conferenceId, node = ourArgument<ConferenceNode>({ kind: 'conference', conferenceId }))
     return node
   }
 
@@ -197,24 +214,24 @@ export class ConferencesTree implements vscode.TreeDataProvider<ConferenceNode>,
 }
 
 /** The view with its badge, kept fresh by the core's events and, while visible, once a minute. */
-export class ConferencesView implements vscode.Disposable {
+export class ConferencesView extends Disposable {
   readonly tree: ConferencesTree
   private readonly view: vscode.TreeView<ConferenceNode>
-  private readonly disposables: vscode.Disposable[] = []
   private ticker: ReturnType<typeof setInterval> | undefined
 
   constructor (private readonly host: DevMeetHost) {
-    this.tree = new ConferencesTree(host)
-    this.view = vscode.window.createTreeView(CONFERENCES_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true })
-    this.disposables.push(this.tree, this.view)
-    this.disposables.push(this.view.onDidChangeVisibility(() => this.tick()))
+    super()
+    this.tree = this._register(new ConferencesTree(host))
+    this.view = this._register(vscode.window.createTreeView(CONFERENCES_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }))
+    this._register(this.view.onDidChangeVisibility(() => this.tick()))
+    this._register(toDisposable(() => this.stopTicker()))
     this.tick()
-    void host.ready.then(devmeet => {
+    whenCoreLoaded(host, devmeet => {
       for (const event of ['conference:update', 'invitation', 'rsvp', 'status', 'conference:start', 'conference:end'] as const) {
-        this.disposables.push({ dispose: devmeet.events.on(event, () => this.refresh()) })
+        this._register(toDisposable(devmeet.events.on(event, () => this.refresh())))
       }
       this.refresh()
-    }, () => {})
+    })
   }
 
   refresh (): void {
@@ -242,15 +259,13 @@ export class ConferencesView implements vscode.Disposable {
     if (this.view.visible && this.ticker == null) {
       this.ticker = setInterval(() => this.refresh(), REFRESH_EVERY_MS)
       this.refresh()
-    } else if (!this.view.visible && this.ticker != null) {
-      clearInterval(this.ticker)
-      this.ticker = undefined
+    } else if (!this.view.visible) {
+      this.stopTicker()
     }
   }
 
-  dispose (): void {
+  private stopTicker (): void {
     if (this.ticker != null) clearInterval(this.ticker)
     this.ticker = undefined
-    for (const d of this.disposables.splice(0)) d.dispose()
   }
 }

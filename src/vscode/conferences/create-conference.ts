@@ -1,13 +1,20 @@
-// "DevMeet: Create Conference…": five steps (title, start, duration, agenda, invitees), or none
-// when the command gets an argument object (tests, the API, other extensions).
+// "DevMeet: Create Conference…": five steps (title, start, duration, agenda, invitees), or, when the
+// command gets an argument object (another extension; or a `command:` link, which anyone can
+// write), one modal that shows everything the argument asks for and creates only if the user says
+// so. Decision: no argument skips that question, not even for tests; a test (or an extension that
+// has the user's consent some other way) uses the API instead, `activate()`'s
+// `devmeet().conferences.create(…)`, which no link can reach.
 import * as vscode from 'vscode'
 import type { ConferenceApi, CreateConferenceInput } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { parseDurationMinutes, localTimeZone } from '../../shared/time'
 import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
-import type { ConferenceAccess } from './core-access'
+import type { DevMeetHost } from '../host'
+import { requireCore } from '../core-access'
 import { oneLine } from './conference-rows'
+import { confirmed } from './conference-commands'
+import { createQuestion } from './confirm-texts'
 import { shown, untrusted } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
 import { showError, showInfo, showWarning } from '../user-messages'
@@ -15,7 +22,6 @@ import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFr
 
 export const CREATE_TITLE = shown`Create Conference`
 const TOTAL_STEPS = 5
-
 
 /** What the steps collect. */
 interface CreateState {
@@ -27,29 +33,30 @@ interface CreateState {
   invitees: string[]
 }
 
-
 /** "\n" typed in the one-line agenda box starts a new line. */
 function agendaFromInput (value: string): string {
   return value.replace(/\\n/g, '\n').trim()
 }
 
 /**
- * Runs the command. With an argument object it creates directly and returns the context id
- * (throwing on invalid input); otherwise it asks step by step.
+ * Runs the command. With an argument object it shows what it would create and, once the user
+ * confirms, creates it and returns the context id (throwing on invalid input); otherwise it asks
+ * step by step.
  */
-export async function createConference (access: ConferenceAccess, reveal: (id: string) => Promise<void>, arg?: unknown): Promise<string | undefined> {
+export async function createConference (host: DevMeetHost, reveal: (id: string) => Promise<void>, arg?: unknown): Promise<string | undefined> {
   if (arg != null && typeof arg === 'object' && !Array.isArray(arg) && 'title' in arg) {
     const input = createInputFromArgs(arg as Record<string, unknown>, Date.now())
-    const core = await access.require()
-    if (core == null) throw new Error('DevMeet is still starting; try again in a moment.')
-    return await submit(core.api, input, reveal)
+    const devmeet = await requireCore(host)
+    if (devmeet == null) throw new Error('DevMeet is still starting; try again in a moment.')
+    if (!await confirmed(createQuestion(input, id => devmeet.peerInfo(id).label, Date.now()))) return undefined
+    return await submit(devmeet.conferences, input, reveal)
   }
-  const core = await access.require()
-  if (core == null) return undefined
+  const devmeet = await requireCore(host)
+  if (devmeet == null) return undefined
   const state: CreateState = { title: '', startText: '', durationText: '30', agenda: '', invitees: [] }
-  const finished = await MultiStepInput.run(input => askTitle(input, state, core.devmeet))
+  const finished = await MultiStepInput.run(input => askTitle(input, state, devmeet))
   if (!finished || state.start == null) return undefined
-  return await submit(core.api, {
+  return await submit(devmeet.conferences, {
     title: oneLine(state.title, MAX_TITLE_CHARS),
     start: state.start,
     durationMinutes: (parseDurationMinutes(state.durationText) as { minutes: number }).minutes,
@@ -70,7 +77,6 @@ async function submit (api: ConferenceApi, input: CreateConferenceInput, reveal:
   return view.context.id
 }
 
-
 async function askTitle (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep> {
   state.title = await input.showInputBox({
     title: CREATE_TITLE,
@@ -84,7 +90,6 @@ async function askTitle (input: MultiStepInput, state: CreateState, devmeet: Dev
   })
   return i => askStart(i, state, devmeet)
 }
-
 
 async function askStart (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep> {
   const value = await input.showInputBox({

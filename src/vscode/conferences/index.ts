@@ -1,26 +1,21 @@
 import * as vscode from 'vscode'
 import type { DevMeetHost } from '../host'
-import { ConferenceAccess } from './core-access'
+import { Disposable } from '../disposable'
+import { whenCoreLoaded } from '../core-access'
 import { ConferencesView } from './conferences-tree'
 import { createConference } from './create-conference'
 import { registerConferenceCommands } from './conference-commands'
 import { ConferenceNotifications } from './notifications'
 
-/** Registers the Conferences view, its commands and notifications. */
-export function registerConferenceUi (host: DevMeetHost): void {
-  const subscriptions = host.context.subscriptions
-  const reg = (id: string, fn: (...args: any[]) => unknown): void => {
-    subscriptions.push(vscode.commands.registerCommand(id, fn))
+/** The Conferences view, its commands and notifications. */
+export class ConferencesUi extends Disposable {
+  constructor (host: DevMeetHost) {
+    super()
+    const reg = (id: string, fn: (...args: any[]) => unknown): void => { this._register(vscode.commands.registerCommand(id, fn)) }
+    const view = this._register(new ConferencesView(host))
+    const reveal = (id: string): Promise<void> => view.reveal(id)
+    reg('devmeet.createConference', (arg?: unknown) => createConference(host, reveal, arg))
+    registerConferenceCommands(reg, host)
+    whenCoreLoaded(host, devmeet => { this._register(new ConferenceNotifications(devmeet, reveal)) })
   }
-  const access = new ConferenceAccess(host)
-  const view = new ConferencesView(host)
-  subscriptions.push(view)
-  const reveal = (id: string): Promise<void> => view.reveal(id)
-
-  reg('devmeet.createConference', (arg?: unknown) => createConference(access, reveal, arg))
-  registerConferenceCommands(reg, access)
-
-  void host.ready.then(devmeet => {
-    subscriptions.push(new ConferenceNotifications(devmeet, reveal))
-  }, () => {})
 }

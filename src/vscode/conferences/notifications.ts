@@ -4,7 +4,8 @@
 import * as vscode from 'vscode'
 import type { ConferenceView, RsvpEvent, Rsvp } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
-import { conferencesOf } from './core-access'
+import { Disposable, toDisposable } from '../disposable'
+import { ourArgument } from '../command-args'
 import { shown } from '../../shared/shown-text'
 import { cancelledText, invitationText, movedText, renamedText, rsvpText } from '../notification-texts'
 import { showInfo, showWarning } from '../user-messages'
@@ -28,31 +29,25 @@ const DECLINE = shown`Decline`
 const TENTATIVE = shown`Tentative`
 const SHOW = shown`Show`
 
-export class ConferenceNotifications implements vscode.Disposable {
+export class ConferenceNotifications extends Disposable {
   private readonly seen = new Map<string, Snapshot>()
   private readonly invited = new Set<string>()
   private readonly answers = new Map<string, Rsvp>()
-  private readonly offs: Array<() => void> = []
 
   constructor (
     private readonly devmeet: DevMeet,
     private readonly reveal: (conferenceId: string) => Promise<void>
   ) {
+    super()
     // What is already known when the window opens is not news.
-    for (const view of conferencesOf(devmeet)?.list() ?? []) {
+    for (const view of devmeet.conferences.list()) {
       this.seen.set(view.context.id, snapshotOf(view))
       if (!view.mine) this.invited.add(view.context.id)
       for (const i of view.context.invitees) this.answers.set(`${view.context.id}/${i.peerId}`, i.rsvp)
     }
-    this.offs.push(
-      devmeet.events.on('invitation', view => { void this.onInvitation(view) }),
-      devmeet.events.on('conference:update', view => { this.onUpdate(view) }),
-      devmeet.events.on('rsvp', event => { this.onRsvp(event) })
-    )
-  }
-
-  dispose (): void {
-    for (const off of this.offs.splice(0)) off()
+    this._register(toDisposable(devmeet.events.on('invitation', view => { void this.onInvitation(view) })))
+    this._register(toDisposable(devmeet.events.on('conference:update', view => { this.onUpdate(view) })))
+    this._register(toDisposable(devmeet.events.on('rsvp', event => { this.onRsvp(event) })))
   }
 
   private async onInvitation (view: ConferenceView): Promise<void> {
@@ -67,7 +62,8 @@ export class ConferenceNotifications implements vscode.Disposable {
     const command = choice === ACCEPT
       ? 'devmeet.acceptInvitation'
       : choice === DECLINE ? 'devmeet.declineInvitation' : choice === TENTATIVE ? 'devmeet.tentativeInvitation' : undefined
-    if (command != null) await vscode.commands.executeCommand(command, { conferenceId: id })
+    // The user chose the answer on our own notification: the command answers without asking again.
+    if (command != null) await vscode.commands.executeCommand(command, ourArgument({ conferenceId: id }))
     else if (choice === SHOW) await this.reveal(id)
   }
 
@@ -92,7 +88,7 @@ export class ConferenceNotifications implements vscode.Disposable {
   }
 
   private onRsvp (event: RsvpEvent): void {
-    const view = conferencesOf(this.devmeet)?.get(event.conferenceId)
+    const view = this.devmeet.conferences.get(event.conferenceId)
     if (view == null || !view.mine || event.rsvp === 'pending') return
     const key = `${event.conferenceId}/${event.peerId}`
     if (this.answers.get(key) === event.rsvp) return

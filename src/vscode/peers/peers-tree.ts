@@ -1,19 +1,22 @@
 import * as vscode from 'vscode'
-import type { PeerInfo } from '../core/devmeet'
-import type { ExtensionHost } from './extension-host'
-import { shown, untrusted } from '../shared/shown-text'
-import { ShownMarkdown, shownTreeItem } from './user-messages'
-import { shortPeerId } from '../shared/peer-id'
-
+import type { PeerInfo } from '../../core/devmeet'
+import type { DevMeetHost } from '../host'
+import { Disposable, toDisposable } from '../disposable'
+import { whenCoreLoaded } from '../core-access'
+import { shortPeerId } from '../../shared/peer-id'
+import { shown, untrusted } from '../../shared/shown-text'
+import { ShownMarkdown, shownTreeItem } from '../user-messages'
 
 type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
 
 /** The Peers view: "Online" and "Contacts" groups. */
-export class PeersTree implements vscode.TreeDataProvider<PeerNode> {
-  private readonly changed = new vscode.EventEmitter<PeerNode | undefined>()
+export class PeersTree extends Disposable implements vscode.TreeDataProvider<PeerNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<PeerNode | undefined>())
   readonly onDidChangeTreeData = this.changed.event
 
-  constructor (private readonly host: ExtensionHost) {}
+  constructor (private readonly host: DevMeetHost) {
+    super()
+  }
 
   refresh (): void {
     this.changed.fire(undefined)
@@ -67,15 +70,17 @@ export class PeersTree implements vscode.TreeDataProvider<PeerNode> {
   }
 }
 
-export function registerPeersTree (host: ExtensionHost): PeersTree {
-  const tree = new PeersTree(host)
-  const view = vscode.window.createTreeView('devmeet.peers', { treeDataProvider: tree, showCollapseAll: false })
-  host.context.subscriptions.push(view)
-  void host.ready.then(devmeet => {
-    tree.refresh()
-    for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
-      host.context.subscriptions.push({ dispose: devmeet.events.on(event, () => tree.refresh()) })
-    }
-  }, () => {})
-  return tree
+/** The Peers view, refreshed by the core's peer events. */
+export class PeersView extends Disposable {
+  constructor (host: DevMeetHost) {
+    super()
+    const tree = this._register(new PeersTree(host))
+    this._register(vscode.window.createTreeView('devmeet.peers', { treeDataProvider: tree, showCollapseAll: false }))
+    whenCoreLoaded(host, devmeet => {
+      tree.refresh()
+      for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
+        this._register(toDisposable(devmeet.events.on(event, () => tree.refresh())))
+      }
+    })
+  }
 }

@@ -1,40 +1,21 @@
+// The commands on peers: copy my address, connect to one, list, rename and forget them.
 import * as vscode from 'vscode'
-import type { PeerInfo } from '../core/devmeet'
-import type { ExtensionHost } from './extension-host'
-import { shortPeerId } from '../shared/peer-id'
-import { shown, untrusted } from '../shared/shown-text'
-import { errorShown } from './notification-texts'
-import { askText, confirmModal, pickOne, showError, showInfo, showWarning } from './user-messages'
+import type { DevMeetHost } from '../host'
+import { requireCore } from '../core-access'
+import { peerIdOf } from '../command-args'
+import { shortPeerId } from '../../shared/peer-id'
+import { shown, untrusted } from '../../shared/shown-text'
+import { errorShown } from '../notification-texts'
+import { askText, confirmModal, pickOne, showError, showInfo } from '../user-messages'
 
-/** Accepts a tree item ({peer}), a PeerInfo, or a peer ID string. */
-function peerIdOf (arg: unknown): string | undefined {
-  if (typeof arg === 'string') return arg
-  if (arg != null && typeof arg === 'object') {
-    const a = arg as { peer?: PeerInfo, peerId?: unknown }
-    if (a.peer != null && typeof a.peer.peerId === 'string') return a.peer.peerId
-    if (typeof a.peerId === 'string') return a.peerId
-  }
-  return undefined
-}
+type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
-/** Waits for the core and a running node, or tells the user why not. */
-async function runningCore (host: ExtensionHost) {
-  const devmeet = await host.ready
-  if (devmeet.status.state !== 'running') {
-    const why = devmeet.status.state === 'locked' ? shown`it runs in another window` : devmeet.status.state === 'failed' ? shown`it failed to start: ${untrusted(devmeet.status.error, 300)}` : shown`it is still starting`
-    void showWarning(shown`The DevMeet node is not running here: ${why}.`)
-    return undefined
-  }
-  return devmeet
-}
+/** The longest address the connect box takes. */
+const MAX_ADDRESS_CHARS = 4096
 
-export function registerPeerCommands (host: ExtensionHost): void {
-  const reg = (id: string, fn: (...args: any[]) => unknown): void => {
-    host.context.subscriptions.push(vscode.commands.registerCommand(id, fn))
-  }
-
+export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
   reg('devmeet.copyMyAddress', async () => {
-    const devmeet = await runningCore(host)
+    const devmeet = await requireCore(host, 'running')
     if (devmeet == null) return
     const address = devmeet.address()
     await vscode.env.clipboard.writeText(address)
@@ -42,34 +23,37 @@ export function registerPeerCommands (host: ExtensionHost): void {
     return address
   })
 
+  // An address in the argument only fills the box: dialling reveals this machine's addresses to
+  // whoever the address names, and a `command:` link can pass any argument, so the user sees the
+  // address and presses Enter (or Escape). Nothing dials on the strength of an argument alone.
   reg('devmeet.connectPeer', async (arg?: unknown) => {
-    const devmeet = await runningCore(host)
+    const devmeet = await requireCore(host, 'running')
     if (devmeet == null) return
     const core = host.core!
-    let text = typeof arg === 'string' ? arg : undefined
-    if (text == null) {
-      text = await askText({
-        title: shown`DevMeet: Connect to Peer`,
-        prompt: shown`Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID`,
-        placeHolder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
-        ignoreFocusOut: true,
-        validateInput: value => {
-          if (value.trim() === '') return undefined
-          try {
-            const parsed = core.parsePeerAddress(value)
-            if (parsed.peerId === devmeet.peerId) return 'That is your own address.'
-            return undefined
-          } catch (err: any) {
-            return err.message
-          }
+    const suggested = typeof arg === 'string' ? arg.slice(0, MAX_ADDRESS_CHARS) : ''
+    const text = await askText({
+      title: shown`DevMeet: Connect to Peer`,
+      prompt: shown`Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID`,
+      placeHolder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
+      value: suggested,
+      ignoreFocusOut: true,
+      validateInput: value => {
+        if (value.trim() === '') return undefined
+        if (value.length > MAX_ADDRESS_CHARS) return 'That is too long for an address.'
+        try {
+          const parsed = core.parsePeerAddress(value)
+          if (parsed.peerId === devmeet.peerId) return 'That is your own address.'
+          return undefined
+        } catch (err: any) {
+          return err.message
         }
-      })
-      if (text == null || text.trim() === '') return
-    }
+      }
+    })
+    if (text == null || text.trim() === '') return
     try {
       const peer = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'DevMeet: connecting…', cancellable: false },
-        () => devmeet.connect(text!))
+        () => devmeet.connect(text))
       void showInfo(shown`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peer.peerId))}).`)
       return peer
     } catch (err: any) {
@@ -79,7 +63,8 @@ export function registerPeerCommands (host: ExtensionHost): void {
   })
 
   reg('devmeet.showPeers', async () => {
-    const devmeet = await host.ready
+    const devmeet = await requireCore(host, 'loaded')
+    if (devmeet == null) return
     const peers = devmeet.peers().filter(p => p.isDevMeet)
     if (peers.length === 0) {
       const copy = shown`Copy My Address`
@@ -102,10 +87,12 @@ export function registerPeerCommands (host: ExtensionHost): void {
     if (action?.label === 'Forget') await vscode.commands.executeCommand('devmeet.forgetPeer', picked.peer.peerId)
   })
 
+  // Renaming asks for the new name and forgetting asks to confirm: an argument only names the peer.
   reg('devmeet.renamePeer', async (arg?: unknown) => {
-    const devmeet = await host.ready
     const peerId = peerIdOf(arg)
     if (peerId == null) return
+    const devmeet = await requireCore(host, 'loaded')
+    if (devmeet == null) return
     const peer = devmeet.peerInfo(peerId)
     const name = await askText({
       title: shown`Rename ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})`,
@@ -118,9 +105,10 @@ export function registerPeerCommands (host: ExtensionHost): void {
   })
 
   reg('devmeet.forgetPeer', async (arg?: unknown) => {
-    const devmeet = await host.ready
     const peerId = peerIdOf(arg)
     if (peerId == null) return
+    const devmeet = await requireCore(host, 'loaded')
+    if (devmeet == null) return
     const peer = devmeet.peerInfo(peerId)
     const forget = { title: shown`Forget` }
     const choice = await confirmModal(
