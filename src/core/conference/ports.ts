@@ -1,6 +1,19 @@
+import type { PeerId } from '@libp2p/interface'
 import type { PeerRef } from '../api'
 import type { Components } from '../components'
 import type { PeerInfo } from '../devmeet-events'
+import type { RecordNode } from '../invite/protocols'
+
+/** Peer events that make the outbox try a peer's deliveries at once. */
+export type PeerSeenEvent = 'peer:connect' | 'peer:discovery' | 'peer:identify'
+
+/** The part of the libp2p node the conference service uses. */
+export interface ConferenceNode extends RecordNode {
+  readonly peerId: PeerId
+  unhandle(protocol: string): Promise<void>
+  addEventListener(type: PeerSeenEvent, listener: (evt: CustomEvent<any>) => void): void
+  removeEventListener(type: PeerSeenEvent, listener: (evt: CustomEvent<any>) => void): void
+}
 
 /** Connections to peers by ID, with the addresses a conference record gives besides. */
 export interface DialerPort {
@@ -36,5 +49,5 @@ export interface ConferencePorts {
   self: SelfPort
 }
 
-/** What the conference service and its parts take: the shared components plus its ports. */
-export type ConferenceComponents = Components & ConferencePorts
+/** What the conference service and its parts take: the shared components (with the node narrowed) plus its ports. */
+export type ConferenceComponents = Omit<Components, 'node'> & { readonly node: ConferenceNode } & ConferencePorts

@@ -3,7 +3,7 @@ import { PeerRateLimiter } from '../wire/rate-limit'
 import * as participation from './participation'
 import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
 import { serveRecordProtocol, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, MAX_RSVP_BYTES } from '../invite/protocols'
-import type { ConferenceComponents } from './ports'
+import type { ConferenceComponents, ConferenceNode } from './ports'
 import { ConferenceState } from './state'
 import { ConferenceChanges } from './changes'
 import { answerInvitation } from './answer'
@@ -27,7 +27,7 @@ export class ConferenceService implements ConferenceApi {
   private readonly changes: ConferenceChanges
   private readonly limiter: PeerRateLimiter
   private readonly unsubscribe: Array<() => void> = []
-  private serving: { unhandle(protocol: string): Promise<void> } | undefined
+  private serving: ConferenceNode | undefined
 
   constructor (private readonly components: ConferenceComponents, init: ConferenceServiceInit = {}) {
     this.state = new ConferenceState(components)

@@ -1,7 +1,6 @@
 import * as z from 'zod'
-import type { Stream, Connection } from '@libp2p/interface'
+import type { Stream, Connection, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { DevMeetLibp2p } from '../node'
 import { frameStream, resetStream } from '../wire/framing'
 import type { PeerRateLimiter } from '../wire/rate-limit'
 import type { Logger } from '../log'
@@ -13,6 +12,12 @@ export const MAX_INVITE_BYTES = 256 * 1024
 export const MAX_RSVP_BYTES = 16 * 1024
 const MAX_ACK_BYTES = 1024
 const STREAM_TIMEOUT_MS = 10_000
+
+/** The part of the libp2p node the record protocols use. */
+export interface RecordNode {
+  handle(protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options: { maxInboundStreams: number, maxOutboundStreams: number }): Promise<void>
+  dialProtocol(peer: PeerId, protocol: string, options: { signal: AbortSignal }): Promise<Stream>
+}
 
 /** The receiver's answer to an invite or RSVP frame. */
 export interface Ack {
@@ -29,7 +34,7 @@ const ackSchema = z.strictObject({ ok: z.boolean(), error: z.string().max(500).o
  * the stream and count as a strike; nothing escapes.
  */
 export async function serveRecordProtocol (
-  node: DevMeetLibp2p,
+  node: Pick<RecordNode, 'handle'>,
   protocol: string,
   maxBytes: number,
   limiter: PeerRateLimiter,
@@ -78,7 +83,7 @@ function isLocalFailure (err: any): boolean {
 }
 
 /** Sends one signed record and waits for the receiver's Ack. Throws when it could not be delivered. */
-export async function sendRecord (node: DevMeetLibp2p, to: string, protocol: string, maxBytes: number, bytes: Uint8Array): Promise<Ack> {
+export async function sendRecord (node: Pick<RecordNode, 'dialProtocol'>, to: string, protocol: string, maxBytes: number, bytes: Uint8Array): Promise<Ack> {
   const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
   const stream = await node.dialProtocol(peerIdFromString(to), protocol, { signal })
   const frames = frameStream(stream, Math.max(maxBytes, MAX_ACK_BYTES))
