@@ -8,7 +8,7 @@ import * as vscode from 'vscode'
 import { describe, it, before, after } from 'mocha'
 import type { DevMeetApi } from '../../../src/extension'
 import { startHeadlessPeer, until, type HeadlessPeer } from './headless-peer'
-import { DISPLAY_NAME, activated, dataDir, extension, extensionModule, writeState, type PhaseState } from './shared'
+import { DISPLAY_NAME, activated, dataDir, extension, extensionModule, outputChannelLogs, writeState, type PhaseState } from './shared'
 
 interface Contributes {
   commands: Array<{ command: string }>
@@ -117,18 +117,21 @@ describe('DevMeet in the extension host', function () {
   })
 
   describe('the peer key', function () {
-    it('is kept in the secret store, or the fallback file readable only by the user', function () {
+    it('is kept in the secret store, or the fallback file readable only by the user and reported', async function () {
       const peerId = api.peerId()!
       const keyFile = path.join(dataDir(), 'peer.key')
       state.peerId = peerId
       state.fellBack = existsSync(keyFile)
       if (state.fellBack) {
-        // the extension reported the fallback (a warning and a log line); the key file must be private
+        // the key file must be private, and the fallback said (a warning and a line in the output channel)
         if (process.platform !== 'win32') assert.equal(statSync(keyFile).mode & 0o077, 0, `${keyFile} is readable by others`)
+        await until('the fallback in the DevMeet output channel', () => outputChannelLogs().some(text => text.includes("could not use VS Code's secret storage")), 10_000)
         console.log(`      (secret storage unavailable here: the peer key is in ${keyFile})`)
       } else {
         console.log('      (the peer key is in VS Code\'s SecretStorage)')
       }
+      // the output channel (where a fallback would be reported) names the running node
+      await until('the peer ID in the DevMeet output channel', () => outputChannelLogs().some(text => text.includes(peerId)), 10_000)
       writeState(state)
     })
 

@@ -1,6 +1,6 @@
 // What both phases of the extension-host suite share: the extension, its data folder, and the
 // state the first phase leaves for the second (a file named by test/exthost/run.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import * as vscode from 'vscode'
 import type { DevMeetApi } from '../../../src/extension'
@@ -23,11 +23,24 @@ export function extension (): vscode.Extension<DevMeetApi> {
   return ext
 }
 
+function userData (): string {
+  const dir = process.env.DEVMEET_EXTHOST_USER_DATA
+  if (dir == null) throw new Error('DEVMEET_EXTHOST_USER_DATA is not set: start the suite with test/exthost/run.ts')
+  return dir
+}
+
 /** The extension's global storage folder (context.globalStorageUri), under the profile run.ts made. */
 export function dataDir (): string {
-  const userData = process.env.DEVMEET_EXTHOST_USER_DATA
-  if (userData == null) throw new Error('DEVMEET_EXTHOST_USER_DATA is not set: start the suite with test/exthost/run.ts')
-  return path.join(userData, 'User', 'globalStorage', EXTENSION_ID)
+  return path.join(userData(), 'User', 'globalStorage', EXTENSION_ID)
+}
+
+/** The text of every DevMeet output channel log of this profile (<user-data>/logs/<session>/…/DevMeet.log). */
+export function outputChannelLogs (): string[] {
+  const logs = path.join(userData(), 'logs')
+  if (!existsSync(logs)) return []
+  return readdirSync(logs, { withFileTypes: true, recursive: true })
+    .filter(e => e.isFile() && e.name === 'DevMeet.log')
+    .map(e => readFileSync(path.join(e.parentPath, e.name), 'utf8'))
 }
 
 function stateFile (): string {
