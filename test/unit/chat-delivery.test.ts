@@ -145,7 +145,7 @@ describe('chat history requests', () => {
   })
 
   it('owes a participant the messages of authors it stops hearing directly, paid within its request rate', async () => {
-    let now = 0
+    const now = 0
     const stats = { requestsThrottled: 0 }
     const budgets = new RequestBudgets(() => now, stats)
     const repair = new GapRepair(scopeOf(() => now), new LinkTable(), { noteWanted () {} }, budgets)

@@ -117,6 +117,7 @@ export class FloodControl {
     if (to > (this.wanted.get(key) ?? 0)) this.wanted.set(key, to)
   }
 
+  /** Whether `peer` is cut off from chat now (a cut-off that ran out is forgotten). */
   isCutOff (peer: string): boolean {
     const until = this.cutOffUntil.get(peer)
     if (until == null) return false

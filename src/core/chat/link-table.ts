@@ -22,6 +22,7 @@ export class LinkTable {
     return [...new Set(this.of(conferenceId).map(l => l.peer))]
   }
 
+  /** Whether we have a stream with `peer` in the conference. */
   has (conferenceId: string, peer: string): boolean {
     return this.of(conferenceId).some(l => l.peer === peer)
   }

@@ -1,6 +1,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { ConferenceView } from '../api'
+import { InvalidFrameError, RateLimitedError } from '../errors'
 import { resetStream } from '../wire/framing'
 import { DialBackoff } from './dial-backoff'
 import type { FloodControl } from './flood-control'
@@ -75,6 +76,7 @@ export class ChatMesh {
     this.announceTimers.clear()
   }
 
+  /** Whether we keep streams to the conference's participants. */
   isJoined (conferenceId: string): boolean {
     return this.joined.has(conferenceId)
   }
@@ -143,7 +145,7 @@ export class ChatMesh {
       const link = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
       await link.writeHello(log.summary(), log.digestsOf())
       const hello = await link.readHello()
-      if (hello.conferenceId !== conferenceId) throw new Error('the peer answered for another conference')
+      if (hello.conferenceId !== conferenceId) throw new InvalidFrameError('the peer answered for another conference')
       this.backoff.succeeded(key)
       this.attach(link, log, hello.summary, hello.digests)
     } catch (err: any) {
@@ -164,7 +166,7 @@ export class ChatMesh {
     }
     const admitted = this.flood.admitStream(peer)
     if (admitted !== 'ok') {
-      resetStream(stream, new Error('too many chat streams'))
+      resetStream(stream, new RateLimitedError('too many chat streams'))
       // A peer that keeps opening streams (HOSTILE-INPUTS 7) loses its connection, as on the invite and RSVP protocols.
       if (admitted === 'denied') void connection.close().catch(() => {})
       return

@@ -1,4 +1,5 @@
 import type { ChatMessage } from '../api'
+import { InvalidFrameError, InvalidSignatureError } from '../errors'
 import { open, DOMAINS } from '../wire/envelope'
 import type { FloodGuard } from '../wire/rate-limit'
 import type { Acknowledgements } from './acks'
@@ -201,8 +202,8 @@ export class ChatReceiver {
     try {
       const opened = await open(encoder.encode(envelope), DOMAINS.chat, chatPayloadSchema, { offThread })
       const payload = opened.payload
-      if (opened.signer !== payload.author) throw new Error('author is not the signer')
-      if (payload.conferenceId !== link.conferenceId) throw new Error('message of another conference')
+      if (opened.signer !== payload.author) throw new InvalidSignatureError('author is not the signer')
+      if (payload.conferenceId !== link.conferenceId) throw new InvalidFrameError('message of another conference')
       if (!this.scope.mayChat(payload.conferenceId, payload.author)) throw new Error('author is not a participant (or the conference is cancelled)')
       return payload
     } catch (err: any) {

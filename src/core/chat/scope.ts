@@ -9,6 +9,7 @@ export class ChatScope {
     return this.components.node.peerId.toString()
   }
 
+  /** The injected clock's time. */
   now (): number {
     return this.components.clock.now()
   }
