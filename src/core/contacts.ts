@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import { type Storage } from './storage'
-import { DamagedFileError, UnknownContactError } from './errors'
+import { DamagedFileError, UnknownContactError, isError } from './errors'
 
 /** A peer we have met: by mDNS, the DHT, a connection, a pasted address or an invitation. */
 export interface Contact {
@@ -79,7 +79,7 @@ export class ContactStore {
       if (skipped > 0) this.scheduleSave()
       return skipped > 0 ? { skipped } : {}
     } catch (err) {
-      if (err instanceof DamagedFileError) return { damaged: err.message }
+      if (isError(err, DamagedFileError)) return { damaged: err.message }
       throw err
     }
   }

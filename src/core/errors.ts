@@ -72,6 +72,11 @@ export class RateLimitedError extends NamedError {
   constructor (message = 'rate limited') { super(message) }
 }
 
+/** A stream ended by us for a reason that was not itself an Error. */
+export class StreamResetError extends NamedError {
+  static override name = 'StreamResetError'
+}
+
 /** A frame that is too large, not JSON, or not of its schema. */
 export class InvalidFrameError extends NamedError {
   static override name = 'InvalidFrameError'

@@ -2,7 +2,7 @@ import { promises as fs, constants as fsConstants, appendFileSync, mkdirSync } f
 import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { renameRetrying } from './fs-retry'
-import { StorageWriteError, DamagedFileError, InvalidStorageNameError } from './errors'
+import { StorageWriteError, DamagedFileError, InvalidStorageNameError, isError } from './errors'
 
 /** What the storage layer reports that a user should see (a damaged file, a failed write). */
 export interface StorageEvents {
@@ -269,7 +269,7 @@ export class Storage {
     try {
       await write()
     } catch (err: any) {
-      const failure = err instanceof StorageWriteError ? err : new StorageWriteError(name, err)
+      const failure = isError(err, StorageWriteError) ? err : new StorageWriteError(name, err)
       if (this.writableValue) {
         this.writableValue = false
         this.events.onWritable?.(false, failure.message)

@@ -1,5 +1,5 @@
 import { open, DOMAINS } from '../wire/envelope'
-import { ConferenceRuleError, RefusedError } from '../errors'
+import { ConferenceRuleError, RefusedError, isError } from '../errors'
 import { checkContextSigner, conferenceContextSchema, isNewerContext } from './model'
 import { verifyContext, type VerifiedAnswers } from './verify'
 import type { StoredConference } from './store'
@@ -37,7 +37,7 @@ export async function receiveContext (state: ConferenceState, bytes: Uint8Array,
     answers = await verifyContext(ctx, opened.signer)
   } catch (err) {
     // The organizer's own record with a claim that does not hold: answered, so it shows as refused there.
-    if (err instanceof Error && err.name === ConferenceRuleError.name) throw new RefusedError(err.message)
+    if (isError(err, ConferenceRuleError)) throw new RefusedError(err.message)
     throw err
   }
   const { components } = state

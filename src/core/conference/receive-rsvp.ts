@@ -1,6 +1,6 @@
 import type { ConferenceContext, ConferenceView } from '../api'
 import { open, DOMAINS } from '../wire/envelope'
-import { ConferenceRuleError, ConferenceTooLargeError, RefusedError } from '../errors'
+import { ConferenceRuleError, ConferenceTooLargeError, RefusedError, isError } from '../errors'
 import { applyRsvp, rsvpPayloadSchema } from './model'
 import type { ConferenceState } from './state'
 
@@ -25,8 +25,7 @@ export async function receiveRsvp (state: ConferenceState, publish: Publish, byt
       if (next == null) return
       await publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
     } catch (err) {
-      const name = (err as Error | undefined)?.name
-      if (name === ConferenceRuleError.name || name === ConferenceTooLargeError.name) throw new RefusedError((err as Error).message)
+      if (isError(err, ConferenceRuleError) || isError(err, ConferenceTooLargeError)) throw new RefusedError(err.message)
       throw err
     }
     const invitee = next.invitees.find(i => i.peerId === opened.signer)!

@@ -4,7 +4,7 @@ import { type Storage } from '../storage'
 import { open, DOMAINS } from '../wire/envelope'
 import { conferenceContextSchema } from './model'
 import { verifyContext, type VerifiedAnswers } from './verify'
-import { DamagedFileError } from '../errors'
+import { DamagedFileError, isError } from '../errors'
 
 /** One conference as this peer keeps it: the organizer's signed record plus local state. */
 export interface StoredConference {
@@ -74,7 +74,7 @@ export class ConferenceStore {
           myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') }
         })
       } catch (err: any) {
-        if (err instanceof DamagedFileError) continue
+        if (isError(err, DamagedFileError)) continue
         if (typeof err?.syscall === 'string') {
           // Not damage but a file we cannot read (permissions, I/O): left where it is.
           this.warn(`conference file ${file} could not be read and was ignored: ${err?.message ?? err}`)

@@ -2,7 +2,7 @@ import * as z from 'zod'
 import { type Storage } from '../storage'
 import type { Clock } from '../clock'
 import type { Logger } from '../log'
-import { DamagedFileError } from '../errors'
+import { DamagedFileError, isError } from '../errors'
 
 /** Something to deliver: the latest context of a conference to an invitee, or my RSVP to its organizer. */
 export interface OutboxItem {
@@ -61,7 +61,7 @@ export class Outbox {
       for (const item of data?.items ?? []) this.items.set(keyOf(item), { ...item, attempts: 0, nextAt: 0 })
       return undefined
     } catch (err) {
-      if (err instanceof DamagedFileError) return err.message
+      if (isError(err, DamagedFileError)) return err.message
       throw err
     }
   }

@@ -4,7 +4,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { frameStream, resetStream } from '../wire/framing'
 import type { PeerRateLimiter } from '../wire/rate-limit'
 import type { Logger } from '../log'
-import { RefusedError, RateLimitedError } from '../errors'
+import { RefusedError, RateLimitedError, isError } from '../errors'
 
 export const INVITE_PROTOCOL = '/devmeet/invite/1.0.0'
 export const RSVP_PROTOCOL = '/devmeet/rsvp/1.0.0'
@@ -56,7 +56,7 @@ export async function serveRecordProtocol (
       try {
         await handle(bytes, from)
       } catch (err: any) {
-        if (!(err instanceof RefusedError)) throw err
+        if (!isError(err, RefusedError)) throw err
         // Answered rather than reset, so an honest sender stops retrying; still a strike.
         log.debug(`${protocol}: refused a frame from ${from}: ${err.message}`)
         limiter.strike(from)

@@ -1,7 +1,7 @@
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import type { z } from 'zod'
-import { InvalidFrameError } from '../errors'
+import { InvalidFrameError, StreamResetError } from '../errors'
 
 /** Length-prefixed JSON frames with a hard size limit and a read deadline. */
 export interface FrameStream {
@@ -67,6 +67,6 @@ export function decodeJson<T> (bytes: Uint8Array, schema: z.ZodType<T>): T {
 /** Ends a stream after a protocol violation: reset, never throw. */
 export function resetStream (stream: Stream, reason: unknown): void {
   try {
-    stream.abort(reason instanceof Error ? reason : new Error(String(reason)))
+    stream.abort(reason instanceof Error ? reason : new StreamResetError(String(reason)))
   } catch {}
 }
