@@ -14,7 +14,6 @@ import { Emitter } from '../../src/core/events'
 import { silentLogger } from '../../src/core/log'
 import { Storage } from '../../src/core/storage'
 import type { ChatComponents, ChatEvents, ChatNode } from '../../src/core/chat/ports'
-import { mayChat } from '../../src/core/chat/ports'
 import { seal, DOMAINS } from '../../src/core/wire/envelope'
 import type { ChatPayload } from '../../src/core/chat/message'
 
@@ -175,11 +174,6 @@ export async function signedMessage (key: PrivateKey, fields: Partial<ChatPayloa
     ...fields
   }
   return new TextDecoder().decode(await seal(key, DOMAINS.chat, payload))
-}
-
-/** Whether the membership stub lets `peer` chat (the chat's own rule over the port). */
-export function takesPart (p: StubPeer, peer: string): boolean {
-  return mayChat(p.components.membership, CONFERENCE_ID, peer)
 }
 
 /** Waits until `check` holds (polling), or fails after `ms`. */

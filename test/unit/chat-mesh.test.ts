@@ -35,7 +35,7 @@ describe('chat dial backoff', () => {
 })
 
 const meshes: ChatMesh[] = []
-afterEach(() => { for (const m of meshes.splice(0)) m.stop() })
+afterEach(async () => { for (const m of meshes.splice(0)) await m.stop() })
 
 /** A mesh built from stubs, its hooks recording the streams that came up. */
 function meshOf (p: StubPeer): { mesh: ChatMesh, up: string[], flood: FloodControl } {

@@ -55,6 +55,9 @@ describe('the chat service on stubbed ports', () => {
     assert.deepEqual(await held(c), ['hello'])
     await until('acknowledged', () => statuses.includes(1))
     assert.equal((await a.history(CONFERENCE_ID))[0].pending, false)
+    await a.stop()
+    assert.equal(ann.node.handler, undefined, 'a stopped chat takes no streams')
+    await until('its streams closed on the other side too', () => !b.presence(CONFERENCE_ID).online.includes(ann.id))
   })
 
   it('refuses to send for a peer that does not take part, or in a cancelled conference, with a named error', async () => {

@@ -64,10 +64,14 @@ export class ChatMesh {
     this.timer.unref?.()
   }
 
-  /** Closes every stream and stops dialling. */
-  stop (): void {
+  /** Stops taking chat streams, closes every stream and stops dialling. */
+  async stop (): Promise<void> {
     this.running = false
     if (this.timer != null) clearInterval(this.timer)
+    if (this.offConnect != null) {
+      // The node may be gone already (reading it then throws): there is nothing to unregister.
+      try { await this.scope.components.node.unhandle(CHAT_PROTOCOL) } catch {}
+    }
     this.offConnect?.()
     this.offConnect = undefined
     this.links.closeAll()

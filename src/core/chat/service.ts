@@ -103,7 +103,7 @@ export class ChatService implements ChatApi {
   /** Closes every stream; resolves once queued appends are written. */
   async stop (): Promise<void> {
     for (const off of this.offs.splice(0)) off()
-    this.mesh.stop()
+    await this.mesh.stop()
     this.acks.clear()
     // Let queued appends finish so no acknowledged message is lost.
     await this.logs.close()
