@@ -7,7 +7,7 @@ export function describeStartError (err: any): string {
   if (err?.code === 'EADDRINUSE' || /EADDRINUSE|address already in use/i.test(msg)) {
     return `the listen port is already in use (${msg}); change devmeet.listenAddresses or use port 0`
   }
-  if (/EACCES|EROFS|permission denied/i.test(msg)) return `cannot write the data folder: ${msg}`
+  if (err?.code === 'EACCES' || err?.code === 'EROFS' || /EACCES|EROFS|permission denied/i.test(msg)) return `cannot write the data folder: ${msg}`
   return msg
 }
 
@@ -15,8 +15,8 @@ export function describeStartError (err: any): string {
 export function describeDialError (err: any, platform: NodeJS.Platform = process.platform): string {
   const msg = String(err?.message ?? err)
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || /aborted|timed out/i.test(msg)) return 'no answer from that peer within 15 s (offline, firewalled, or a wrong address)'
-  if (/ECONNREFUSED/.test(msg)) return 'connection refused: nothing is listening at that address'
-  if (/EHOSTUNREACH|ENETUNREACH|No route to host/i.test(msg)) {
+  if (err?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(msg)) return 'connection refused: nothing is listening at that address'
+  if (err?.code === 'EHOSTUNREACH' || err?.code === 'ENETUNREACH' || /EHOSTUNREACH|ENETUNREACH|No route to host/i.test(msg)) {
     // macOS 15 and later answer so for every LAN address until the app may use the local network.
     return platform === 'darwin'
       ? 'no route to that address: on macOS 15 or later, allow VS Code to use the local network (System Settings → Privacy & Security → Local Network); otherwise that network cannot be reached from here'

@@ -56,6 +56,7 @@ export class PeerDirectory {
   /** Forgets who is online; called before the node stops, so its disconnects are not reported. */
   stop (): void {
     for (const [event, listener] of this.listeners.splice(0)) this.node?.removeEventListener(event, listener)
+    void this.node?.unhandle(PROFILE_PROTOCOL).catch(() => {})
     this.node = undefined
     this.profile = undefined
     this.devmeetPeers.clear()
