@@ -43,6 +43,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  // The chat history on disk, read without libp2p: what a restored chat panel shows at once.
+  { ...node, entryPoints: ['src/core/chat/stored-history.ts'], outfile: 'dist/stored-history.js' },
   { ...node, entryPoints: ['src/cli/peer.ts'], outfile: 'dist/peer.js', banner: { js: '#!/usr/bin/env node\n' + node.banner.js } },
   {
     bundle: true,

@@ -83,7 +83,7 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
   const smoke = values.smoke === true
   return {
     smoke,
-    only: new Set(list(values.only, [1, 2, 3, 4, 5, 6, 7, 8])),
+    only: new Set(list(values.only, [1, 2, 3, 4, 5, 6, 7, 8, 9])),
     warmup: smoke ? 2 : 30,
     latencySamples: int(values.samples, smoke ? 5 : 400),
     fanoutSizes: list(values.fanout, smoke ? [2, 3] : [2, 5, 10, 20, 50]),

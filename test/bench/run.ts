@@ -16,6 +16,7 @@ import { startup } from './scenarios/startup'
 import { size } from './scenarios/size'
 import { fanout } from './scenarios/fanout'
 import { memory } from './scenarios/memory'
+import { reload } from './scenarios/reload'
 
 interface Scenario {
   n: number
@@ -31,7 +32,8 @@ const scenarios: Scenario[] = [
   { n: 5, name: 'Invitation round trip', run: invitation },
   { n: 6, name: 'Start-up', run: startup },
   { n: 7, name: 'Memory', run: memory },
-  { n: 8, name: 'Size', run: size }
+  { n: 8, name: 'Size', run: size },
+  { n: 9, name: 'Reload → chat history', run: reload }
 ]
 
 async function main (): Promise<void> {
