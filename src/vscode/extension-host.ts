@@ -50,6 +50,9 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
 
   /** Loads dist/core.js, builds the DevMeet object and starts the node. Runs after activate() returned. */
   async load (): Promise<void> {
+    // git's user.name comes from a child process: asked now, so that it overlaps loading the core,
+    // and awaited only before the node starts, never before the views get the core.
+    const gitName = defaultDisplayName()
     try {
       // A run-time require, so the core (libp2p) stays out of the fast-loading extension bundle.
       const corePath = path.join(__dirname, 'core.js')
@@ -70,7 +73,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
       const devmeet = new this.core.DevMeet({
         dataDir,
         keyStore,
-        displayName: settings.displayName !== '' ? settings.displayName : await defaultDisplayName(),
+        displayName: settings.displayName !== '' ? settings.displayName : osUserName(),
         config: settings.network,
         log: this.log,
         reminderMinutes: settings.reminderMinutes
@@ -79,6 +82,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
       this.resolveReady(devmeet)
       this._register(toDisposable(devmeet.events.on('warning', message => { void showWarning(shown`DevMeet: ${message}`) })))
       this._register(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
+      if (settings.displayName === '') devmeet.setDisplayName(await gitName)
       await devmeet.start()
       this.log.info(`node status: ${devmeet.status.state}`)
       if (devmeet.status.state === 'running') {
@@ -130,12 +134,15 @@ function defaultDisplayName (): Promise<string> {
   return new Promise(resolve => {
     execFile('git', ['config', '--get', 'user.name'], { timeout: 2000 }, (err, stdout) => {
       const name = err == null ? stdout.trim() : ''
-      if (name !== '') return resolve(name)
-      try {
-        resolve(os.userInfo().username)
-      } catch {
-        resolve('DevMeet user')
-      }
+      resolve(name !== '' ? name : osUserName())
     })
   })
+}
+
+function osUserName (): string {
+  try {
+    return os.userInfo().username
+  } catch {
+    return 'DevMeet user'
+  }
 }

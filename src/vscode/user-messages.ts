@@ -74,6 +74,11 @@ export function shownTreeItem (label: ShownText, collapsible: vscode.TreeItemCol
   return item
 }
 
+/** The line a tree view shows above its rows (plain text, not markdown); undefined clears it. */
+export function setViewMessage (view: vscode.TreeView<unknown>, message: ShownText | undefined): void {
+  view.message = message
+}
+
 /** A quick pick row: label, description and detail are ShownText (quick picks render `$(icon)`). */
 export type ShownPickItem = Omit<vscode.QuickPickItem, 'label' | 'description' | 'detail'> & {
   label: ShownText

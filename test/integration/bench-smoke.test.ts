@@ -25,7 +25,7 @@ describe('npm run bench --smoke', () => {
       assert.ok(results.machine.cores >= 1 && results.machine.node.startsWith('v'), 'the machine is recorded')
       assert.match(stdout, /Machine: .+ cores, .+ Node v/)
       const scenarios = new Set(results.rows.map((r: any) => r.scenario))
-      for (const n of ['1', '2', '3', '4', '5', '6', '7', '8']) assert.ok(scenarios.has(n), `scenario ${n} has a row`)
+      for (const n of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) assert.ok(scenarios.has(n), `scenario ${n} has a row`)
       for (const row of results.rows) {
         assert.doesNotMatch(row.note ?? '', /not measured/, `${row.measure} was measured`)
         if (row.measure === 'devmeet.vsix') continue

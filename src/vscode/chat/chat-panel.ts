@@ -1,24 +1,29 @@
 import * as vscode from 'vscode'
-import { randomBytes } from 'node:crypto'
 import type { DevMeet } from '../../core/devmeet'
 import type { ChatMessage, ConferenceView } from '../../core/api'
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { requireCore } from '../core-access'
 import {
-  parseWebviewMessage, isOpenableLink, resolveInWorkspace, type HostToWebview, type PanelState, type ParticipantView
+  parseWebviewMessage, isOpenableLink, resolveInWorkspace, type HostToWebview, type PanelState
 } from '../../shared/chat-messages'
 import { shownNames } from '../../core/shown-names'
 import { shown, untrusted } from '../../shared/shown-text'
 import { linkRefusedText, notInWorkspaceText, openLinkQuestion } from '../notification-texts'
 import { confirmModal, showInfo, showWarning } from '../user-messages'
 import { realFileInWorkspace } from './workspace-file'
+import { chatPageHtml, chatWebviewOptions } from './chat-page'
+import { participantsOf } from './participants'
+import { StoredChatPreview } from './stored-preview'
+import { followUntilKnown } from './restore-follow'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
 
 /** One chat panel per conference: re-opening reveals it. Disposing closes them all. */
 export class ChatPanels extends Disposable {
   private readonly panels = new Map<string, ChatPanel>()
+  /** restored panels that show the stored history until the node knows their conference */
+  private readonly restoring = new Map<string, vscode.WebviewPanel>()
 
   constructor (private readonly host: DevMeetHost) {
     super()
@@ -27,9 +32,9 @@ export class ChatPanels extends Disposable {
 
   /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
   async open (conferenceId: string, opts: { preserveFocus?: boolean } = {}): Promise<void> {
-    const existing = this.panels.get(conferenceId)
+    const existing = this.panels.get(conferenceId)?.panel ?? this.restoring.get(conferenceId)
     if (existing != null) {
-      existing.panel.reveal(undefined, opts.preserveFocus ?? false)
+      existing.reveal(undefined, opts.preserveFocus ?? false)
       return
     }
     const devmeet = await requireCore(this.host, 'loaded')
@@ -42,48 +47,41 @@ export class ChatPanels extends Disposable {
     const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, untrusted(view.context.title, 120), {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: opts.preserveFocus ?? false
-    }, this.webviewOptions())
-    this.adopt(panel, devmeet, conferenceId)
+    }, chatWebviewOptions(this.host.context.extensionUri))
+    this.adopt(panel, devmeet, conferenceId, false)
   }
 
-  /** Restores a panel after a window reload (its state holds only the conference id). */
+  /**
+   * Restores a panel after a window reload (its state holds only the conference id). The page
+   * shows the history stored on disk at once; the live panel takes it over once the node knows
+   * the conference. Returns without waiting for the core.
+   */
   async restore (panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const conferenceId = typeof (state as any)?.conferenceId === 'string' ? (state as any).conferenceId as string : undefined
-    const devmeet = await this.host.ready.catch(() => undefined)
-    if (devmeet == null) {
+    if (conferenceId == null || this.panels.has(conferenceId) || this.restoring.has(conferenceId)) {
       panel.dispose()
       return
     }
-    if (conferenceId == null || devmeet.conferences.get(conferenceId) == null) {
-      // The core loads its conferences when the node starts; wait a little before giving up.
-      await new Promise(resolve => setTimeout(resolve, 3000))
-    }
-    if (conferenceId == null || devmeet.conferences.get(conferenceId) == null || this.panels.has(conferenceId)) {
-      panel.dispose()
-      return
-    }
-    panel.webview.options = this.webviewOptions()
-    this.adopt(panel, devmeet, conferenceId)
+    const ext = this.host.context.extensionUri
+    panel.webview.options = chatWebviewOptions(ext)
+    panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'devmeet.svg')
+    const preview = new StoredChatPreview(panel, this.host.context.globalStorageUri.fsPath, conferenceId, this.host.log)
+    panel.webview.html = chatPageHtml(panel.webview, ext)
+    this.restoring.set(conferenceId, panel)
+    const forget = panel.onDidDispose(() => { preview.dispose(); this.restoring.delete(conferenceId) })
+    const release = (): void => { forget.dispose(); preview.dispose(); this.restoring.delete(conferenceId) }
+    this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown)) }, () => {
+      preview.setReason('DevMeet failed to load; this is the saved history.')
+    })
   }
 
   has (conferenceId: string): boolean {
     return this.panels.has(conferenceId)
   }
 
-  private webviewOptions (): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    const ext = this.host.context.extensionUri
-    return {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      // Hidden panels are rebuilt from the store when shown: no need to keep them alive.
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(ext, 'media'), vscode.Uri.joinPath(ext, 'dist', 'webview')]
-    }
-  }
-
-  private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string): void {
-    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host)
+  /** `pageShown`: the page is loaded already (the stored-history preview's); it is not reloaded. */
+  private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string, pageShown: boolean): void {
+    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host, pageShown)
     this.panels.set(conferenceId, chat)
     chat.onClosed(() => this.panels.delete(conferenceId))
   }
@@ -93,10 +91,11 @@ export class ChatPanels extends Disposable {
 class ChatPanel extends Disposable {
   private ready = false
 
-  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost) {
+  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost, pageShown: boolean) {
     super()
     panel.iconPath = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'devmeet.svg')
-    panel.webview.html = this.html()
+    if (pageShown) void this.onMessage({ type: 'ready' })
+    else panel.webview.html = chatPageHtml(panel.webview, host.context.extensionUri)
     this._register(panel.webview.onDidReceiveMessage(raw => { void this.onMessage(raw) }))
     this._register(panel.onDidChangeViewState(e => {
       // A hidden webview loses its page; it asks for everything again with 'ready' when shown.
@@ -136,10 +135,7 @@ class ChatPanel extends Disposable {
       ownName: id => this.devmeet.contacts.get(id)?.displayName
     })
     const nameOf = (id: string, listed: string): string => names.get(id) ?? listed
-    const participants: ParticipantView[] = [
-      { peerId: ctx.organizer.peerId, name: nameOf(ctx.organizer.peerId, ctx.organizer.displayName), role: 'organizer' as const, rsvp: 'organizer' as const, online: false, typing: false },
-      ...ctx.invitees.filter(i => i.rsvp !== 'declined').map((i): ParticipantView => ({ peerId: i.peerId, name: nameOf(i.peerId, i.displayName), role: 'invitee', rsvp: i.rsvp, online: false, typing: false }))
-    ].map(p => ({ ...p, online: p.peerId === me || presence.online.includes(p.peerId), typing: presence.typing.includes(p.peerId) }))
+    const participants = participantsOf(ctx, nameOf, me, presence)
     let readOnly: string | undefined
     if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
     else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = 'Accept the invitation to write in this chat.'
@@ -185,38 +181,6 @@ class ChatPanel extends Disposable {
         if (m != null) await openCode(m)
       }
     }
-  }
-
-  private html (): string {
-    const webview = this.panel.webview
-    const ext = this.host.context.extensionUri
-    const nonce = randomBytes(16).toString('base64')
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'dist', 'webview', 'chat.js'))
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(ext, 'media', 'chat.css'))
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';`
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>DevMeet chat</title>
-</head>
-<body>
-<main>
-  <h1 id="title" class="title"></h1>
-  <div id="messages" role="log" aria-label="Messages" aria-live="polite" tabindex="0"></div>
-  <p id="readonly" class="readonly" hidden></p>
-  <div class="composer">
-    <textarea id="composer" aria-label="Message" rows="3" placeholder="Message (Enter sends, Shift+Enter for a new line; markdown works)"></textarea>
-    <span id="counter" class="counter" aria-live="polite"></span>
-  </div>
-</main>
-<aside id="side" aria-label="Conference"></aside>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`
   }
 }
 

@@ -4,6 +4,7 @@ import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZon
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { whenCoreLoaded } from '../core-access'
+import { showWhileStarting } from '../starting-message'
 import { ourArgument } from '../command-args'
 import {
   GROUP_LABELS, REFUSED_ICON, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
@@ -224,6 +225,7 @@ export class ConferencesView extends Disposable {
     this.tree = this._register(new ConferencesTree(host))
     this.view = this._register(vscode.window.createTreeView(CONFERENCES_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }))
     this._register(this.view.onDidChangeVisibility(() => this.tick()))
+    showWhileStarting(this.view, host, d => this._register(d))
     this._register(toDisposable(() => this.stopTicker()))
     this.tick()
     whenCoreLoaded(host, devmeet => {

@@ -3,6 +3,7 @@ import type { PeerInfo } from '../../core/devmeet'
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { whenCoreLoaded } from '../core-access'
+import { showWhileStarting } from '../starting-message'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted } from '../../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from '../user-messages'
@@ -75,7 +76,8 @@ export class PeersView extends Disposable {
   constructor (host: DevMeetHost) {
     super()
     const tree = this._register(new PeersTree(host))
-    this._register(vscode.window.createTreeView('devmeet.peers', { treeDataProvider: tree, showCollapseAll: false }))
+    const view = this._register(vscode.window.createTreeView('devmeet.peers', { treeDataProvider: tree, showCollapseAll: false }))
+    showWhileStarting(view, host, d => this._register(d))
     whenCoreLoaded(host, devmeet => {
       tree.refresh()
       for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {

@@ -1,0 +1,48 @@
+// The chat page's HTML and webview options: one definition for a new panel, a restored one, and
+// the stored-history preview that a restored panel shows until the node runs.
+import * as vscode from 'vscode'
+import { randomBytes } from 'node:crypto'
+
+export function chatWebviewOptions (extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+  return {
+    enableScripts: true,
+    enableCommandUris: false,
+    enableForms: false,
+    // Hidden panels are rebuilt from the store when shown: no need to keep them alive.
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')]
+  }
+}
+
+export function chatPageHtml (webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64')
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'chat.js'))
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'chat.css'))
+  const csp = `default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource}; script-src 'nonce-${nonce}';`
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>DevMeet chat</title>
+</head>
+<body>
+<main>
+  <div class="title-row">
+    <h1 id="title" class="title"></h1>
+    <button id="toggle-side" class="toggle-side" type="button" aria-controls="side" aria-expanded="true">Details</button>
+  </div>
+  <div id="messages" role="log" aria-label="Messages" aria-live="polite" tabindex="0"></div>
+  <p id="readonly" class="readonly" hidden></p>
+  <div class="composer">
+    <textarea id="composer" aria-label="Message" rows="3" placeholder="Message (Enter sends, Shift+Enter for a new line; markdown works)"></textarea>
+    <span id="counter" class="counter" aria-live="polite"></span>
+  </div>
+</main>
+<aside id="side" aria-label="Conference"></aside>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`
+}
