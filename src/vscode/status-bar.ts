@@ -4,6 +4,7 @@ import type { DevMeetHost } from './host'
 import { Disposable, toDisposable } from './disposable'
 import { requireCore, whenCoreLoaded } from './core-access'
 import { shown, untrusted } from '../shared/shown-text'
+import { peerCountLabel } from './status-texts'
 import { ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
 
 /** The status bar item (the number of connected DevMeet peers, or what the node is doing) and its commands. */
@@ -82,22 +83,24 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
       case 'running': {
         shownFailure = undefined
         const online = devmeet!.onlineDevMeetPeers().length
-        item.text = `$(comment-discussion) ${online}`
-        item.accessibilityInformation = { label: `DevMeet: ${online} peer${online === 1 ? '' : 's'} connected` }
+        // Words, not a bare number: a number beside a chat icon reads as unread messages.
+        item.text = `$(comment-discussion) ${peerCountLabel(online)}`
+        item.accessibilityInformation = { label: `DevMeet: ${peerCountLabel(online)} connected` }
         const md = new ShownMarkdown()
           .bold(shown`DevMeet`).text(shown` · ${online} peer${online === 1 ? shown`` : shown`s`} connected`).paragraph()
           .text(shown`Name: ${untrusted(devmeet!.displayName, 64)}`).paragraph()
           .text(shown`Peer ID: ${untrusted(status.peerId)}`).paragraph()
           .text(shown`Listening on:`)
-        for (const a of devmeet!.listenAddrs()) md.bullet(shown`${untrusted(a, 300)}`)
+        // One address a line (hard breaks): a markdown list here showed its dashes on lines of their own.
+        for (const a of devmeet!.listenAddrs()) md.lineBreak().text(shown`${untrusted(a, 300)}`)
         // Without its native module the node runs on TCP and relays only (issue 15): say so here.
         const webrtc = status.webrtc
         md.paragraph().text(shown`WebRTC: ${webrtc.state === 'unavailable' ? shown`unavailable (${untrusted(webrtc.reason, 300)})` : webrtc.state === 'on' ? shown`on` : shown`off (devmeet.webrtc.enabled)`}`)
         if (notSaving != null) {
           // Sending is refused while nothing can be saved: say so where the user looks first.
-          item.text = `$(warning) ${online}`
+          item.text = `$(warning) ${peerCountLabel(online)}`
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
-          item.accessibilityInformation = { label: `DevMeet: not saving; ${online} peer${online === 1 ? '' : 's'} connected` }
+          item.accessibilityInformation = { label: `DevMeet: not saving; ${peerCountLabel(online)} connected` }
           md.paragraph().text(shown`Not saving: ${untrusted(notSaving, 300)}`).paragraph()
             .text(shown`New messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
         }

@@ -31,6 +31,21 @@ export function confirmModal<B extends ShownButton> (message: ShownText, detail:
   return vscode.window.showWarningMessage(message, { modal: true, ...(detail != null ? { detail } : {}) }, ...buttons)
 }
 
+/**
+ * A notification that goes away by itself: shown as a notification progress (the only kind VS Code
+ * lets an extension withdraw) until `until` settles or the user closes it. `message()` is asked
+ * again every `refreshMs`, so that "in 2 min" does not go stale.
+ */
+export function showNoticeUntil (message: () => ShownText, until: Promise<unknown>, refreshMs = 30_000): Thenable<void> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, cancellable: true }, (progress, token) => new Promise<void>(resolve => {
+    progress.report({ message: message() })
+    const timer = setInterval(() => progress.report({ message: message() }), refreshMs)
+    const done = (): void => { clearInterval(timer); resolve() }
+    until.then(done, done)
+    token.onCancellationRequested(done)
+  }))
+}
+
 export function setStatusMessage (text: ShownText, hideAfterMs: number): vscode.Disposable {
   return vscode.window.setStatusBarMessage(text, hideAfterMs)
 }

@@ -191,6 +191,12 @@ composer.addEventListener('keydown', e => {
   const text = composer.value
   if (text.trim() === '' || utf8Bytes(text) > MAX_CHAT_BODY_BYTES) return
   vscode.postMessage({ type: 'send', text })
+  // The message ends the typing: say so now, not 3 s later.
+  if (typingTimer != null) clearTimeout(typingTimer)
+  if (typingSent) {
+    typingSent = false
+    vscode.postMessage({ type: 'typing', typing: false })
+  }
   composer.value = ''
   updateCounter()
   stickToBottom = true
@@ -221,9 +227,16 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       renderState()
       list.scrollTop = list.scrollHeight
       break
-    case 'message':
+    case 'message': {
       insert(msg.message, true)
+      // Whoever wrote has stopped typing; the host's next state agrees.
+      const writer = state?.participants.find(p => p.peerId === msg.message.author)
+      if (writer?.typing === true) {
+        writer.typing = false
+        renderState()
+      }
       break
+    }
     case 'status': {
       const el = shown.get(messageKey(msg.author, msg.seq))
       const s = el?.querySelector('.status')

@@ -14,6 +14,7 @@ import { confirmModal, showInfo, showWarning } from '../user-messages'
 import { realFileInWorkspace } from './workspace-file'
 import { chatPageHtml, chatWebviewOptions } from './chat-page'
 import { participantsOf } from './participants'
+import { TypingShown } from './typing-shown'
 import { StoredChatPreview } from './stored-preview'
 import { followUntilKnown } from './restore-follow'
 
@@ -90,6 +91,7 @@ export class ChatPanels extends Disposable {
 /** One open chat: its webview and the core events it follows, all released when the panel closes. */
 class ChatPanel extends Disposable {
   private ready = false
+  private readonly typing = new TypingShown()
 
   constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost, pageShown: boolean) {
     super()
@@ -103,9 +105,19 @@ class ChatPanel extends Disposable {
     }))
     this._register(panel.onDidDispose(() => this.dispose()))
     const events = devmeet.events
-    this._register(toDisposable(events.on('message', m => { if (m.conferenceId === conferenceId) this.post({ type: 'message', message: m }) })))
+    this._register(toDisposable(events.on('message', m => {
+      if (m.conferenceId !== conferenceId) return
+      this.post({ type: 'message', message: m })
+      this.typing.presence(this.devmeet.chat.presence(conferenceId).typing)
+      this.typing.messageFrom(m.author)
+      this.postState()
+    })))
     this._register(toDisposable(events.on('message:status', s => { if (s.conferenceId === conferenceId) this.post({ type: 'status', author: s.author, seq: s.seq, pending: s.pending }) })))
-    this._register(toDisposable(events.on('presence', p => { if (p.conferenceId === conferenceId) this.postState() })))
+    this._register(toDisposable(events.on('presence', p => {
+      if (p.conferenceId !== conferenceId) return
+      this.typing.presence(p.typing)
+      this.postState()
+    })))
     this._register(toDisposable(events.on('conference:update', v => {
       if (v.context.id !== conferenceId) return
       panel.title = untrusted(v.context.title, 120)
@@ -135,7 +147,7 @@ class ChatPanel extends Disposable {
       ownName: id => this.devmeet.contacts.get(id)?.displayName
     })
     const nameOf = (id: string, listed: string): string => names.get(id) ?? listed
-    const participants = participantsOf(ctx, nameOf, me, presence)
+    const participants = participantsOf(ctx, nameOf, me, { online: presence.online, typing: this.typing.shown(presence.typing) })
     let readOnly: string | undefined
     if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
     else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = 'Accept the invitation to write in this chat.'

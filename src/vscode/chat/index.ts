@@ -11,7 +11,8 @@ import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
 import { transcriptMarkdown } from '../../shared/transcript'
 import { safeFileName } from '../../shared/file-name'
 import { shown, untrusted } from '../../shared/shown-text'
-import { errorShown, reminderText, startingText } from '../notification-texts'
+import { errorShown, startingText } from '../notification-texts'
+import { ConferenceReminders } from './reminders'
 import { showError, showInfo } from '../user-messages'
 
 const OPEN_CHAT = shown`Open Chat`
@@ -41,11 +42,7 @@ export class ChatUi extends Disposable {
       this._register(vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration('devmeet.reminderMinutes')) devmeet.setReminderMinutes(settings().get<number>('reminderMinutes') ?? 5)
       }))
-      this._register(toDisposable(devmeet.events.on('conference:reminder', v => {
-        void showInfo(reminderText(v, Date.now()), OPEN_CHAT).then(choice => {
-          if (choice === OPEN_CHAT) void panels.open(v.context.id)
-        })
-      })))
+      this._register(new ConferenceReminders(devmeet, () => settings().get<number>('reminderMinutes') ?? 5, () => settings().get<boolean>('chat.openAutomatically') ?? true))
       this._register(toDisposable(devmeet.events.on('conference:start', v => {
         if (settings().get<boolean>('chat.openAutomatically') ?? true) {
           void panels.open(v.context.id, { preserveFocus: true })
