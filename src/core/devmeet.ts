@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler'
 import type { BackoffOptions } from './invite/outbox'
 import { shown, untrusted } from '../shared/shown-text'
 import { probeWebRTC, WebRTCChoice, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
+import { SuperPeer, type SuperPeerOptions } from './relay/super-peer'
 
 export type { DevMeetEvents, NodeStatus, PeerInfo } from './devmeet-events'
 
@@ -39,6 +40,8 @@ export interface DevMeetOptions {
   reminderMinutes?: number
   /** whether WebRTC's native module loads (tests make it fail) */
   webrtcProbe?: WebRTCProbe
+  /** timings of the dial-back check and relay slots (tests shorten them) */
+  superPeer?: SuperPeerOptions
 }
 
 /**
@@ -58,6 +61,8 @@ export class DevMeet {
   readonly conferences: ConferenceService
   /** chat: send, history, presence */
   readonly chat: ChatService
+  /** reachability, our relay for conference peers, our slots on theirs, how each peer is connected */
+  readonly superPeer: SuperPeer
   private readonly components: Components
   private readonly scheduler: Scheduler
   private readonly lock: NodeLock
@@ -90,6 +95,11 @@ export class DevMeet {
     this.conferences = new ConferenceService(withPorts(this.components, { dialer: this.directory, peers: this.directory, contacts: this.contacts, self }), { backoff: opts.outboxBackoff })
     const names = new ConferenceNames({ conferences: this.conferences, contacts: this.contacts, me: () => this.peerId, myName: () => this.displayNameValue })
     this.chat = new ChatService(withPorts(this.components, { membership: this.conferences, names, dialer: this.directory }))
+    this.superPeer = new SuperPeer(this.components, {
+      inConferences: () => this.conferences.peersInConferences(),
+      contact: peerId => this.contacts.get(peerId),
+      webrtc: () => this.webrtc.state === 'on'
+    }, opts.superPeer)
     this.scheduler = new Scheduler(clock, this.conferences, (event, view) => events.emit(event, view), opts.reminderMinutes ?? 5)
     events.on('conference:update', () => this.scheduler.check())
   }
@@ -146,7 +156,8 @@ export class DevMeet {
     await openDataFolder(this.storage, this.contacts, this.log)
     this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(m))
     this.log.debug('peer key loaded')
-    const node = await createNode({ privateKey: this.privateKey, config: this.webrtcChoice.configFor(this.config), connectionGater: this.opts.connectionGater })
+    const config = this.webrtcChoice.configFor(this.config)
+    const node = await createNode({ privateKey: this.privateKey, config, connectionGater: this.superPeer.gater(this.opts.connectionGater, config.relayServer) })
     this.node = node
     this.log.debug('libp2p node created')
     await this.directory.start()
@@ -154,6 +165,7 @@ export class DevMeet {
     // The protocol modules (invite, RSVP, chat) start once the node runs, and stop before it stops.
     await this.conferences.start()
     await this.chat.start()
+    await this.superPeer.start(config.relayServer)
     this.scheduler.start()
     this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs(), webrtc: this.webrtc })
     this.log.info(`node running as ${node.peerId.toString()} on ${this.listenAddrs().join(', ')}`)
@@ -163,6 +175,7 @@ export class DevMeet {
 
   private async stopProtocols (): Promise<void> {
     this.scheduler.stop()
+    await this.superPeer.stop()
     await this.chat.stop()
     await this.conferences.stop()
   }

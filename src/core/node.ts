@@ -2,16 +2,17 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { mdns } from '@libp2p/mdns'
 import { bootstrap } from '@libp2p/bootstrap'
 import { kadDHT, removePrivateAddressesMapper, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
-import { circuitRelayTransport, circuitRelayServer } from '@libp2p/circuit-relay-v2'
+import { circuitRelayTransport, circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import type { ConnectionGater, PrivateKey, ServiceMap } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import { AGENT_NAME, DEVMEET_VERSION, type NetworkConfig } from './config'
+import { SUPER_PEER_MAX_CIRCUITS, SUPER_PEER_RELAY } from './relay/policy'
 
 /** DevMeet's own DHT: peers find each other by peer ID without joining the public network. */
 export const PRIVATE_DHT_PROTOCOL = '/devmeet/kad/1.0.0'
@@ -20,6 +21,8 @@ export interface DevMeetServices extends ServiceMap {
   identify: Identify
   ping: Ping
   dht: KadDHT
+  /** serves only while we are a super peer (src/core/relay), or always with `--relay` */
+  relay: CircuitRelayService
 }
 
 export type DevMeetLibp2p = Libp2p<DevMeetServices>
@@ -55,6 +58,8 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
 
   const services: Record<string, any> = {
     identify: identify(),
+    // Tells connected peers at once when our protocols or addresses change (a relay offer, a new slot).
+    identifyPush: identifyPush(),
     ping: ping(),
     dht: kadDHT({
       protocol: PRIVATE_DHT_PROTOCOL,
@@ -89,6 +94,9 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
         ...(limit?.dataBytes != null ? { defaultDataLimit: BigInt(limit.dataBytes) } : {})
       }
     })
+  } else {
+    // Every node can become a super peer; the gater (relay/policy.ts) refuses all until it serves.
+    services.relay = circuitRelayServer({ reservations: { ...SUPER_PEER_RELAY }, maxOutboundStopStreams: SUPER_PEER_MAX_CIRCUITS })
   }
 
   const peerDiscovery: any[] = []

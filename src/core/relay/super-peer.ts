@@ -1,0 +1,156 @@
+import type { ConnectionGater } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Components } from '../components'
+import type { Contact } from '../contacts'
+import type { DevMeetLibp2p } from '../node'
+import { RelayAdmission, withRelayAdmission } from './policy'
+import { DialBackServer } from './dial-back'
+import { DEFAULT_REACHABILITY_TIMING, ReachabilityCheck, type Reachability } from './reachability'
+import { RELAY_OFFER_PROTOCOL, RelayClient, relaysInUse } from './reservations'
+import { bestRoute, routeOf, type Route } from './routes'
+
+export type { Route } from './routes'
+export type { Reachability } from './reachability'
+
+/** Timings of the super-peer logic; tests shorten them. */
+export interface SuperPeerOptions {
+  /** first dial-back check after a peer that can do one connects */
+  firstCheckMs?: number
+  /** between dial-back checks while not reachable */
+  recheckMs?: number
+  /** between rounds of relay hints and slot reservations */
+  reserveRetryMs?: number
+}
+
+export interface SuperPeerPorts {
+  inConferences(): Set<string>
+  contact(peerId: string): Contact | undefined
+  /** whether the running node has WebRTC */
+  webrtc(): boolean
+}
+
+/** What the UI and the CLI show about us as a relay, and about our own slots. */
+export interface RelayStatus {
+  reachability: Reachability
+  /** we serve as a relay for our conference peers and chosen contacts */
+  serving: boolean
+  /** peers holding a slot on our relay */
+  slotHolders: string[]
+  /** relays we hold a slot on */
+  slotsOn: string[]
+}
+
+/**
+ * Dynamic super peers (the seed's DVSP model in libp2p terms): a node that its peers can dial back
+ * serves as a circuit relay for the peers it shares a conference or chosen contact with, and says so
+ * (RELAY_OFFER_PROTOCOL, seen through identify); a node they cannot dial reserves a slot on such a
+ * peer by itself, and its relayed addresses then travel wherever its addresses do (invitations,
+ * RSVPs, the contexts' participant lists), since they are among the node's own addresses.
+ */
+export class SuperPeer {
+  readonly admission: RelayAdmission
+  private reachabilityCheck: ReachabilityCheck | undefined
+  private dialBack: DialBackServer | undefined
+  private client: RelayClient | undefined
+  private servingNow = false
+  private openRelay = false
+
+  constructor (private readonly components: Components, private readonly ports: SuperPeerPorts, private readonly opts: SuperPeerOptions = {}) {
+    this.admission = new RelayAdmission({ inConferences: ports.inConferences, contact: ports.contact })
+  }
+
+  /** The node's gater with the relay's admission; a `--relay` server stays open to all, as configured. */
+  gater (base: ConnectionGater | undefined, openRelay: boolean): ConnectionGater {
+    const gater = base ?? { denyDialMultiaddr: () => false }
+    return openRelay ? gater : withRelayAdmission(gater, this.admission, () => this.servingNow)
+  }
+
+  get serving (): boolean { return this.servingNow }
+  get reachability (): Reachability { return this.reachabilityCheck?.reachability ?? 'unknown' }
+
+  /** Starts the dial-back server, the reachability check and the slot client; after the node started. */
+  async start (openRelay: boolean): Promise<void> {
+    const { node, log, clock } = this.components
+    this.openRelay = openRelay
+    const allows = (peerId: string): boolean => this.admission.allows(peerId)
+    this.dialBack = new DialBackServer(node, { allows, now: () => clock.now(), log })
+    await this.dialBack.start()
+    const timing = { ...DEFAULT_REACHABILITY_TIMING, ...definedOnly(this.opts) }
+    this.reachabilityCheck = new ReachabilityCheck(node, timing, state => { void this.setServing(node, state === 'reachable') }, log)
+    this.reachabilityCheck.start()
+    this.client = new RelayClient(node, this.opts.reserveRetryMs ?? 15_000, {
+      allows,
+      inConferences: this.ports.inConferences,
+      needsSlot: () => !this.servingNow && this.reachability !== 'reachable',
+      webrtc: this.ports.webrtc,
+      now: () => clock.now(),
+      log
+    })
+    this.client.start()
+    if (openRelay) await this.setServing(node, true)
+  }
+
+  async stop (): Promise<void> {
+    this.client?.stop()
+    this.reachabilityCheck?.stop()
+    await this.dialBack?.stop()
+    this.client = undefined
+    this.reachabilityCheck = undefined
+    this.dialBack = undefined
+    this.servingNow = false
+  }
+
+  /** Peers holding a slot on our relay now. */
+  reservedPeers (): string[] {
+    const relay = this.nodeOrUndefined()?.services.relay
+    return relay == null ? [] : [...relay.reservations.keys()].map(p => p.toString())
+  }
+
+  /** How we are connected to a peer: one route per open connection. */
+  routesTo (peerId: string): Route[] {
+    const node = this.nodeOrUndefined()
+    if (node == null) return []
+    return node.getConnections(peerIdFromString(peerId)).map(c => routeOf(c.remoteAddr.toString()))
+  }
+
+  /** The best route to a peer, or undefined when not connected. */
+  routeTo (peerId: string): Route | undefined { return bestRoute(this.routesTo(peerId)) }
+
+  status (): RelayStatus {
+    const node = this.nodeOrUndefined()
+    return {
+      reachability: this.reachability,
+      serving: this.servingNow,
+      slotHolders: this.reservedPeers(),
+      slotsOn: node == null ? [] : [...relaysInUse(node)]
+    }
+  }
+
+  private async setServing (node: DevMeetLibp2p, serving: boolean): Promise<void> {
+    if (this.openRelay) serving = true
+    if (serving === this.servingNow) return
+    this.servingNow = serving
+    try {
+      // Registering the protocol makes identify push it to every connected peer at once.
+      if (serving) {
+        await node.handle(RELAY_OFFER_PROTOCOL, stream => { void stream.close().catch(() => {}) }, { maxInboundStreams: 1, maxOutboundStreams: 1 })
+      } else {
+        await node.unhandle(RELAY_OFFER_PROTOCOL)
+      }
+      this.components.log.info(serving ? 'serving as a relay for conference peers and chosen contacts' : 'no longer serving as a relay')
+    } catch (err) {
+      this.components.log.debug(`relay offer: ${String(err)}`)
+    }
+  }
+
+  private nodeOrUndefined (): DevMeetLibp2p | undefined {
+    try { return this.components.node } catch { return undefined }
+  }
+}
+
+function definedOnly (opts: SuperPeerOptions): Partial<{ firstCheckMs: number, recheckMs: number }> {
+  const out: Partial<{ firstCheckMs: number, recheckMs: number }> = {}
+  if (opts.firstCheckMs != null) out.firstCheckMs = opts.firstCheckMs
+  if (opts.recheckMs != null) out.recheckMs = opts.recheckMs
+  return out
+}

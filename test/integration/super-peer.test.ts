@@ -1,0 +1,64 @@
+// Dynamic super peers on loopback: a peer that its peers can dial back serves as a relay, only for
+// the peers it shares a conference or a chosen contact with. "Behind NAT" is a gater that refuses
+// every inbound TCP connection (as a home router does), so a dial-back to such a peer fails.
+import { describe, it, after } from 'node:test'
+import assert from 'node:assert/strict'
+import type { ConnectionGater } from '@libp2p/interface'
+import { makePeer, startAll, eventually, cleanup, runningConference, type TestPeer } from '../helpers/peers'
+import { reserveSlot } from '../../src/core/relay/reservations'
+
+after(cleanup)
+
+/** Refuses inbound TCP (a NAT with no port forwarding); relayed connections still come in. */
+const behindNat: ConnectionGater = {
+  denyDialMultiaddr: () => false,
+  denyInboundConnection: maConn => !maConn.remoteAddr.toString().includes('/p2p-circuit')
+}
+
+const quick = { firstCheckMs: 200, recheckMs: 1000, reserveRetryMs: 500 }
+
+function relayedAddrs (p: TestPeer): string[] {
+  return p.listenAddrs().filter(a => a.includes('/p2p-circuit'))
+}
+
+describe('dynamic super peers', () => {
+  it('a stranger cannot reserve a slot on a reachable participant, nor be relayed to its participants', async () => {
+    const carol = makePeer('Carol', { superPeer: quick })
+    const alice = makePeer('Alice', { superPeer: quick, connectionGater: behindNat })
+    const mallory = makePeer('Mallory', { superPeer: quick, connectionGater: behindNat })
+    await startAll(carol, alice, mallory)
+    await alice.connect(carol.address())
+    await mallory.connect(carol.address())
+    await runningConference(carol, [alice])
+
+    await eventually('Carol learns from a dial-back that she is reachable, and serves', () => carol.superPeer.serving, 20_000)
+    assert.equal(alice.superPeer.serving, false, 'a peer behind NAT does not serve')
+    await eventually('Alice reserves a slot on Carol by herself', () => relayedAddrs(alice).some(a => a.includes(carol.peerId!)), 20_000)
+
+    // Mallory asks for a slot in the relay protocol itself: refused by Carol's relay.
+    await assert.rejects(reserveSlot(mallory.libp2p, carol.libp2p.getMultiaddrs()[0]))
+    assert.equal(relayedAddrs(mallory).length, 0, 'Mallory holds no slot')
+    const slots = [...carol.superPeer.reservedPeers()]
+    assert.deepEqual(slots, [alice.peerId], 'Carol holds a slot for Alice only')
+
+    // Mallory dials Alice through Carol's relay: Carol refuses to connect a stranger to her.
+    const viaCarol = relayedAddrs(alice).find(a => !a.includes('/webrtc'))!
+    await assert.rejects(mallory.connect(viaCarol))
+  })
+
+  it('participants behind NAT reach each other through the slot, and each says how it is connected', async () => {
+    const carol = makePeer('Carol', { superPeer: quick })
+    const alice = makePeer('Alice', { superPeer: quick, connectionGater: behindNat })
+    const bob = makePeer('Bob', { superPeer: quick, connectionGater: behindNat })
+    await startAll(carol, alice, bob)
+    await alice.connect(carol.address())
+    await bob.connect(carol.address())
+    const id = await runningConference(carol, [alice, bob])
+    await eventually('both reserve a slot on Carol', () => [alice, bob].every(p => relayedAddrs(p).length > 0), 20_000)
+    await eventually('Bob reaches Alice through Carol', () => alice.peerInfo(bob.peerId!).online, 30_000)
+    const route = bob.superPeer.routesTo(alice.peerId!)
+    assert.ok(route.some(r => r.kind === 'relayed' && r.relay === carol.peerId), JSON.stringify(route))
+    await alice.chat.send(id, { kind: 'text', body: 'through the slot' })
+    await eventually('Bob sees it', async () => (await bob.chat.history(id)).some(m => m.body === 'through the slot'), 20_000)
+  })
+})
