@@ -6,7 +6,9 @@ import { MAX_CHAT_BODY_BYTES, utf8Bytes } from '../shared/limits'
 import { compareMessages, messageKey } from '../shared/message-order'
 import { shortPeerId } from '../shared/peer-id'
 import { visibleLine } from '../shared/shown-text'
-import { formatDuration, formatLocal } from '../shared/time'
+import { formatClock, formatDuration, formatLocal } from '../shared/time'
+import { authorColour, parseColour, type Rgb } from '../shared/author-colour'
+import { setUpSideToggle } from './side-toggle'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
@@ -29,11 +31,28 @@ list.addEventListener('scroll', () => {
   stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40
 })
 
-function colourOf (peerId: string): string {
-  let h = 0
-  for (const c of peerId) h = (h * 31 + c.charCodeAt(0)) >>> 0
-  return `hsl(${h % 360} 55% 55%)`
+/** The page's background as the theme paints it (light, dark or high contrast). */
+function themeBackground (): Rgb | undefined {
+  return parseColour(getComputedStyle(document.body).backgroundColor) ??
+    parseColour(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'))
 }
+
+function isDarkTheme (): boolean {
+  const c = document.body.classList
+  return !(c.contains('vscode-light') || c.contains('vscode-high-contrast-light'))
+}
+
+function colourOf (peerId: string): string {
+  return authorColour(peerId, themeBackground(), isDarkTheme())
+}
+
+// VS Code changes the body's theme class when the user switches themes: colour the names anew.
+new MutationObserver(() => {
+  for (const el of document.querySelectorAll<HTMLElement>('.message')) {
+    const name = el.querySelector<HTMLElement>('.author')
+    if (name != null && el.dataset.author != null) name.style.color = colourOf(el.dataset.author)
+  }
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] })
 
 /**
  * Names and titles come from peers. textContent interprets nothing, but bidi overrides, isolates
@@ -48,7 +67,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   el.className = 'message'
   el.dataset.author = m.author
   el.dataset.seq = String(m.seq)
-  el.setAttribute('aria-label', `${plain(m.authorName)} at ${new Date(m.sentAt).toLocaleTimeString()}`)
+  el.setAttribute('aria-label', `${plain(m.authorName)} at ${formatLocal(m.sentAt)}`)
   const head = document.createElement('header')
   const name = document.createElement('span')
   name.className = 'author'
@@ -58,7 +77,8 @@ function messageElement (m: ChatMessage): HTMLElement {
   id.className = 'peer-id'
   id.textContent = shortPeerId(m.author)
   const time = document.createElement('time')
-  time.textContent = new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  time.textContent = formatClock(m.sentAt)
+  time.title = formatLocal(m.sentAt)
   time.dateTime = new Date(m.sentAt).toISOString()
   const status = document.createElement('span')
   status.className = 'status'
@@ -67,7 +87,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   const body = document.createElement('div')
   body.className = 'body'
   if (m.kind === 'code' && m.code != null) {
-    const block = codeBlock(document, m.body, `${plain(m.code.path)}:${m.code.startLine}-${m.code.endLine}`)
+    const block = codeBlock(document, m.body, `${plain(m.code.path)}:${m.code.startLine}-${m.code.endLine}`, m.code.languageId)
     const header = block.querySelector('.code-header') as HTMLElement
     header.setAttribute('role', 'button')
     header.setAttribute('tabindex', '0')
@@ -132,7 +152,7 @@ function renderState (): void {
   reason.hidden = state.readOnly == null
   side.replaceChildren()
   const when = document.createElement('p')
-  // The same wording as the Conferences view: "Wed 2026-12-02 09:00 · 1 h 30 min".
+  // The same format as the Conferences view and the notifications (formatLocal, the user's locale).
   when.textContent = `${formatLocal(state.conference.start)} · ${formatDuration(state.conference.durationMinutes)}`
   side.appendChild(when)
   const heading = document.createElement('h2')
@@ -220,7 +240,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   switch (msg.type) {
     case 'init':
       state = msg.state
-      vscode.setState({ conferenceId: msg.state.conference.id })
+      vscode.setState({ ...((vscode.getState() as object | undefined) ?? {}), conferenceId: msg.state.conference.id })
       list.replaceChildren()
       shown.clear()
       for (const m of msg.messages) insert(m, false)
@@ -253,5 +273,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       break
   }
 })
+
+setUpSideToggle(document, () => (vscode.getState() as Record<string, unknown> | undefined) ?? {}, s => vscode.setState(s))
 
 vscode.postMessage({ type: 'ready' })

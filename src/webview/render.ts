@@ -2,6 +2,7 @@
 // to DOM nodes from a fixed list of elements. Text only ever lands in textContent; links keep their
 // target as data and open through the extension after the user confirms.
 import MarkdownIt from 'markdown-it'
+import { highlighted } from './highlight'
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false })
 md.disable(['image'])
@@ -104,8 +105,11 @@ function renderInline (doc: Document, parent: Node, tokens: Token[]): void {
   }
 }
 
-/** A monospaced block with an optional header (a language, or `path:start-end` for shared code). */
-export function codeBlock (doc: Document, content: string, header?: string): HTMLElement {
+/**
+ * A monospaced block with an optional header (a language, or `path:start-end` for shared code),
+ * highlighted as `languageId` (the header's word for a fenced block).
+ */
+export function codeBlock (doc: Document, content: string, header?: string, languageId = header ?? ''): HTMLElement {
   const wrap = doc.createElement('div')
   wrap.className = 'code'
   if (header != null && header.trim() !== '') {
@@ -116,7 +120,7 @@ export function codeBlock (doc: Document, content: string, header?: string): HTM
   }
   const pre = doc.createElement('pre')
   const code = doc.createElement('code')
-  code.textContent = content
+  code.appendChild(highlighted(doc, content, languageId))
   pre.appendChild(code)
   wrap.appendChild(pre)
   return wrap
