@@ -6,6 +6,7 @@ import { ConferencesUi } from './vscode/conferences'
 import { ChatUi } from './vscode/chat'
 import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
 import { createOutputLog } from './vscode/user-messages'
+import { setDisplayLocale } from './shared/time'
 
 /** What activate() returns: for tests and other extensions. */
 export interface DevMeetApi {
@@ -26,6 +27,8 @@ let host: ExtensionHost | undefined
 
 export function activate (context: vscode.ExtensionContext): DevMeetApi {
   const started = performance.now()
+  // Dates in VS Code's display language, not the extension host process's locale.
+  setDisplayLocale(vscode.env.language)
   const { channel, log } = createOutputLog(() => h.settings().logLevel)
   context.subscriptions.push(channel)
   const h: ExtensionHost = new ExtensionHost(context, log)

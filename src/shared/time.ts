@@ -1,4 +1,4 @@
-// Instants, IANA time zones and durations for people: formatting ("Wed 2026-12-02 09:00", "in 2 h"),
+// Instants, IANA time zones and durations for people: formatting (in the user's locale, "in 2 h"),
 // wall-clock conversion, and the duration a person types. Pure, Intl only (no Node API, no
 // chrono-node): the extension, the core and the chat page use it alike.
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from './limits'
@@ -101,11 +101,69 @@ export function pad (n: number): string {
   return String(n).padStart(2, '0')
 }
 
-/** "Wed 2026-12-02 09:00" in the given zone (default the machine's): unambiguous in every locale. */
-export function formatLocal (start: number, timeZone: string = localTimeZone()): string {
+let displayLocale: string | undefined
+
+/**
+ * The locale dates are shown in: VS Code's display language in the extension host (whose own
+ * default is the process's), the page's own in the chat. Undefined: the runtime's default.
+ */
+export function setDisplayLocale (locale: string | undefined): void {
+  try {
+    displayLocale = locale == null || locale === '' ? undefined : Intl.DateTimeFormat.supportedLocalesOf([locale])[0]
+  } catch {
+    displayLocale = undefined
+  }
+}
+
+const peopleFormatters = new Map<string, Intl.DateTimeFormat>()
+
+function peopleFormatter (timeZone: string, locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${timeZone}|${JSON.stringify(options)}`
+  let f = peopleFormatters.get(key)
+  if (f == null) {
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone })
+    if (peopleFormatters.size > 64) peopleFormatters.clear()
+    peopleFormatters.set(key, f)
+  }
+  return f
+}
+
+const DATE_TIME: Intl.DateTimeFormatOptions = { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
+const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' }
+
+/**
+ * An instant for people, the one format of DevMeet's tree, notifications, chat and transcript, in
+ * the user's locale: "Wed, Dec 2, 2026, 9:00 AM" (en-US), "Mi., 2. Dez. 2026, 09:00" (de).
+ */
+export function formatLocal (start: number, timeZone: string = localTimeZone(), locale: string | undefined = displayLocale): string {
   if (!Number.isFinite(start)) return 'unknown time'
+  return peopleFormatter(timeZone, locale, DATE_TIME).format(start)
+}
+
+/** The clock time of an instant in the user's locale: "9:00 AM", "09:00". */
+export function formatClock (instant: number, timeZone: string = localTimeZone(), locale: string | undefined = displayLocale): string {
+  if (!Number.isFinite(instant)) return ''
+  return peopleFormatter(timeZone, locale, CLOCK).format(instant)
+}
+
+/**
+ * The same instant shorter, for a tree row: "Wed 9:00 AM" within the coming or past week, else
+ * "Dec 2, 9:00 AM", with the year only when it is not this year's.
+ */
+export function formatShort (start: number, now: number, timeZone: string = localTimeZone(), locale: string | undefined = displayLocale): string {
+  if (!Number.isFinite(start)) return 'unknown time'
+  const options: Intl.DateTimeFormatOptions = Math.abs(start - now) < 6 * DAY
+    ? { weekday: 'short', hour: 'numeric', minute: '2-digit' }
+    : wallClockFields(start, timeZone).year === wallClockFields(now, timeZone).year
+      ? { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
+      : { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }
+  return peopleFormatter(timeZone, locale, options).format(start)
+}
+
+/** "2026-12-02 09:00": a start as the start-time box reads it back (not for display). */
+export function formatInputTime (start: number, timeZone: string = localTimeZone()): string {
   const f = wallClockFields(start, timeZone)
-  return `${f.weekday} ${f.year}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}`
+  return `${f.year}-${pad(f.month)}-${pad(f.day)} ${pad(f.hour)}:${pad(f.minute)}`
 }
 
 /** "UTC+01:00", "UTC-04:00", "UTC+05:30" at that instant. */
@@ -116,7 +174,7 @@ export function formatUtcOffset (instant: number, timeZone: string = localTimeZo
   return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
 }
 
-/** "Wed 2026-12-02 09:00 Europe/Berlin (UTC+01:00)": a time in a named zone, e.g. the organizer's. */
+/** "Wed, Dec 2, 2026, 9:00 AM Europe/Berlin (UTC+01:00)": a time in a named zone, e.g. the organizer's. */
 export function formatInZone (start: number, timeZone: string): string {
   if (!isValidTimeZone(timeZone)) return `${formatLocal(start, 'UTC')} UTC`
   return `${formatLocal(start, timeZone)} ${timeZone} (${formatUtcOffset(start, timeZone)})`
@@ -124,6 +182,8 @@ export function formatInZone (start: number, timeZone: string): string {
 
 export interface RelativeOptions {
   timeZone?: string
+  /** default: the display locale (setDisplayLocale) */
+  locale?: string
   /** when given, a conference past its end reads "ended … ago" */
   durationMinutes?: number
 }
@@ -142,12 +202,11 @@ export function formatRelative (start: number, now: Date | number, options: Rela
     if (ahead < HOUR) return `in ${Math.round(ahead / MINUTE)} min`
     const days = calendarDaysBetween(nowMs, start, timeZone)
     if (ahead < 6 * HOUR) return `in ${hoursAndMinutes(ahead)}`
-    const f = wallClockFields(start, timeZone)
-    const clock = `${pad(f.hour)}:${pad(f.minute)}`
+    const clock = formatClock(start, timeZone, options.locale)
     if (days === 0) return `today ${clock}`
     if (days === 1) return `tomorrow ${clock}`
     if (days < 7) return `in ${days} days`
-    return `on ${f.year}-${pad(f.month)}-${pad(f.day)}`
+    return `on ${peopleFormatter(timeZone, options.locale ?? displayLocale, { year: 'numeric', month: 'short', day: 'numeric' }).format(start)}`
   }
   if (options.durationMinutes != null) {
     const end = start + options.durationMinutes * MINUTE

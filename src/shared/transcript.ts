@@ -6,6 +6,7 @@
 import type { ChatMessage, ConferenceContext } from '../core/api'
 import { visibleLine } from './shown-text'
 import { shortPeerId } from './peer-id'
+import { formatClock, formatDuration, formatInputTime, formatLocal, localTimeZone } from './time'
 
 /** A backtick fence longer than any run of backticks in `body` (at least three). */
 export function fenceFor (body: string): string {
@@ -32,22 +33,48 @@ function fenced (body: string, info = ''): string[] {
   return [`${f}${info.replace(/[^A-Za-z0-9_+-]/g, '').slice(0, 32)}`, text, f]
 }
 
-export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessage[]): string {
+/** What a conference is at `now`: cancelled, scheduled (not begun), in progress, or ended. */
+export function conferenceStateAt (ctx: Pick<ConferenceContext, 'status' | 'start' | 'durationMinutes'>, now: number): 'cancelled' | 'scheduled' | 'in progress' | 'ended' {
+  if (ctx.status === 'cancelled') return 'cancelled'
+  if (now < ctx.start) return 'scheduled'
+  return now < ctx.start + ctx.durationMinutes * 60_000 ? 'in progress' : 'ended'
+}
+
+export interface TranscriptOptions {
+  /** when it is exported (default now): decides "in progress" or "ended" */
+  now?: number
+  /** the reader's zone, in which every time is written (default the machine's) */
+  timeZone?: string
+}
+
+/**
+ * The transcript. Times are written like everywhere else in DevMeet (formatLocal, the reader's
+ * locale and zone, named once at the top); a message shows its clock time only when it falls on
+ * the day of the one before it.
+ */
+export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessage[], opts: TranscriptOptions = {}): string {
+  const now = opts.now ?? Date.now()
+  const zone = opts.timeZone ?? localTimeZone()
   const lines: string[] = []
   lines.push(`# ${escapeInline(ctx.title)}`, '')
-  lines.push(`- Start: ${new Date(ctx.start).toISOString()} (${escapeInline(ctx.timeZone, 64)}), ${ctx.durationMinutes} min`)
-  lines.push(`- Status: ${ctx.status === 'cancelled' ? 'cancelled' : 'scheduled'}`)
+  lines.push(`- Start: ${escapeInline(formatLocal(ctx.start, zone))} (${escapeInline(zone, 64)}), ${escapeInline(formatDuration(ctx.durationMinutes))}`)
+  lines.push(`- Status: ${conferenceStateAt(ctx, now)}`)
   lines.push(`- Organizer: ${escapeInline(ctx.organizer.displayName, 64)} (${escapeInline(ctx.organizer.peerId, 64)})`)
   lines.push('- Invitees:')
   for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
   lines.push('', '## Messages', '')
+  let day = formatInputTime(ctx.start, zone).slice(0, 10)
   for (const m of messages) {
-    lines.push(`**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${new Date(m.sentAt).toISOString()}:`, '')
+    const mDay = formatInputTime(m.sentAt, zone).slice(0, 10)
+    const when = mDay === day ? formatClock(m.sentAt, zone) : formatLocal(m.sentAt, zone)
+    day = mDay
+    const header = `**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${escapeInline(when, 64)}`
+    // A fence may follow a paragraph line directly: no blank line between a header and its body.
     if (m.kind === 'code' && m.code != null) {
-      lines.push(`${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}`, '', ...fenced(m.body, m.code.languageId))
+      lines.push(`${header}, ${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}:`, ...fenced(m.body, m.code.languageId))
     } else {
-      lines.push(...fenced(m.body, 'text'))
+      lines.push(`${header}:`, ...fenced(m.body, 'text'))
     }
     lines.push('')
   }

@@ -5,6 +5,9 @@ import {
   groupOf, conferencesIn, contextValueOf, iconOf, descriptionOf, peopleOf, detailsText, oneLine, isUninvited, refusalOf
 } from '../../src/vscode/conferences/conference-rows'
 import { untrusted } from '../../src/shared/shown-text'
+import { setDisplayLocale } from '../../src/shared/time'
+
+setDisplayLocale('en-US')
 import { createInputFromArgs, describeStartInput, checkTitle } from '../../src/vscode/conferences/create-conference-args'
 
 const ME = '12D3KooWDBaH1rGiRQD77eedg43rtqPNLt82kcURSi2snF771GrR'
@@ -76,9 +79,9 @@ describe('conference rows in the Conferences view', () => {
   })
 
   it('describes a row by local start time and relative time, or as cancelled', () => {
-    assert.equal(descriptionOf(view(), NOW, 'Europe/Berlin'), 'Wed 2026-11-25 10:00 · in 2 h')
-    assert.equal(descriptionOf(view({ status: 'cancelled' }), NOW, 'UTC'), 'cancelled · Wed 2026-11-25 09:00')
-    assert.equal(descriptionOf(view({ start: '2026-11-25T06:00:00Z' }), NOW, 'UTC'), 'Wed 2026-11-25 06:00 · ended 30 min ago')
+    assert.equal(descriptionOf(view(), NOW, 'Europe/Berlin'), 'in 2 h · Wed 10:00 AM')
+    assert.equal(descriptionOf(view({ status: 'cancelled' }), NOW, 'UTC'), 'cancelled · Wed 9:00 AM')
+    assert.equal(descriptionOf(view({ start: '2026-11-25T06:00:00Z' }), NOW, 'UTC'), 'ended 30 min ago · Wed 6:00 AM')
   })
 
   it('shows the organizer each invitee\'s delivery state until they answer', () => {
@@ -105,8 +108,8 @@ describe('conference rows in the Conferences view', () => {
   it('copies the details as plain text with both time zones', () => {
     const text = detailsText(view(), NOW, 'UTC')
     assert.match(text, /^Design review\n/)
-    assert.match(text, /When: Wed 2026-11-25 09:00 \(your time, in 2 h\)/)
-    assert.match(text, /Organizer's time: Wed 2026-11-25 10:00 Europe\/Berlin \(UTC\+01:00\)/)
+    assert.match(text, /When: Wed, Nov 25, 2026, 9:00 AM \(your time, in 2 h\)/)
+    assert.match(text, /Organizer's time: Wed, Nov 25, 2026, 10:00 AM Europe\/Berlin \(UTC\+01:00\)/)
     assert.match(text, /Organizer: Anna \(…NbQ2zYiG\)/)
     assert.match(text, /- Ben \(…kSCVe2Xo\): no answer yet/)
     assert.match(text, /Agenda:\n1\. Demo/)
@@ -199,7 +202,7 @@ describe('devmeet.createConference argument form', () => {
   })
 
   it('describes the typed start time in local time as the user types', () => {
-    assert.deepEqual(describeStartInput('in 2h', new Date(NOW), 'Europe/Berlin'), { note: 'Starts Wed 2026-11-25 10:00 (in 2 h), your time Europe/Berlin', start: NOW + 2 * 3600_000 })
+    assert.deepEqual(describeStartInput('in 2h', new Date(NOW), 'Europe/Berlin'), { note: 'Starts Wed, Nov 25, 2026, 10:00 AM (in 2 h), your time Europe/Berlin', start: NOW + 2 * 3600_000 })
     assert.match(describeStartInput('yesterday 9:00', new Date(NOW), 'UTC').error ?? '', /in the past/)
     assert.match(describeStartInput('', new Date(NOW), 'UTC').note ?? '', /When does it start/)
     assert.equal(checkTitle('   '), 'Give the conference a title.')

@@ -1,9 +1,12 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  parseStartTime, formatLocal, formatRelative, formatInZone, parseDurationMinutes, formatDuration,
+  parseStartTime, formatLocal, formatInputTime, formatRelative, formatInZone, parseDurationMinutes, formatDuration,
   wallTimeToInstant, type StartTimeResult
 } from '../../src/core/time-parse'
+import { setDisplayLocale } from '../../src/shared/time'
+
+setDisplayLocale('en-US')
 
 const NOW = new Date('2026-11-25T07:00:00Z')
 
@@ -112,7 +115,7 @@ describe('parseStartTime: days when the clocks change', () => {
 describe('parseStartTime: what it rejects, with a reason a person can act on', () => {
   it('rejects past times', () => {
     assert.match(reasonOf(parseStartTime('2026-11-25 06:00', NOW, 'UTC')), /that is in the past/i)
-    assert.match(reasonOf(parseStartTime('2026-11-25T06:59:00Z', NOW, 'UTC')), /in the past \(Wed 2026-11-25 06:59\)/)
+    assert.match(reasonOf(parseStartTime('2026-11-25T06:59:00Z', NOW, 'UTC')), /in the past \(Wed, Nov 25, 2026, 6:59 AM\)/)
     assert.match(reasonOf(parseStartTime('2020-01-01 10:00', NOW, 'UTC')), /in the past/)
   })
 
@@ -147,14 +150,17 @@ describe('parseStartTime: what it rejects, with a reason a person can act on', (
 })
 
 describe('formatting times for the tree and the input box', () => {
-  it('formats an instant in a zone, unambiguous in every locale', () => {
+  it('formats an instant in a zone in the user\'s locale', () => {
     const t = Date.parse('2026-12-02T08:00:00Z')
-    assert.equal(formatLocal(t, 'UTC'), 'Wed 2026-12-02 08:00')
-    assert.equal(formatLocal(t, 'Europe/Berlin'), 'Wed 2026-12-02 09:00')
-    assert.equal(formatLocal(t, 'Asia/Kolkata'), 'Wed 2026-12-02 13:30')
-    assert.equal(formatLocal(t, 'America/New_York'), 'Wed 2026-12-02 03:00')
-    assert.equal(formatInZone(t, 'Asia/Kolkata'), 'Wed 2026-12-02 13:30 Asia/Kolkata (UTC+05:30)')
-    assert.equal(formatInZone(t, 'America/New_York'), 'Wed 2026-12-02 03:00 America/New_York (UTC-05:00)')
+    assert.equal(formatLocal(t, 'UTC'), 'Wed, Dec 2, 2026, 8:00 AM')
+    assert.equal(formatLocal(t, 'Europe/Berlin'), 'Wed, Dec 2, 2026, 9:00 AM')
+    assert.equal(formatLocal(t, 'Asia/Kolkata'), 'Wed, Dec 2, 2026, 1:30 PM')
+    assert.equal(formatLocal(t, 'America/New_York'), 'Wed, Dec 2, 2026, 3:00 AM')
+    assert.equal(formatLocal(t, 'Europe/Berlin', 'de-DE'), 'Mi., 2. Dez. 2026, 9:00')
+    assert.equal(formatLocal(t, 'UTC', 'en-GB'), 'Wed, 2 Dec 2026, 8:00')
+    assert.equal(formatInputTime(t, 'Europe/Berlin'), '2026-12-02 09:00')
+    assert.equal(formatInZone(t, 'Asia/Kolkata'), 'Wed, Dec 2, 2026, 1:30 PM Asia/Kolkata (UTC+05:30)')
+    assert.equal(formatInZone(t, 'America/New_York'), 'Wed, Dec 2, 2026, 3:00 AM America/New_York (UTC-05:00)')
   })
 
   it('says how far away a start is', () => {
@@ -164,10 +170,10 @@ describe('formatting times for the tree and the input box', () => {
     assert.equal(at('2026-11-25T07:15:00Z'), 'in 15 min')
     assert.equal(at('2026-11-25T09:00:00Z'), 'in 2 h')
     assert.equal(at('2026-11-25T08:30:00Z'), 'in 1 h 30 min')
-    assert.equal(at('2026-11-25T18:00:00Z'), 'today 18:00')
-    assert.equal(at('2026-11-26T09:00:00Z'), 'tomorrow 09:00')
+    assert.equal(at('2026-11-25T18:00:00Z'), 'today 6:00 PM')
+    assert.equal(at('2026-11-26T09:00:00Z'), 'tomorrow 9:00 AM')
     assert.equal(at('2026-11-28T09:00:00Z'), 'in 3 days')
-    assert.equal(at('2026-12-24T09:00:00Z'), 'on 2026-12-24')
+    assert.equal(at('2026-12-24T09:00:00Z'), 'on Dec 24, 2026')
     assert.equal(at('2026-11-25T06:55:00Z'), 'started 5 min ago')
     assert.equal(at('2026-11-25T05:00:00Z', { durationMinutes: 30 }), 'ended 1 h ago')
     assert.equal(at('2026-11-25T06:50:00Z', { durationMinutes: 30 }), 'started 10 min ago')
@@ -175,8 +181,8 @@ describe('formatting times for the tree and the input box', () => {
 
   it('uses the zone\'s calendar for "tomorrow"', () => {
     const now = Date.parse('2026-11-25T03:00:00Z') // 22:00 on the 24th in New York
-    assert.equal(formatRelative(Date.parse('2026-11-25T14:00:00Z'), now, { timeZone: 'America/New_York' }), 'tomorrow 09:00')
-    assert.equal(formatRelative(Date.parse('2026-11-25T14:00:00Z'), now, { timeZone: 'Asia/Kolkata' }), 'today 19:30')
+    assert.equal(formatRelative(Date.parse('2026-11-25T14:00:00Z'), now, { timeZone: 'America/New_York' }), 'tomorrow 9:00 AM')
+    assert.equal(formatRelative(Date.parse('2026-11-25T14:00:00Z'), now, { timeZone: 'Asia/Kolkata' }), 'today 7:30 PM')
   })
 })
 

@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import MarkdownIt from 'markdown-it'
-import { transcriptMarkdown, escapeInline, fenceFor } from '../../src/shared/transcript'
+import { transcriptMarkdown, escapeInline, fenceFor, conferenceStateAt } from '../../src/shared/transcript'
+import { setDisplayLocale } from '../../src/shared/time'
+
+setDisplayLocale('en-US')
 import type { ChatMessage, ConferenceContext } from '../../src/core/api'
 
 const ORG = '12D3KooWRBhwfeP2Y4TCx1SM6s9rUoHhR5STiGwxBhgFRcw3UERE'
@@ -55,5 +58,33 @@ describe('the exported transcript', () => {
     assert.equal(escapeInline('[x](command:y) <b> *a*'), '\\[x\\]\\(command:y\\) &lt;b&gt; \\*a\\*'.replace('&gt;', '\\>'))
     assert.equal(fenceFor('a ```` b'), '`````')
     assert.equal(fenceFor('plain'), '```')
+  })
+
+  it('says what the conference is at export time, not the record\'s "scheduled"', () => {
+    const start = ctx.start
+    assert.equal(conferenceStateAt(ctx, start - 1), 'scheduled')
+    assert.equal(conferenceStateAt(ctx, start + 60_000), 'in progress')
+    assert.equal(conferenceStateAt(ctx, start + 30 * 60_000), 'ended')
+    assert.equal(conferenceStateAt({ ...ctx, status: 'cancelled' }, start + 60_000), 'cancelled')
+    assert.match(transcriptMarkdown(ctx, [], { now: start + 60_000, timeZone: 'UTC' }), /^- Status: in progress$/m)
+    assert.match(transcriptMarkdown(ctx, [], { now: start + 3600_000, timeZone: 'UTC' }), /^- Status: ended$/m)
+  })
+
+  it('has no blank line between a message header and its fence, and one between messages', () => {
+    const md = transcriptMarkdown(ctx, [
+      message({ body: 'hello' }),
+      message({ seq: 2, kind: 'code', body: 'let x = 1', code: { path: 'src/a.ts', startLine: 3, endLine: 4, languageId: 'typescript' } })
+    ], { now: ctx.start, timeZone: 'UTC' })
+    const part = md.slice(md.indexOf('## Messages'))
+    assert.ok(part.includes(':\n```text\nhello\n```\n\n**Eve**'), part)
+    assert.ok(part.includes('src/a\\.ts:3-4:\n```typescript\nlet x = 1\n```'), part)
+  })
+
+  it('writes times in the same format as the rest of DevMeet, in the reader\'s zone', () => {
+    const md = transcriptMarkdown(ctx, [message({ body: 'hi' }), message({ seq: 2, body: 'next day', sentAt: ctx.start + 86_400_000 })], { now: ctx.start, timeZone: 'UTC' })
+    assert.match(md, /^- Start: Tue, Dec 1, 2026, 9:00 AM \(UTC\), 30 min$/m)
+    assert.match(md, /\*\*Eve\*\* \(…\w+\), 9:01 AM:/)
+    assert.match(md, /, Wed, Dec 2, 2026, 9:00 AM:/)
+    assert.doesNotMatch(md, /\d{4}-\d{2}-\d{2}T/)
   })
 })

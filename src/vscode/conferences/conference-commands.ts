@@ -8,7 +8,7 @@ import * as os from 'node:os'
 import type { ConferenceView, RsvpAnswer } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { conferenceToIcs, icsFileName } from '../../shared/ics'
-import { formatLocal, localTimeZone, parseDurationMinutes } from '../../shared/time'
+import { formatInputTime, formatLocal, localTimeZone, parseDurationMinutes } from '../../shared/time'
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES, isValidDuration } from '../../shared/limits'
 import { findConference, requireCore } from '../core-access'
 import type { DevMeetHost } from '../host'
@@ -139,7 +139,7 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
       if (!await confirmed(rescheduleQuestion(t.view, start, durationMinutes ?? t.view.context.durationMinutes, Date.now()))) return undefined
     } else {
       const zone = localTimeZone()
-      const current = formatLocal(t.view.context.start, zone).replace(/^\w+ /, '')
+      const current = formatInputTime(t.view.context.start, zone)
       const text = await askText({
         title: shown`Reschedule "${titleOf(t.view, 60)}"`,
         prompt: shown`New start time (now ${untrusted(formatLocal(t.view.context.start, zone))}). E.g. in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00`,

@@ -1,7 +1,7 @@
 // How a conference appears in the UI: its group, its row text, its people and their states.
 // No 'vscode' import, so the rules can be unit tested without a workbench.
 import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
-import { formatLocal, formatInZone, formatRelative, formatDuration } from '../../shared/time'
+import { formatLocal, formatInZone, formatRelative, formatDuration, formatShort } from '../../shared/time'
 import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
 import { personLabel } from '../notification-texts'
 
@@ -93,17 +93,23 @@ export function oneLine (text: string, max = 120): string {
   return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : clean
 }
 
-/** The row's description: local start time and how far away it is, or why it is over. */
+/**
+ * The row's description, shortest first so that a narrow view clips the least useful part: how far
+ * away the start is (or why it is over), then the start in short form ("in 2 h · Wed 10:00 AM");
+ * the full date is in the tooltip.
+ */
 export function descriptionOf (view: ConferenceView, now: number, timeZone?: string, myPeerId?: string): ShownText {
   const { context } = view
-  const local = untrusted(formatLocal(context.start, timeZone))
+  const local = untrusted(formatShort(context.start, now, timeZone))
   if (context.status === 'cancelled') return shown`cancelled · ${local}`
   if (isUninvited(view, myPeerId)) return shown`no longer invited · ${local}`
   const relative = untrusted(formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes }))
   const answer = view.rsvpRefused != null
     ? shown` · your answer was refused`
     : view.rsvpPending === true ? shown` · sending your answer…` : shown``
-  return shown`${local} · ${relative}${answer}`
+  // "today 6:00 PM", "tomorrow 9:00 AM" and "on Dec 2, 2026" already say when
+  const when = /^(today|tomorrow|on) /.test(String(relative)) ? shown`${relative}` : shown`${relative} · ${local}`
+  return shown`${when}${answer}`
 }
 
 /** Why my answer or the organizer's record was refused, as inert text; undefined when it was not. */

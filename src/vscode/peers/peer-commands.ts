@@ -7,6 +7,7 @@ import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
 import { askText, confirmModal, pickOne, showError, showInfo } from '../user-messages'
+import { formatLocal } from '../../shared/time'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
@@ -77,7 +78,7 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     const picked = await pickOne(peers.map(p => ({
       label: shown`${p.online ? shown`$(circle-filled)` : shown`$(circle-outline)`} ${untrusted(p.label, 64)}`,
       description: shown`${untrusted(shortPeerId(p.peerId))}`,
-      detail: p.online ? shown`online` : shown`last seen ${untrusted(p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never')}`,
+      detail: p.online ? shown`online` : shown`last seen ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`,
       peer: p
     })), { title: shown`DevMeet peers`, placeHolder: shown`Choose a peer` })
     if (picked == null) return

@@ -7,6 +7,7 @@ import { showWhileStarting } from '../starting-message'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted } from '../../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from '../user-messages'
+import { formatLocal } from '../../shared/time'
 
 type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
 
@@ -52,7 +53,7 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
     const tip = new ShownMarkdown()
       .text(shown`${label}${p.petname != null && p.displayName != null ? shown` (calls itself ${untrusted(p.displayName, 64)})` : shown``}`).paragraph()
       .text(shown`Peer ID: ${untrusted(p.peerId)}`).paragraph()
-      .text(p.online ? shown`Online now` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? new Date(p.lastSeen).toLocaleString() : 'never')}`).paragraph()
+      .text(p.online ? shown`Online now` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`).paragraph()
     if (p.addrs.length > 0) {
       tip.text(shown`Addresses:`)
       for (const a of p.addrs.slice(0, 8)) tip.bullet(shown`${untrusted(a, 300)}`)
