@@ -118,6 +118,7 @@ async function loadOrMakeKey (store: KeyStore, onDamaged?: (message: string) => 
   return key
 }
 
+// eslint-disable-next-line no-control-regex
 const BIDI_AND_CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g
 
 /** Cleans a display name that came from outside: NFC, no control or bidi characters, at most 64 characters. */

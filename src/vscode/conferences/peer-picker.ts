@@ -1,6 +1,5 @@
 // Choosing invitees: known DevMeet peers (online first) plus "Paste an address…", which connects
 // to a new peer and adds it to the choice. Shared by "Create Conference" and "Invite More".
-import * as vscode from 'vscode'
 import type { DevMeet, PeerInfo } from '../../core/devmeet'
 import { InputFlowAction, type MultiStepInput, type StepTitle } from './multi-step-input'
 import { shortPeerId } from '../../shared/peer-id'
