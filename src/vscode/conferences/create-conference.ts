@@ -7,7 +7,8 @@
 import * as vscode from 'vscode'
 import type { ConferenceApi, CreateConferenceInput } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
-import { parseDurationMinutes, localTimeZone } from '../../shared/time'
+import { formatDuration, parseDurationMinutes, localTimeZone } from '../../shared/time'
+import { agendaFromInput, agendaPreview, agendaToInput } from './agenda-input'
 import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
 import type { DevMeetHost } from '../host'
@@ -34,10 +35,6 @@ interface CreateState {
 }
 
 /** "\n" typed in the one-line agenda box starts a new line. */
-function agendaFromInput (value: string): string {
-  return value.replace(/\\n/g, '\n').trim()
-}
-
 /**
  * Runs the command. With an argument object it shows what it would create and, once the user
  * confirms, creates it and returns the context id (throwing on invalid input); otherwise it asks
@@ -124,7 +121,8 @@ async function askDuration (input: MultiStepInput, state: CreateState, devmeet: 
     required: 'Type a duration, e.g. 30.',
     check: v => {
       const parsed = parseDurationMinutes(v)
-      return parsed.ok ? { note: `${prompt}: ${parsed.minutes} min` } : { error: parsed.reason }
+      // not "…up to 24 h: 30 min", which read as "24 h 30 min"
+      return parsed.ok ? { note: `Duration: ${formatDuration(parsed.minutes)}` } : { error: parsed.reason }
     }
   })
   return i => askAgenda(i, state, devmeet)
@@ -135,10 +133,14 @@ async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: De
     title: CREATE_TITLE,
     step: 4,
     totalSteps: TOTAL_STEPS,
-    value: state.agenda.replace(/\n/g, '\\n'),
-    prompt: shown`Agenda (optional, markdown; type \\n for a new line). Enter to continue.`,
-    placeholder: shown`e.g. 1. Demo\\n2. Questions`,
-    check: v => ({ error: checkAgenda(agendaFromInput(v)) })
+    value: agendaToInput(state.agenda),
+    prompt: shown`Agenda (optional, markdown). A list on one line becomes one item a line. Enter to continue.`,
+    placeholder: shown`e.g. - Demo - Questions - Next steps`,
+    check: v => {
+      const agenda = agendaFromInput(v)
+      const error = checkAgenda(agenda)
+      return error != null ? { error } : { note: agendaPreview(agenda) }
+    }
   })
   state.agenda = agendaFromInput(value)
   return i => askInvitees(i, state, devmeet)
