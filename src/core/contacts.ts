@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { type Storage } from './storage'
 import { DamagedFileError, UnknownContactError, isError } from './errors'
+import { refreshedAddresses, MAX_REMEMBERED_ADDRS } from './peers/address-book'
 
 /** A peer we have met: by mDNS, the DHT, a connection, a pasted address or an invitation. */
 export interface Contact {
@@ -41,7 +42,7 @@ const fileSchema = z.object({
 })
 
 const FILE = 'contacts.json'
-const MAX_ADDRS_KEPT = 16
+const MAX_ADDRS_KEPT = MAX_REMEMBERED_ADDRS
 
 export interface ContactStoreOptions {
   /** peers named in a conference I keep: evicted only after every other stranger */
@@ -110,6 +111,20 @@ export class ContactStore {
     if (c?.unverifiedAddrs == null) return
     c.addrs = [...new Set([...c.addrs, ...c.unverifiedAddrs])].slice(0, MAX_ADDRS_KEPT)
     delete c.unverifiedAddrs
+    this.scheduleSave()
+  }
+
+  /**
+   * A contact said on an authenticated connection where it listens now: those addresses go first
+   * and older ones age out (peers/address-book.ts). Unknown peers are left to upsert.
+   */
+  refreshAddresses (peerId: string, fresh: string[], seenAt: number): void {
+    const c = this.contacts.get(peerId)
+    if (c == null || fresh.length === 0) return
+    const addrs = refreshedAddresses(fresh, c.addrs)
+    if (addrs.join(' ') === c.addrs.join(' ') && c.lastSeen >= seenAt) return
+    c.addrs = addrs
+    c.lastSeen = Math.max(c.lastSeen, seenAt)
     this.scheduleSave()
   }
 

@@ -23,6 +23,7 @@ import type { BackoffOptions } from './invite/outbox'
 import { shown, untrusted } from '../shared/shown-text'
 import { probeWebRTC, WebRTCChoice, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
 import { SuperPeer, type SuperPeerOptions } from './relay/super-peer'
+import { withRememberedPorts, rememberPorts } from './listen-port'
 
 export type { DevMeetEvents, NodeStatus, PeerInfo } from './devmeet-events'
 
@@ -90,7 +91,14 @@ export class DevMeet {
     this.storageHealth = new StorageHealth(this.components, () => { void this.contacts.flush().catch(() => {}) }, () => this.statusValue.state === 'running')
     this.webrtcChoice = new WebRTCChoice(opts.webrtcProbe ?? probeWebRTC, m => warnUser(this.components, m))
     this.lock = new NodeLock(opts.dataDir)
-    this.directory = new PeerDirectory(this.components, { contacts: this.contacts, myName: () => this.displayNameValue })
+    this.directory = new PeerDirectory(this.components, {
+      contacts: this.contacts,
+      myName: () => this.displayNameValue,
+      shareAConference: (a, b) => this.conferences.list().some(v => {
+        const taking = this.conferences.participants(v.context.id)
+        return taking.includes(a) && taking.includes(b)
+      })
+    })
     const self = { displayName: () => this.displayNameValue, listenAddrs: () => this.listenAddrs() }
     this.conferences = new ConferenceService(withPorts(this.components, { dialer: this.directory, peers: this.directory, contacts: this.contacts, self }), { backoff: opts.outboxBackoff })
     const names = new ConferenceNames({ conferences: this.conferences, contacts: this.contacts, me: () => this.peerId, myName: () => this.displayNameValue })
@@ -157,7 +165,8 @@ export class DevMeet {
     this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(m))
     this.log.debug('peer key loaded')
     const config = this.webrtcChoice.configFor(this.config)
-    const node = await createNode({ privateKey: this.privateKey, config, connectionGater: this.superPeer.gater(this.opts.connectionGater, config.relayServer) })
+    const listenAddresses = await withRememberedPorts(this.storage, config.listenAddresses, this.log)
+    const node = await createNode({ privateKey: this.privateKey, config: { ...config, listenAddresses }, connectionGater: this.superPeer.gater(this.opts.connectionGater, config.relayServer) })
     this.node = node
     this.log.debug('libp2p node created')
     await this.directory.start()
@@ -170,6 +179,7 @@ export class DevMeet {
     this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs(), webrtc: this.webrtc })
     this.log.info(`node running as ${node.peerId.toString()} on ${this.listenAddrs().join(', ')}`)
     this.unwatchLock = this.lock.watch(() => { void this.lockLost() })
+    await rememberPorts(this.storage, config.listenAddresses, this.listenAddrs(), this.log).catch(err => this.log.warn(`the listen port could not be remembered: ${err?.message ?? err}`))
     this.directory.reconnectContacts()
   }
 

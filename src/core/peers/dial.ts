@@ -48,3 +48,23 @@ export async function dialById (node: DevMeetLibp2p, peerId: string, addrs: stri
     return false
   }
 }
+
+/**
+ * Dials a peer at exactly these addresses (each bound to its ID, so only that peer can answer),
+ * not the peer store's: a dial of the peer by ID that is already under way with stale addresses
+ * would swallow them. Never throws: false when it failed.
+ */
+export async function dialAt (node: DevMeetLibp2p, peerId: string, addrs: string[], log: Logger): Promise<boolean> {
+  try {
+    const { multiaddr } = await import('@multiformats/multiaddr')
+    const suffix = `/p2p/${peerId}`
+    const bound = [...new Set(addrs.map(a => a.endsWith(suffix) ? a : `${a}${suffix}`))].map(a => multiaddr(a))
+    if (bound.length === 0) return false
+    await node.dial(bound, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })
+    await node.peerStore.merge(peerIdFromString(peerId), { multiaddrs: bound }).catch(() => {})
+    return true
+  } catch (err: any) {
+    log.debug(`dial ${peerId} at ${addrs.join(' ')} failed: ${err?.message ?? err}`)
+    return false
+  }
+}

@@ -11,14 +11,19 @@ import { parsePeerAddress } from '../address'
 import { InvalidAddressError } from '../errors'
 import { ClockSkewNotes } from './clock-skew'
 import { dialAddress, dialById, CONNECT_TIMEOUT_MS } from './dial'
+import { rememberableAddresses } from './address-book'
+import { PeerExchange } from './peer-exchange'
+import { PeerFinder } from './peer-finder'
 
 export interface PeerDirectoryPorts {
   contacts: ContactStore
   /** my display name, as the profile protocol tells it */
   myName: () => string
+  /** whether a conference I keep has both peers taking part in it now (who the peer exchange answers) */
+  shareAConference: (a: string, b: string) => boolean
 }
 
-type NodeListener = [event: 'peer:identify' | 'peer:disconnect' | 'peer:discovery', listener: (evt: any) => void]
+type NodeListener = [event: 'peer:identify' | 'peer:connect' | 'peer:disconnect' | 'peer:discovery', listener: (evt: any) => void]
 
 /**
  * The peers I know: contacts plus connected DevMeet peers, who is online, their names (learned
@@ -31,9 +36,23 @@ export class PeerDirectory {
   private readonly devmeetPeers = new Set<string>()
   private readonly skew: ClockSkewNotes
   private listeners: NodeListener[] = []
+  private readonly exchange: PeerExchange
+  private readonly finder: PeerFinder
 
   constructor (private readonly components: Components, private readonly ports: PeerDirectoryPorts) {
     this.skew = new ClockSkewNotes(m => warnUser(components, m))
+    const { contacts } = ports
+    this.exchange = new PeerExchange({
+      shareAConference: ports.shareAConference,
+      addressesOf: peerId => contacts.hasMet(peerId) ? rememberableAddresses(peerId, contacts.get(peerId)?.addrs ?? []) : []
+    }, components.log, () => components.clock.now())
+    this.finder = new PeerFinder({
+      node: () => this.node,
+      askable: target => this.likelyToKnow(target),
+      exchange: this.exchange,
+      log: components.log,
+      now: () => components.clock.now()
+    })
   }
 
   /** Serves the profile protocol and follows the node's peer events; called before the node starts. */
@@ -43,10 +62,14 @@ export class PeerDirectory {
     const { log, clock } = this.components
     this.profile = new ProfileProtocol(node, this.ports.myName, log, () => clock.now())
     await this.profile.start()
+    await this.exchange.start(node)
     this.listeners = [
       ['peer:identify', evt => {
-        if (evt.detail.protocols.includes(PROFILE_PROTOCOL)) void this.learnProfile(evt.detail.connection)
+        if (!evt.detail.protocols.includes(PROFILE_PROTOCOL)) return
+        const listenAddrs: string[] = (evt.detail.listenAddrs ?? []).map((a: unknown) => String(a))
+        void this.learnProfile(evt.detail.connection, listenAddrs).then(() => this.finder.newSource(evt.detail.peerId.toString()))
       }],
+      ['peer:connect', evt => this.finder.found(evt.detail.toString())],
       ['peer:disconnect', evt => this.onDisconnect(evt.detail.toString())],
       ['peer:discovery', evt => this.onDiscovery(node, evt.detail.id)]
     ]
@@ -57,6 +80,8 @@ export class PeerDirectory {
   stop (): void {
     for (const [event, listener] of this.listeners.splice(0)) this.node?.removeEventListener(event, listener)
     void this.node?.unhandle(PROFILE_PROTOCOL).catch(() => {})
+    void this.exchange.stop()
+    this.finder.clear()
     this.node = undefined
     this.profile = undefined
     this.devmeetPeers.clear()
@@ -111,11 +136,22 @@ export class PeerDirectory {
     return this.peerInfo(peerId)
   }
 
-  /** Dials a known peer by ID with the addresses we know (contacts, peer store, `extraAddrs`). Never throws. */
+  /**
+   * Dials a known peer by ID with the addresses we know (contacts first: they are the freshest,
+   * then the peer store and `extraAddrs`). When that fails the peer is looked up (peer-finder.ts)
+   * in the background. Never throws.
+   */
   async dialKnown (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
     const node = this.node
     if (node == null || peerId === node.peerId.toString()) return false
-    return await dialById(node, peerId, [...extraAddrs, ...(this.ports.contacts.get(peerId)?.addrs ?? [])], this.components.log)
+    const ok = await dialById(node, peerId, [...(this.ports.contacts.get(peerId)?.addrs ?? []), ...extraAddrs], this.components.log)
+    if (!ok && this.node === node) this.finder.lost(peerId)
+    return ok
+  }
+
+  /** Peers that did not answer at their addresses and are being looked up. */
+  lookingFor (): string[] {
+    return this.finder.wantedPeers()
   }
 
   /** Gives a peer my own name for it (undefined: back to its own name). */
@@ -147,21 +183,44 @@ export class PeerDirectory {
     })
   }
 
-  private async learnProfile (connection: Connection): Promise<void> {
+  /**
+   * A DevMeet peer connected: its name (asked once per start) and where it listens now. Every
+   * sighting of a known peer ends here (identify after a dial we made, mDNS or the DHT found it,
+   * or it dialled us), so its remembered addresses follow it across restarts.
+   * `listenAddrs` is what the peer's identify said; without it, the peer store's.
+   */
+  private async learnProfile (connection: Connection, listenAddrs?: string[]): Promise<void> {
     const remote = connection.remotePeer.toString()
     const { contacts } = this.ports
-    if (this.devmeetPeers.has(remote) && contacts.get(remote)?.displayName != null) return
+    const now = this.components.clock.now()
+    // Listen addresses, not the connection's (an inbound connection's port is ephemeral).
+    const said = listenAddrs ?? (await this.node?.peerStore.get(connection.remotePeer).catch(() => undefined))?.addresses.map(a => a.multiaddr.toString()) ?? []
+    const fresh = rememberableAddresses(remote, said)
+    if (this.devmeetPeers.has(remote) && contacts.get(remote)?.displayName != null) {
+      contacts.refreshAddresses(remote, fresh, now)
+      return
+    }
     const profile = await this.profile?.fetch(connection)
     if (profile == null) return
     this.skew.note(remote, profile.name, profile.clockSkewMs)
     const wasKnown = this.devmeetPeers.has(remote)
     this.devmeetPeers.add(remote)
-    // Listen addresses from identify, not the connection's (an inbound connection's port is ephemeral).
-    const stored = await this.node?.peerStore.get(connection.remotePeer).catch(() => undefined)
-    const addrs = stored?.addresses.map(a => a.multiaddr.toString()) ?? []
-    contacts.upsert({ peerId: remote, displayName: profile.name, addrs, lastSeen: this.components.clock.now(), via: 'connection' })
+    contacts.upsert({ peerId: remote, displayName: profile.name, lastSeen: now, via: 'connection' })
+    contacts.refreshAddresses(remote, fresh, now)
     if (!wasKnown) this.components.events.emit('peer:connect', this.peerInfo(remote))
     this.emitPeers()
+  }
+
+  /**
+   * Connected DevMeet peers to ask where `target` is: those in a conference with it first (they
+   * can answer), then the others in random order, so that many connections of one party cannot
+   * keep the honest ones from being asked.
+   */
+  private likelyToKnow (target: string): string[] {
+    const peers = this.connectedPeerIds().filter(p => this.devmeetPeers.has(p) && p !== target)
+    const share = new Set(peers.filter(p => this.ports.shareAConference(p, target)))
+    const others = peers.filter(p => !share.has(p)).map(p => ({ p, r: Math.random() })).sort((a, b) => a.r - b.r).map(x => x.p)
+    return [...share, ...others]
   }
 
   private connectedPeerIds (): string[] {

@@ -1,0 +1,112 @@
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { DevMeetLibp2p } from '../node'
+import type { Logger } from '../log'
+import { dialAt } from './dial'
+import type { PeerExchange } from './peer-exchange'
+
+/** A peer is looked up again at most this often while it stays unreachable. */
+const RETRY_AFTER_MS = 2000
+/** How long a peer that failed stays wanted (looked up again whenever someone new connects). */
+const WANTED_FOR_MS = 10 * 60_000
+const MAX_WANTED = 256
+/** Connected peers asked in one lookup. */
+const MAX_ASKED = 4
+const DHT_TIMEOUT_MS = 5000
+
+export interface PeerFinderPorts {
+  node: () => DevMeetLibp2p | undefined
+  /** connected DevMeet peers worth asking about `target`, the likeliest to know it first */
+  askable: (target: string) => string[]
+  exchange: PeerExchange
+  log: Logger
+  now: () => number
+}
+
+/**
+ * Finds known peers that do not answer at their remembered addresses: through the private DHT
+ * (peer routing by ID) and by asking connected DevMeet peers (peer-exchange.ts), then dials what
+ * it found. A connection that comes up fires peer:connect, which makes the outbox retry at once
+ * and the chat open its streams: nothing here needs to know about either.
+ */
+export class PeerFinder {
+  private readonly wanted = new Map<string, { since: number, triedAt: number }>()
+  private readonly inFlight = new Set<string>()
+
+  constructor (private readonly ports: PeerFinderPorts) {}
+
+  /** A dial of `peerId` failed: look it up (unless that was done a moment ago). */
+  lost (peerId: string): void {
+    const now = this.ports.now()
+    const w = this.wanted.get(peerId)
+    if (w == null) {
+      if (this.wanted.size >= MAX_WANTED) this.dropOldest()
+      this.wanted.set(peerId, { since: now, triedAt: 0 })
+    }
+    this.tryLookUp(peerId)
+  }
+
+  /** The peer is connected: nothing to look up. */
+  found (peerId: string): void {
+    this.wanted.delete(peerId)
+  }
+
+  /** DevMeet peer `source` connected: it may know where the wanted ones are now, so it is asked about each. */
+  newSource (source: string): void {
+    const now = this.ports.now()
+    for (const [peerId, w] of this.wanted) {
+      if (now - w.since > WANTED_FOR_MS) this.wanted.delete(peerId)
+      else if (peerId !== source) void this.ask(source, peerId).catch(err => this.ports.log.debug(`asking ${source} for ${peerId}: ${err?.message ?? err}`))
+    }
+  }
+
+  clear (): void {
+    this.wanted.clear()
+  }
+
+  /** Peers being looked up (for tests and the status). */
+  wantedPeers (): string[] {
+    return [...this.wanted.keys()]
+  }
+
+  private tryLookUp (peerId: string): void {
+    const w = this.wanted.get(peerId)
+    const now = this.ports.now()
+    if (w == null || this.inFlight.has(peerId) || now - w.triedAt < RETRY_AFTER_MS) return
+    w.triedAt = now
+    this.inFlight.add(peerId)
+    void this.lookUp(peerId).finally(() => this.inFlight.delete(peerId))
+  }
+
+  private async lookUp (peerId: string): Promise<void> {
+    const node = this.ports.node()
+    if (node == null) return
+    const fromDht = (async () => {
+      const found = await node.peerRouting.findPeer(peerIdFromString(peerId), { signal: AbortSignal.timeout(DHT_TIMEOUT_MS), useCache: false } as any)
+      await this.dialFound(peerId, 'the DHT', found.multiaddrs.map(a => a.toString()))
+    })()
+    const asked = this.ports.askable(peerId).filter(p => p !== peerId).slice(0, MAX_ASKED)
+    const results = await Promise.allSettled([fromDht, ...asked.map(async p => await this.ask(p, peerId))])
+    for (const r of results) if (r.status === 'rejected') this.ports.log.debug(`lookup of ${peerId}: ${r.reason?.message ?? r.reason}`)
+  }
+
+  /** Asks connected peer `source` where `peerId` is, and dials what it says. */
+  private async ask (source: string, peerId: string): Promise<void> {
+    const node = this.ports.node()
+    if (node == null) return
+    await this.dialFound(peerId, `peer ${source}`, await this.ports.exchange.ask(node, source, peerId))
+  }
+
+  private async dialFound (peerId: string, source: string, addrs: string[]): Promise<void> {
+    const node = this.ports.node()
+    if (node == null || addrs.length === 0 || node.getConnections(peerIdFromString(peerId)).length > 0) return
+    this.ports.log.debug(`found ${peerId} through ${source}: ${addrs.join(' ')}`)
+    if (await dialAt(node, peerId, addrs, this.ports.log)) this.found(peerId)
+  }
+
+  private dropOldest (): void {
+    let oldest: string | undefined
+    let since = Infinity
+    for (const [p, w] of this.wanted) if (w.since < since) { since = w.since; oldest = p }
+    if (oldest != null) this.wanted.delete(oldest)
+  }
+}
