@@ -23,6 +23,19 @@ export interface Workbench {
   close(): Promise<void>
 }
 
+/** A workbench without start-up editors, tips, trust prompts, AI features, updates and telemetry (also test/exthost/run.ts). */
+export const QUIET_WORKBENCH_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  // code-server forwards every port a process here listens on (libp2p nodes do): its notice would cover the screenshots
+  'remote.autoForwardPorts': false,
+  'security.workspace.trust.enabled': false,
+  'workbench.tips.enabled': false,
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off'
+}
+
 function freePort (): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer()
@@ -48,18 +61,7 @@ export async function openWorkbench (name: string, settings: Record<string, unkn
   const workspace = path.join(dir, 'workspace')
   mkdirSync(path.join(userData, 'User'), { recursive: true })
   mkdirSync(workspace, { recursive: true })
-  writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    // code-server forwards every port a process here listens on (libp2p nodes do): its notice would cover the screenshots
-    'remote.autoForwardPorts': false,
-    'security.workspace.trust.enabled': false,
-    'workbench.tips.enabled': false,
-    'chat.disableAIFeatures': true,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'telemetry.telemetryLevel': 'off',
-    ...settings
-  }, null, 2))
+  writeFileSync(path.join(userData, 'User/settings.json'), JSON.stringify({ ...QUIET_WORKBENCH_SETTINGS, ...settings }, null, 2))
   const env = { ...process.env, PATH: `${NODE24_BIN}:${process.env.PATH}` }
   execFileSync(CODE_SERVER, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', VSIX], { env, stdio: 'pipe' })
   const port = await freePort()

@@ -17,6 +17,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { build } from 'esbuild'
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron'
+import { QUIET_WORKBENCH_SETTINGS } from '../e2e/workbench'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const LAUNCHER = path.join(ROOT, 'test/exthost/launcher.mjs')
@@ -109,14 +110,7 @@ async function main (): Promise<void> {
     'devmeet.mdns.enabled': false,
     'devmeet.listenAddresses': ['/ip4/127.0.0.1/tcp/0'],
     'devmeet.webrtc.stunServers': [],
-    'workbench.startupEditor': 'none',
-    'remote.autoForwardPorts': false,
-    'security.workspace.trust.enabled': false,
-    'workbench.tips.enabled': false,
-    'chat.disableAIFeatures': true,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'telemetry.telemetryLevel': 'off'
+    ...QUIET_WORKBENCH_SETTINGS
   }, null, 2))
   const started = Date.now()
   let ok = false
