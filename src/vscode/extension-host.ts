@@ -56,6 +56,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
     try {
       // A run-time require, so the core (libp2p) stays out of the fast-loading extension bundle.
       const corePath = path.join(__dirname, 'core.js')
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       this.core = require(corePath) as typeof Core
       this.timings.coreLoadedMs = performance.now() - this.activatedAt
       this.log.info(`core loaded in ${this.timings.coreLoadedMs.toFixed(0)} ms after activation`)

@@ -4,7 +4,6 @@
 // so. Decision: no argument skips that question, not even for tests; a test (or an extension that
 // has the user's consent some other way) uses the API instead, `activate()`'s
 // `devmeet().conferences.create(…)`, which no link can reach.
-import * as vscode from 'vscode'
 import type { ConferenceApi, CreateConferenceInput } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { formatDuration, parseDurationMinutes, localTimeZone } from '../../shared/time'
