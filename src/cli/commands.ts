@@ -1,4 +1,5 @@
 import type { DevMeet } from '../core/devmeet'
+import { describeRoute } from '../core/relay/routes'
 
 /** A JSON-line command: takes the parsed line, returns the result (or throws with a message). */
 export type PeerCommand = (devmeet: DevMeet, line: Record<string, unknown>) => Promise<unknown>
@@ -21,7 +22,14 @@ export const networkCommands: Record<string, PeerCommand> = {
     return devmeet.address()
   },
   async status (devmeet) {
-    return devmeet.status
+    if (devmeet.status.state !== 'running') return devmeet.status
+    // How each connected DevMeet peer is reached, and our part as a relay (the Peers view says the same).
+    const nameOf = (peerId: string): string => devmeet.peerInfo(peerId).label
+    const peers = devmeet.onlineDevMeetPeers().map(p => {
+      const route = devmeet.superPeer.routeTo(p.peerId)
+      return { peerId: p.peerId, label: p.label, route, connection: describeRoute(route, nameOf) }
+    })
+    return { ...devmeet.status, relay: devmeet.superPeer.status(), peers }
   },
   async rename (devmeet, line) {
     devmeet.rename(stringArg(line, 'peerId'), typeof line.petname === 'string' ? line.petname : undefined)

@@ -31,6 +31,8 @@ export interface DevMeetEvents extends ConferenceEvents {
   status: NodeStatus
   /** the peers list changed (connect, disconnect, name, rename, forget) */
   peers: PeerInfo[]
+  /** a connection to this peer opened or closed: how we reach it may have changed (direct, WebRTC, relayed) */
+  'peer:route': { peerId: string }
   'peer:connect': PeerInfo
   'peer:disconnect': PeerInfo
   /** something the user should see: a damaged file moved aside, a failed write; peer text inside went through untrusted() */

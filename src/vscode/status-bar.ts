@@ -6,6 +6,7 @@ import { requireCore, whenCoreLoaded } from './core-access'
 import { shown, untrusted } from '../shared/shown-text'
 import { peerCountLabel } from './status-texts'
 import { ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
+import { relayStatusText, routeText } from './peers/route-text'
 
 /** The status bar item (the number of connected DevMeet peers, or what the node is doing) and its commands. */
 export class StatusBar extends Disposable {
@@ -96,6 +97,7 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
         // Without its native module the node runs on TCP and relays only (issue 15): say so here.
         const webrtc = status.webrtc
         md.paragraph().text(shown`WebRTC: ${webrtc.state === 'unavailable' ? shown`unavailable (${untrusted(webrtc.reason, 300)})` : webrtc.state === 'on' ? shown`on` : shown`off (devmeet.webrtc.enabled)`}`)
+        appendRoutes(md, devmeet!)
         if (notSaving != null) {
           // Sending is refused while nothing can be saved: say so where the user looks first.
           item.text = `$(warning) ${peerCountLabel(online)}`
@@ -113,7 +115,7 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
 
   whenCoreLoaded(host, devmeet => {
     update()
-    for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
+    for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect', 'peer:route'] as const) {
       register(toDisposable(devmeet.events.on(event, () => update())))
     }
     register(toDisposable(devmeet.events.on('storage', s => {
@@ -125,4 +127,15 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
     item.tooltip = 'DevMeet failed to load; see the DevMeet output channel.'
     item.command = undefined
   })
+}
+
+/** How each connected DevMeet peer is reached (direct, WebRTC, relayed through whom), and our part as a relay. */
+function appendRoutes (md: ShownMarkdown, devmeet: NonNullable<DevMeetHost['devmeet']>): void {
+  const nameOf = (peerId: string): string => devmeet.peerInfo(peerId).label
+  md.paragraph().text(relayStatusText(devmeet.superPeer.status(), nameOf))
+  const online = devmeet.onlineDevMeetPeers()
+  for (const p of online.slice(0, 12)) {
+    md.lineBreak().text(shown`${untrusted(p.label, 64)}: ${routeText(devmeet.superPeer.routeTo(p.peerId), nameOf)}`)
+  }
+  if (online.length > 12) md.lineBreak().text(shown`and ${untrusted(String(online.length - 12))} more`)
 }

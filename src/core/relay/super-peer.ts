@@ -54,6 +54,7 @@ export class SuperPeer {
   private client: RelayClient | undefined
   private servingNow = false
   private openRelay = false
+  private offRoutes: (() => void) | undefined
 
   constructor (private readonly components: Components, private readonly ports: SuperPeerPorts, private readonly opts: SuperPeerOptions = {}) {
     this.admission = new RelayAdmission({ inConferences: ports.inConferences, contact: ports.contact })
@@ -88,9 +89,20 @@ export class SuperPeer {
     })
     this.client.start()
     if (openRelay) await this.setServing(node, true)
+    const onRoute = (evt: CustomEvent<{ remotePeer: { toString(): string } }>): void => {
+      this.components.events.emit('peer:route', { peerId: evt.detail.remotePeer.toString() })
+    }
+    node.addEventListener('connection:open', onRoute as any)
+    node.addEventListener('connection:close', onRoute as any)
+    this.offRoutes = () => {
+      node.removeEventListener('connection:open', onRoute as any)
+      node.removeEventListener('connection:close', onRoute as any)
+    }
   }
 
   async stop (): Promise<void> {
+    this.offRoutes?.()
+    this.offRoutes = undefined
     this.client?.stop()
     this.reachabilityCheck?.stop()
     await this.dialBack?.stop()

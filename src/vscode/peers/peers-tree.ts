@@ -5,8 +5,9 @@ import { Disposable, toDisposable } from '../disposable'
 import { whenCoreLoaded } from '../core-access'
 import { showWhileStarting } from '../starting-message'
 import { shortPeerId } from '../../shared/peer-id'
-import { shown, untrusted } from '../../shared/shown-text'
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from '../user-messages'
+import { routeText } from './route-text'
 import { formatLocal } from '../../shared/time'
 
 type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
@@ -22,6 +23,13 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
 
   refresh (): void {
     this.changed.fire(undefined)
+  }
+
+  /** direct, WebRTC, or relayed through whom */
+  private route (peerId: string): ShownText {
+    const devmeet = this.host.devmeet
+    if (devmeet == null) return shown`not connected`
+    return routeText(devmeet.superPeer.routeTo(peerId), id => devmeet.peerInfo(id).label)
   }
 
   getChildren (node?: PeerNode): PeerNode[] {
@@ -53,7 +61,7 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
     const tip = new ShownMarkdown()
       .text(shown`${label}${p.petname != null && p.displayName != null ? shown` (calls itself ${untrusted(p.displayName, 64)})` : shown``}`).paragraph()
       .text(shown`Peer ID: ${untrusted(p.peerId)}`).paragraph()
-      .text(p.online ? shown`Online now` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`).paragraph()
+      .text(p.online ? shown`Online now: ${this.route(p.peerId)}` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`).paragraph()
     if (p.addrs.length > 0) {
       tip.text(shown`Addresses:`)
       for (const a of p.addrs.slice(0, 8)) tip.bullet(shown`${untrusted(a, 300)}`)
@@ -81,7 +89,7 @@ export class PeersView extends Disposable {
     showWhileStarting(view, host, d => this._register(d))
     whenCoreLoaded(host, devmeet => {
       tree.refresh()
-      for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect'] as const) {
+      for (const event of ['status', 'peers', 'peer:connect', 'peer:disconnect', 'peer:route'] as const) {
         this._register(toDisposable(devmeet.events.on(event, () => tree.refresh())))
       }
     })
