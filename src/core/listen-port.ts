@@ -51,7 +51,7 @@ export async function rememberPorts (storage: Storage, listen: string[], listeni
 function listeningPortFor (family: string, host: string, listening: string[]): number | undefined {
   const anyHost = host === '0.0.0.0' || host === '::'
   for (const addr of listening) {
-    const m = /^\/ip([46])\/([^/]+)\/tcp\/(\d+)$/.exec(addr)
+    const m = /^\/ip([46])\/([^/]+)\/tcp\/(\d+)(\/p2p\/[^/]+)?$/.exec(addr)
     if (m == null || m[1] !== family || (!anyHost && m[2] !== host)) continue
     return Number(m[3])
   }
