@@ -1,6 +1,6 @@
 // What the status bar item says. No 'vscode' import, so unit tests run it under Node.
 
-/** "no peers", "1 peer", "2 peers": what the status bar item counts, in words. */
+/** "0 peers", "1 peer", "2 peers": what the status bar item counts, in words. */
 export function peerCountLabel (online: number): string {
-  return online === 0 ? 'no peers' : online === 1 ? '1 peer' : `${online} peers`
+  return online === 1 ? '1 peer' : `${online} peers`
 }

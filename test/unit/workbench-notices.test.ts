@@ -37,7 +37,7 @@ function view (id: string, start: number, opts: { mine?: boolean, myRsvp?: Confe
 
 describe('the status bar item', () => {
   it('says what it counts, so the number does not read as unread messages', () => {
-    assert.equal(peerCountLabel(0), 'no peers')
+    assert.equal(peerCountLabel(0), '0 peers')
     assert.equal(peerCountLabel(1), '1 peer')
     assert.equal(peerCountLabel(2), '2 peers')
   })
