@@ -95,6 +95,7 @@ describe('the peer key file where chmod means nothing', () => {
 })
 
 describe('file names Windows refuses', () => {
+  // eslint-disable-next-line no-control-regex
   const forbidden = /[<>:"|?*\u0000-\u001f]/
   it('damaged files are set aside as <name>.damaged-<milliseconds>: no ":" as an ISO time would put there', async () => {
     const dir = temp()
