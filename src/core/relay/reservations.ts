@@ -12,6 +12,8 @@ export const RELAY_OFFER_PROTOCOL = '/devmeet/relay-offer/1.0.0'
 const MAX_SLOTS = 2
 /** longest wait between tries on one relay, as a multiple of the retry interval */
 const MAX_BACKOFF_FACTOR = 32
+/** a burst of identify and conference events makes one round */
+const POKE_DELAY_MS = 300
 
 /**
  * Reserves a slot on one relay: libp2p's relay transport listens on `<relay>/p2p-circuit`, which
@@ -58,6 +60,7 @@ export interface RelayClientPorts {
  */
 export class RelayClient {
   private timer: ReturnType<typeof setInterval> | undefined
+  private pokeTimer: ReturnType<typeof setTimeout> | undefined
   private readonly failures = new Map<string, { count: number, retryAt: number }>()
   private readonly hinted = new Set<string>()
   private ticking = false
@@ -69,7 +72,20 @@ export class RelayClient {
     this.timer.unref?.()
   }
 
+  /**
+   * A round soon (a relay offer appeared, a conference changed): debounced. `forgiveRefusals`
+   * forgets earlier refusals, as a new conference may have made us admitted.
+   */
+  poke (forgiveRefusals = false): void {
+    if (forgiveRefusals) this.failures.clear()
+    if (this.pokeTimer != null) return
+    this.pokeTimer = setTimeout(() => { this.pokeTimer = undefined; void this.tick() }, POKE_DELAY_MS)
+    this.pokeTimer.unref?.()
+  }
+
   stop (): void {
+    if (this.pokeTimer != null) clearTimeout(this.pokeTimer)
+    this.pokeTimer = undefined
     if (this.timer != null) clearInterval(this.timer)
     this.timer = undefined
     this.failures.clear()

@@ -94,9 +94,17 @@ export class SuperPeer {
     }
     node.addEventListener('connection:open', onRoute as any)
     node.addEventListener('connection:close', onRoute as any)
+    // A peer's relay offer arrives by identify (push); a conference can make us admitted on one.
+    const onPeerUpdate = (): void => this.client?.poke()
+    node.addEventListener('peer:identify', onPeerUpdate)
+    node.addEventListener('peer:update', onPeerUpdate)
+    const offConference = this.components.events.on('conference:update', () => this.client?.poke(true))
     this.offRoutes = () => {
       node.removeEventListener('connection:open', onRoute as any)
       node.removeEventListener('connection:close', onRoute as any)
+      node.removeEventListener('peer:identify', onPeerUpdate)
+      node.removeEventListener('peer:update', onPeerUpdate)
+      offConference()
     }
   }
 
