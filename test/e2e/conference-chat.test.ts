@@ -135,14 +135,15 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       const reloadedAt = Date.now()
       await bob.page.reload()
       await bob.page.waitForSelector('.monaco-workbench', { timeout: 90_000 })
-      const chat = await webviewFrame(bob, '.message', 90_000)
-      await waitFor('the stored history in the restored panel', async () => await chat.locator('.message', { hasText: 'Hello Bob, can you see this?' }).count() > 0, 30_000)
+      await webviewFrame(bob, '.message:has-text("Hello Bob, can you see this?")', 90_000)
       const historyMs = Date.now() - reloadedAt
       await waitFor('Bob\'s node to run again', async () => /DevMeet: \d+ peer/.test(await statusLabel(bob)), 120_000)
       const nodeMs = Date.now() - reloadedAt
       t.diagnostic(`reload → history shown ${historyMs} ms; reload → node running ${nodeMs} ms`)
       console.log(`e2e: reload → chat history shown in ${historyMs} ms; reload → node running in ${nodeMs} ms`)
-      assert.ok(await chat.locator('.code-header', { hasText: 'src/api.ts:1-3' }).count() > 0, 'the shared code is in the restored history too')
+      // the shared code is in the restored history too, and the panel is live (its composer on)
+      const chat = await webviewFrame(bob, '.code-header:has-text("src/api.ts:1-3")', 30_000)
+      await waitFor('the restored panel to go live', async () => await chat.locator('textarea[aria-label="Message"]:enabled').count() > 0, 60_000)
     } catch (err) {
       await shots('failure-reload')
       throw err
