@@ -4,18 +4,21 @@ import type { DevMeetLibp2p } from './node'
 import { frameStream, resetStream } from './wire/framing'
 import { sanitizeDisplayName } from './identity'
 import type { Logger } from './log'
+import { RELAY_OFFER_PROTOCOL } from './relay/reservations'
 
 /** Tells a connected peer our display name. Its presence in identify marks a DevMeet peer. */
 export const PROFILE_PROTOCOL = '/devmeet/profile/1.0.0'
 
 const MAX_PROFILE_BYTES = 2048
 
-const profileSchema = z.object({ name: z.string().max(1024), now: z.number().finite().optional() })
+const profileSchema = z.object({ name: z.string().max(1024), now: z.number().finite().optional(), relay: z.boolean().optional() })
 
 /** A peer's profile, and how far its clock is ahead of ours (negative: behind), when it said. */
 export interface PeerProfile {
   name: string
   clockSkewMs?: number
+  /** it serves as a relay for its conference peers and chosen contacts (a dynamic super peer) */
+  relay?: boolean
 }
 
 export class ProfileProtocol {
@@ -37,7 +40,9 @@ export class ProfileProtocol {
   private async serve (stream: Stream): Promise<void> {
     try {
       const frames = frameStream(stream, MAX_PROFILE_BYTES)
-      await frames.write({ name: this.getName(), now: this.now() })
+      // A super peer registers its relay offer while it serves (src/core/relay): the profile says so too.
+      const relay = this.node.getProtocols().includes(RELAY_OFFER_PROTOCOL)
+      await frames.write({ name: this.getName(), now: this.now(), ...(relay ? { relay } : {}) })
       await stream.close()
     } catch (err) {
       resetStream(stream, err)
@@ -58,7 +63,8 @@ export class ProfileProtocol {
       const answered = this.now()
       await stream.close().catch(() => {})
       const name = sanitizeDisplayName(profile.name)
-      return profile.now == null ? { name } : { name, clockSkewMs: profile.now - (asked + answered) / 2 }
+      const relay = profile.relay === true ? { relay: true } : {}
+      return profile.now == null ? { name, ...relay } : { name, clockSkewMs: profile.now - (asked + answered) / 2, ...relay }
     } catch (err: any) {
       this.log.debug(`profile from ${connection.remotePeer.toString()} failed: ${err?.message ?? err}`)
       if (stream != null) resetStream(stream, err)

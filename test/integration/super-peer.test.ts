@@ -6,6 +6,8 @@ import assert from 'node:assert/strict'
 import type { ConnectionGater } from '@libp2p/interface'
 import { makePeer, startAll, eventually, cleanup, runningConference, type TestPeer } from '../helpers/peers'
 import { reserveSlot } from '../../src/core/relay/reservations'
+import { ProfileProtocol } from '../../src/core/profile'
+import { silentLogger } from '../../src/core/log'
 
 after(cleanup)
 
@@ -33,6 +35,9 @@ describe('dynamic super peers', () => {
 
     await eventually('Carol learns from a dial-back that she is reachable, and serves', () => carol.superPeer.serving, 20_000)
     assert.equal(alice.superPeer.serving, false, 'a peer behind NAT does not serve')
+    const profiles = new ProfileProtocol(alice.libp2p, () => 'Alice', silentLogger)
+    assert.equal((await profiles.fetch(alice.libp2p.getConnections(carol.libp2p.peerId)[0]))?.relay, true, 'Carol\'s profile says she relays')
+    assert.equal((await new ProfileProtocol(carol.libp2p, () => 'Carol', silentLogger).fetch(carol.libp2p.getConnections(alice.libp2p.peerId)[0]))?.relay, undefined)
     await eventually('Alice reserves a slot on Carol by herself', () => relayedAddrs(alice).some(a => a.includes(carol.peerId!)), 20_000)
 
     // Mallory asks for a slot in the relay protocol itself: refused by Carol's relay.
