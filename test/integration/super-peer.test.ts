@@ -8,6 +8,8 @@ import { makePeer, startAll, eventually, cleanup, runningConference, type TestPe
 import { reserveSlot } from '../../src/core/relay/reservations'
 import { ProfileProtocol } from '../../src/core/profile'
 import { silentLogger } from '../../src/core/log'
+import { askDialBack } from '../../src/core/relay/dial-back'
+import { ownTcpAddrs } from '../../src/core/relay/reachability'
 
 after(cleanup)
 
@@ -45,6 +47,11 @@ describe('dynamic super peers', () => {
     assert.equal(relayedAddrs(mallory).length, 0, 'Mallory holds no slot')
     const slots = [...carol.superPeer.reservedPeers()]
     assert.deepEqual(slots, [alice.peerId], 'Carol holds a slot for Alice only')
+
+    // Nor will Carol dial Mallory back (she would, for a participant: that is how Alice learnt she is behind NAT).
+    const toCarol = mallory.libp2p.getConnections(carol.libp2p.peerId)[0]
+    assert.equal(await askDialBack(toCarol, ownTcpAddrs(mallory.libp2p), silentLogger), undefined, 'dial-back refused to a stranger')
+    await eventually('Alice learns from Carol\'s dial-back that she is behind NAT', () => alice.superPeer.reachability === 'unreachable', 10_000)
 
     // Mallory dials Alice through Carol's relay: Carol refuses to connect a stranger to her.
     const viaCarol = relayedAddrs(alice).find(a => !a.includes('/webrtc'))!

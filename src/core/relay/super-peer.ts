@@ -156,6 +156,8 @@ export class SuperPeer {
         await node.handle(RELAY_OFFER_PROTOCOL, stream => { void stream.close().catch(() => {}) }, { maxInboundStreams: 1, maxOutboundStreams: 1 })
       } else {
         await node.unhandle(RELAY_OFFER_PROTOCOL)
+        // Peers can no longer dial us (a network change): the slots we granted would not work.
+        node.services.relay?.reservations.clear()
       }
       this.components.log.info(serving ? 'serving as a relay for conference peers and chosen contacts' : 'no longer serving as a relay')
     } catch (err) {
