@@ -13,7 +13,7 @@ import * as path from 'node:path'
 import * as readline from 'node:readline'
 import { tempDir, cleanup } from '../helpers/peers'
 import { spawnPeer, ensurePeerBuilt, stopAllPeers, ROOT, type HeadlessPeer } from '../helpers/headless'
-import { makeNatLab, netnsUnavailable, directPackets, type NatLab } from '../helpers/netns'
+import { makeNatLab, netnsUnavailable, directPackets, setSymmetricNat, type NatLab } from '../helpers/netns'
 
 const unavailable = netnsUnavailable()
 const STUN_PORT = 3479
@@ -84,7 +84,8 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
     }
   })
 
-  it('Alice and Bob, behind two NATs, chat through Carol\'s relay, then directly over WebRTC, and go on without Carol; a stranger gets no slot', async () => {
+  /** Carol on the public segment organizes; Alice and Bob at home accept; each holds a slot on Carol. */
+  async function meetAtCarol (title: string): Promise<{ carol: HeadlessPeer, alice: HeadlessPeer, bob: HeadlessPeer, rc: any, ra: any, rb: any, conferenceId: string }> {
     const carol = peer('Carol', lab.pub)
     const alice = peer('Alice', lab.home[0].host)
     const bob = peer('Bob', lab.home[1].host)
@@ -93,7 +94,7 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
     await ask(alice, { cmd: 'connect', addr: rc.address }, 60_000)
     await ask(bob, { cmd: 'connect', addr: rc.address }, 60_000)
 
-    const created = await ask(carol, { cmd: 'create', title: 'Across two homes', start: Date.now() + 2000, durationMinutes: 30, invitees: [ra.peerId, rb.peerId] })
+    const created = await ask(carol, { cmd: 'create', title: title, start: Date.now() + 2000, durationMinutes: 30, invitees: [ra.peerId, rb.peerId] })
     const conferenceId: string = created.context.id
     for (const p of [alice, bob]) {
       await p.next(l => l.event === 'invitation' && l.conference.context.id === conferenceId, 60_000)
@@ -111,6 +112,12 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
       assert.equal(s.relay.serving, false, 'a peer behind NAT does not serve')
       assert.deepEqual(s.relay.slotsOn, [rc.peerId])
     }
+
+    return { carol, alice, bob, rc, ra, rb, conferenceId }
+  }
+
+  it('Alice and Bob, behind two NATs, reach each other through Carol\'s relay, then chat directly over WebRTC and go on without Carol; a stranger gets no slot', async () => {
+    const { carol, alice, bob, rc, rb, conferenceId } = await meetAtCarol('Across two homes')
 
     // A stranger with libp2p's own relay client asks Carol for a slot: refused.
     const carolTcp = (rc.addrs as string[]).find(a => a.startsWith(`/ip4/${lab.pubIp}/tcp/`))!.replace(/\/p2p\/.*$/, '')
@@ -153,5 +160,30 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
     }
     assert.equal((await routeTo(alice, rb.peerId)).route.kind, 'webrtc', 'still direct without Carol')
     console.log(`routes Alice -> Bob seen: ${routes.join(' -> ')}`)
+  })
+
+  it('behind symmetric NATs no hole can be punched: Alice and Bob chat through Carol\'s relay', async () => {
+    for (const home of lab.home) setSymmetricNat(home, true)
+    try {
+      const { carol, alice, bob, rc, rb, conferenceId } = await meetAtCarol('Behind symmetric NATs')
+      for (const p of [carol, alice, bob]) await ask(p, { cmd: 'join', conferenceId })
+      // libp2p tries the WebRTC address first; ICE fails (each destination gets a new public port),
+      // and the relayed connection through Carol carries the chat.
+      await say(alice, bob, conferenceId, 'through Carol')
+      await say(bob, alice, conferenceId, 'through Carol, back')
+      const route = await until('Alice reaches Bob through Carol', async () => {
+        const r = await routeTo(alice, rb.peerId)
+        return r?.route?.kind === 'relayed' ? r : undefined
+      }, 60_000)
+      assert.equal(route.route.relay, rc.peerId)
+      for (let i = 0; i < 4; i++) await say(i % 2 === 0 ? alice : bob, i % 2 === 0 ? bob : alice, conferenceId, `relayed ${i}`)
+      // (ICE's connectivity checks do go straight to the other router, in vain: no data does.)
+      const after = await routeTo(alice, rb.peerId)
+      assert.deepEqual(after.route, { kind: 'relayed', relay: rc.peerId }, 'still relayed: no WebRTC connection came up')
+      console.log(`symmetric NATs: Alice -> Bob ${after.connection}`)
+      for (const p of [carol, alice, bob]) p.proc.kill('SIGKILL')
+    } finally {
+      for (const home of lab.home) setSymmetricNat(home, false)
+    }
   })
 })
