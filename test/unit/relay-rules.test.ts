@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { multiaddr } from '@multiformats/multiaddr'
 import { routeOf, bestRoute, describeRoute } from '../../src/core/relay/routes'
 import { sameHostAddrs } from '../../src/core/relay/dial-back'
-import { RelayAdmission } from '../../src/core/relay/policy'
+import { RelayAdmission, circuitsOf } from '../../src/core/relay/policy'
 import type { Contact } from '../../src/core/contacts'
 
 const RELAY = '12D3KooWRelayRelayRelayRelayRelayRelayRelayRelay'
@@ -35,5 +35,12 @@ describe('relay rules', () => {
     ])
     const admission = new RelayAdmission({ inConferences: () => new Set(['invitee']), contact: id => contacts.get(id) })
     assert.deepEqual(['invitee', 'typed', 'named', 'connected', 'mdns', 'stranger'].filter(p => admission.allows(p)), ['invitee', 'typed', 'named'])
+  })
+
+  it('counts the circuits a peer is part of from its streams on the relay', () => {
+    const hop = { protocol: '/libp2p/circuit/relay/0.2.0/hop' }
+    const stop = { protocol: '/libp2p/circuit/relay/0.2.0/stop' }
+    const chat = { protocol: '/devmeet/chat/1.0.0' }
+    assert.deepEqual(circuitsOf([{ streams: [hop, chat, stop] }, { streams: [hop, {}] }]), { asSource: 2, asDestination: 1 })
   })
 })

@@ -16,6 +16,28 @@ export const SUPER_PEER_RELAY = {
 } as const
 /** concurrent relayed circuits the super peer opens towards its slot holders */
 export const SUPER_PEER_MAX_CIRCUITS = 64
+/**
+ * Circuits one peer may have through us at once, as source or destination. The chat forwards every
+ * message through the participants a peer does reach, so a full mesh through one relay (n·(n−1)/2
+ * circuits, 190 for 20 participants behind NAT) buys nothing but load on the relay.
+ */
+export const MAX_CIRCUITS_PER_PEER = 8
+
+const HOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/hop'
+const STOP_PROTOCOL = '/libp2p/circuit/relay/0.2.0/stop'
+
+/** Circuits through us that a peer is part of now: its hop streams (as source) and stop streams (as destination). */
+export function circuitsOf (connections: Array<{ streams: Array<{ protocol?: string }> }>): { asSource: number, asDestination: number } {
+  let asSource = 0
+  let asDestination = 0
+  for (const c of connections) {
+    for (const s of c.streams) {
+      if (s.protocol === HOP_PROTOCOL) asSource++
+      else if (s.protocol === STOP_PROTOCOL) asDestination++
+    }
+  }
+  return { asSource, asDestination }
+}
 
 /** What the admission asks about a peer. */
 export interface RelayAdmissionPorts {
@@ -43,9 +65,9 @@ export class RelayAdmission {
  * Adds the relay's admission to a connection gater, so that libp2p's relay server asks it on the
  * reservation and on every circuit: while we do not serve nobody gets a slot; while we serve only
  * admitted peers do, and a circuit is opened only between two admitted peers (a stranger cannot
- * reach a participant through our relay either).
+ * reach a participant through our relay either), each in at most MAX_CIRCUITS_PER_PEER circuits.
  */
-export function withRelayAdmission (gater: ConnectionGater, admission: RelayAdmission, serving: () => boolean): ConnectionGater {
+export function withRelayAdmission (gater: ConnectionGater, admission: RelayAdmission, serving: () => boolean, circuits: (peer: PeerId) => number = () => 0): ConnectionGater {
   const admitted = (peer: PeerId): boolean => serving() && admission.allows(peer.toString())
   return {
     ...gater,
@@ -55,6 +77,8 @@ export function withRelayAdmission (gater: ConnectionGater, admission: RelayAdmi
     },
     denyOutboundRelayedConnection: async (source, destination) => {
       if (!admitted(source) || !admitted(destination)) return true
+      // The source's own hop stream for this circuit is already open, hence the +1.
+      if (circuits(source) > MAX_CIRCUITS_PER_PEER || circuits(destination) >= MAX_CIRCUITS_PER_PEER) return true
       return await (gater.denyOutboundRelayedConnection?.(source, destination) ?? false)
     }
   }

@@ -1,9 +1,9 @@
-import type { ConnectionGater } from '@libp2p/interface'
+import type { ConnectionGater, PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Components } from '../components'
 import type { Contact } from '../contacts'
 import type { DevMeetLibp2p } from '../node'
-import { RelayAdmission, withRelayAdmission } from './policy'
+import { RelayAdmission, circuitsOf, withRelayAdmission } from './policy'
 import { DialBackServer } from './dial-back'
 import { DEFAULT_REACHABILITY_TIMING, ReachabilityCheck, type Reachability } from './reachability'
 import { RELAY_OFFER_PROTOCOL, RelayClient, relaysInUse } from './reservations'
@@ -63,7 +63,12 @@ export class SuperPeer {
   /** The node's gater with the relay's admission; a `--relay` server stays open to all, as configured. */
   gater (base: ConnectionGater | undefined, openRelay: boolean): ConnectionGater {
     const gater = base ?? { denyDialMultiaddr: () => false }
-    return openRelay ? gater : withRelayAdmission(gater, this.admission, () => this.servingNow)
+    if (openRelay) return gater
+    const circuits = (peer: PeerId): number => {
+      const { asSource, asDestination } = circuitsOf(this.nodeOrUndefined()?.getConnections(peer) ?? [])
+      return asSource + asDestination
+    }
+    return withRelayAdmission(gater, this.admission, () => this.servingNow, circuits)
   }
 
   get serving (): boolean { return this.servingNow }
