@@ -24,6 +24,7 @@ import { shown, untrusted } from '../shared/shown-text'
 import { probeWebRTC, WebRTCChoice, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
 import { SuperPeer, type SuperPeerOptions } from './relay/super-peer'
 import { withRememberedPorts, rememberPorts } from './listen-port'
+import { NetworkChangeWatch, participantsOfRunningConferences } from './peers/network-change'
 
 export type { DevMeetEvents, NodeStatus, PeerInfo } from './devmeet-events'
 
@@ -69,6 +70,7 @@ export class DevMeet {
   private readonly lock: NodeLock
   private readonly storageHealth: StorageHealth
   private readonly webrtcChoice: WebRTCChoice
+  private readonly networkWatch: NetworkChangeWatch
   private config: NetworkConfig
   private displayNameValue: string
   private node: DevMeetLibp2p | undefined
@@ -108,6 +110,13 @@ export class DevMeet {
       contact: peerId => this.contacts.get(peerId),
       webrtc: () => this.webrtc.state === 'on'
     }, opts.superPeer)
+    this.networkWatch = new NetworkChangeWatch({
+      node: () => this.node,
+      participantsNow: () => participantsOfRunningConferences(this.conferences, this.peerId, clock.now()),
+      dialKnown: async peerId => await this.directory.dialKnown(peerId),
+      addressesChanged: addrs => { if (this.statusValue.state === 'running') this.setStatus({ ...this.statusValue, addrs }) },
+      log
+    })
     this.scheduler = new Scheduler(clock, this.conferences, (event, view) => events.emit(event, view), opts.reminderMinutes ?? 5)
     events.on('conference:update', () => this.scheduler.check())
   }
@@ -181,9 +190,11 @@ export class DevMeet {
     this.unwatchLock = this.lock.watch(() => { void this.lockLost() })
     await rememberPorts(this.storage, config.listenAddresses, this.listenAddrs(), this.log).catch(err => this.log.warn(`the listen port could not be remembered: ${err?.message ?? err}`))
     this.directory.reconnectContacts()
+    this.networkWatch.start()
   }
 
   private async stopProtocols (): Promise<void> {
+    this.networkWatch.stop()
     this.scheduler.stop()
     await this.superPeer.stop()
     await this.chat.stop()
