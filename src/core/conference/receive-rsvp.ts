@@ -23,6 +23,7 @@ export async function receiveRsvp (state: ConferenceState, publish: Publish, byt
     try {
       next = applyRsvp(conf.context, rsvp, opened.signer, Buffer.from(opened.bytes).toString('base64url'), conf.lastRsvpSeq[opened.signer] ?? 0, clock.now())
       if (next == null) return
+      next = withFreshAddrs(next, opened.signer, state.components.peers.peerInfo(opened.signer).addrs)
       await publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
     } catch (err) {
       if (isError(err, ConferenceRuleError) || isError(err, ConferenceTooLargeError)) throw new RefusedError(err.message)
@@ -31,4 +32,15 @@ export async function receiveRsvp (state: ConferenceState, publish: Publish, byt
     const invitee = next.invitees.find(i => i.peerId === opened.signer)!
     events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
   })
+}
+
+/**
+ * The invitee's addresses as we know them now, relayed ones first: an invitee behind NAT has
+ * reserved a relay slot since it was invited (src/core/relay), and the others reach it only there.
+ */
+function withFreshAddrs (ctx: ConferenceContext, peerId: string, known: string[]): ConferenceContext {
+  const usable = known.filter(a => a.length <= 512)
+  if (usable.length === 0) return ctx
+  const addrs = [...usable.filter(a => a.includes('/p2p-circuit')), ...usable.filter(a => !a.includes('/p2p-circuit'))].slice(0, 16)
+  return { ...ctx, invitees: ctx.invitees.map(i => i.peerId === peerId ? { ...i, addrs } : i) }
 }
