@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { cleanup, tempDir } from '../helpers/peers'
 import { ensurePeerBuilt, spawnPeer } from '../helpers/headless'
-import { type Running, call, post, line, stopGracefully, until, runningConference } from '../helpers/headless-calls'
+import { type Running, call, post, stopGracefully, until, runningConference } from '../helpers/headless-calls'
 import { netnsUnavailable } from '../helpers/netns'
 import { makeRoamingLab, type RoamingLab } from '../helpers/roaming-lab'
 

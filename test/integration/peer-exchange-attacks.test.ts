@@ -14,7 +14,7 @@ import { frameStream } from '../../src/core/wire/framing'
 import { PEER_EXCHANGE_PROTOCOL, PeerExchange, MAX_DIALLED_PER_ANSWER } from '../../src/core/peers/peer-exchange'
 import { PROFILE_PROTOCOL } from '../../src/core/profile'
 import { silentLogger } from '../../src/core/log'
-import { makePeer, startAll, connectAll, eventually, cleanup, runningConference, stopPeer, type TestPeer } from '../helpers/peers'
+import { makePeer, startAll, connectAll, eventually, cleanup, stopPeer, type TestPeer } from '../helpers/peers'
 
 const rawNodes: DevMeetLibp2p[] = []
 const servers: net.Server[] = []

@@ -7,6 +7,8 @@ import type { Logger } from '../log'
 const POLL_MS = 1000
 /** After a change, the peers are dialled at these delays: routes and DHCP can take a moment to settle. */
 const REDIAL_AFTER_MS = [0, 1500, 4000, 8000]
+/** A poll this late means the machine slept: its connections are likely dead even on the same network. */
+const SLEPT_AFTER_MS = 30_000
 /** Peers remembered from before a change, to dial again after it. */
 const MAX_REDIALLED = 64
 
@@ -21,6 +23,8 @@ export interface NetworkChangePorts {
   log: Logger
   /** the machine's interface addresses (tests inject them) */
   interfaceAddresses?: () => string[]
+  /** the clock that tells a wake from sleep (tests inject it) */
+  now?: () => number
 }
 
 /**
@@ -35,6 +39,7 @@ export interface NetworkChangePorts {
 export class NetworkChangeWatch {
   private timer: ReturnType<typeof setInterval> | undefined
   private known = new Set<string>()
+  private lastCheck = 0
   private readonly redials: Array<ReturnType<typeof setTimeout>> = []
   private offSelfUpdate: (() => void) | undefined
 
@@ -42,6 +47,7 @@ export class NetworkChangeWatch {
 
   start (): void {
     this.known = new Set(this.readInterfaces())
+    this.lastCheck = (this.ports.now ?? Date.now)()
     this.timer = setInterval(() => this.check(), POLL_MS)
     this.timer.unref?.()
     const node = this.ports.node()
@@ -60,18 +66,22 @@ export class NetworkChangeWatch {
     this.offSelfUpdate = undefined
   }
 
-  /** Compares the interface addresses with the last ones seen, and reacts to a change. */
+  /** Compares the interface addresses with the last ones seen, and reacts to a change or a wake from sleep. */
   check (): void {
+    const clock = this.ports.now ?? Date.now
+    const at = clock()
+    const slept = this.lastCheck > 0 && at - this.lastCheck > SLEPT_AFTER_MS
+    this.lastCheck = at
     const now = new Set(this.readInterfaces())
     const lost = [...this.known].filter(a => !now.has(a))
     const gained = [...now].filter(a => !this.known.has(a))
     this.known = now
-    if (lost.length === 0 && gained.length === 0) return
+    if (lost.length === 0 && gained.length === 0 && !slept) return
     const node = this.ports.node()
     if (node == null) return
-    this.ports.log.info(`network changed: ${lost.length > 0 ? `lost ${lost.join(', ')}` : ''}${gained.length > 0 ? ` gained ${gained.join(', ')}` : ''}`)
+    this.ports.log.info(`network changed: ${slept ? 'woke from sleep ' : ''}${lost.length > 0 ? `lost ${lost.join(', ')} ` : ''}${gained.length > 0 ? `gained ${gained.join(', ')}` : ''}`)
     this.ports.addressesChanged(node.getMultiaddrs().map(a => a.toString()))
-    if (lost.length === 0) return
+    if (lost.length === 0 && !slept) return
     const before = [...new Set(node.getConnections().map(c => c.remotePeer.toString()))].slice(0, MAX_REDIALLED)
     // Aborted, not closed: a graceful close waits for an answer that a dead route never brings.
     for (const c of node.getConnections()) if (!isLoopback(c)) c.abort(new Error('network changed'))
