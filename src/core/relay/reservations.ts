@@ -61,7 +61,7 @@ export interface RelayClientPorts {
 export class RelayClient {
   private timer: ReturnType<typeof setInterval> | undefined
   private pokeTimer: ReturnType<typeof setTimeout> | undefined
-  private readonly failures = new Map<string, { count: number, retryAt: number }>()
+  private readonly failures = new Map<string, { count: number, retryAt: number, triedAt: number }>()
   private readonly hinted = new Set<string>()
   private ticking = false
 
@@ -77,7 +77,9 @@ export class RelayClient {
    * forgets earlier refusals, as a new conference may have made us admitted.
    */
   poke (forgiveRefusals = false): void {
-    if (forgiveRefusals) this.failures.clear()
+    // Not sooner than one interval after the last try: each refused try leaves an idle listener
+    // behind in libp2p's transport manager (closing it would cancel every reservation we hold).
+    if (forgiveRefusals) for (const f of this.failures.values()) f.retryAt = Math.min(f.retryAt, f.triedAt + this.retryMs)
     if (this.pokeTimer != null) return
     this.pokeTimer = setTimeout(() => { this.pokeTimer = undefined; void this.tick() }, POKE_DELAY_MS)
     this.pokeTimer.unref?.()
@@ -136,7 +138,7 @@ export class RelayClient {
       } catch (err: any) {
         // Refused (we are not admitted yet, or it stopped serving): try again later, less often each time.
         const count = (this.failures.get(relay.peerId)?.count ?? 0) + 1
-        this.failures.set(relay.peerId, { count, retryAt: now + this.retryMs * Math.min(2 ** count, MAX_BACKOFF_FACTOR) })
+        this.failures.set(relay.peerId, { count, triedAt: now, retryAt: now + this.retryMs * Math.min(2 ** count, MAX_BACKOFF_FACTOR) })
         this.ports.log.debug(`relay slot on ${relay.peerId} refused: ${err?.message ?? err}`)
       }
     }
