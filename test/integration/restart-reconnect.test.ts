@@ -97,4 +97,21 @@ describe('reconnection after restarts (headless peers, port 0, mDNS off)', () =>
     const ms = await timeToReconnect(alice, bob, 10_000)
     figures.push(`Alice and Bob alone, both restarted: ${ms} ms after both were ready, ${Date.now() - stopped} ms after the stop`)
   })
+
+  it('Bob restarts on a new port, then Alice does: Alice dials Bob where he said he was, with no one else to ask', async () => {
+    let [alice, bob] = await Promise.all([start('Alice'), start('Bob')])
+    await call(alice, 'connect', { addr: bob.address })
+    await timeToReconnect(alice, bob)
+    const bobPort = bob.port;
+    [bob] = await restart([bob], async () => { await holdPort(bobPort) })
+    assert.notEqual(bob.port, bobPort, 'Bob had to take a new port')
+    // Bob finds Alice where she was; Alice learns Bob's new address from that connection.
+    await timeToReconnect(alice, bob)
+    const alicePort = alice.port
+    const stopped = Date.now();
+    [alice] = await restart([alice], async () => { await holdPort(alicePort) })
+    assert.notEqual(alice.port, alicePort, 'Alice had to take a new port too: Bob cannot find her')
+    const ms = await timeToReconnect(alice, bob, 10_000)
+    figures.push(`Bob moved, then Alice restarted on a new port: ${ms} ms after she was ready, ${Date.now() - stopped} ms after her stop`)
+  })
 })

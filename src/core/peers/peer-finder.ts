@@ -3,6 +3,7 @@ import type { DevMeetLibp2p } from '../node'
 import type { Logger } from '../log'
 import { dialAt } from './dial'
 import type { PeerExchange } from './peer-exchange'
+import { PeerRateLimiter } from '../wire/rate-limit'
 
 /** A peer is looked up again at most this often while it stays unreachable. */
 const RETRY_AFTER_MS = 2000
@@ -12,6 +13,8 @@ const MAX_WANTED = 256
 /** Connected peers asked in one lookup. */
 const MAX_ASKED = 4
 const DHT_TIMEOUT_MS = 5000
+/** Lookups under way at once: at start every contact that moved fails its dial together. */
+const MAX_LOOKUPS_AT_ONCE = 4
 
 export interface PeerFinderPorts {
   node: () => DevMeetLibp2p | undefined
@@ -31,8 +34,12 @@ export interface PeerFinderPorts {
 export class PeerFinder {
   private readonly wanted = new Map<string, { since: number, triedAt: number }>()
   private readonly inFlight = new Set<string>()
+  /** Our asks per source stay under what the source serves (2 a second, bursts of 10): over it, it would cut us off. */
+  private readonly askBudget: PeerRateLimiter
 
-  constructor (private readonly ports: PeerFinderPorts) {}
+  constructor (private readonly ports: PeerFinderPorts) {
+    this.askBudget = new PeerRateLimiter(1.5, 8, () => ports.now(), Number.POSITIVE_INFINITY)
+  }
 
   /** A dial of `peerId` failed: look it up (unless that was done a moment ago). */
   lost (peerId: string): void {
@@ -71,7 +78,7 @@ export class PeerFinder {
   private tryLookUp (peerId: string): void {
     const w = this.wanted.get(peerId)
     const now = this.ports.now()
-    if (w == null || this.inFlight.has(peerId) || now - w.triedAt < RETRY_AFTER_MS) return
+    if (w == null || this.inFlight.has(peerId) || this.inFlight.size >= MAX_LOOKUPS_AT_ONCE || now - w.triedAt < RETRY_AFTER_MS) return
     w.triedAt = now
     this.inFlight.add(peerId)
     void this.lookUp(peerId).finally(() => this.inFlight.delete(peerId))
@@ -92,7 +99,7 @@ export class PeerFinder {
   /** Asks connected peer `source` where `peerId` is, and dials what it says. */
   private async ask (source: string, peerId: string): Promise<void> {
     const node = this.ports.node()
-    if (node == null) return
+    if (node == null || !this.askBudget.take(source)) return
     await this.dialFound(peerId, `peer ${source}`, await this.ports.exchange.ask(node, source, peerId))
   }
 
