@@ -108,7 +108,8 @@ export class DevMeet {
     this.superPeer = new SuperPeer(this.components, {
       inConferences: () => this.conferences.peersInConferences(),
       contact: peerId => this.contacts.get(peerId),
-      webrtc: () => this.webrtc.state === 'on'
+      webrtc: () => this.webrtc.state === 'on',
+      noteAddrs: (peerId, addrs) => { this.contacts.upsert({ peerId, addrs }) }
     }, opts.superPeer)
     this.networkWatch = new NetworkChangeWatch({
       node: () => this.node,

@@ -96,8 +96,10 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
 
     const created = await ask(carol, { cmd: 'create', title: title, start: Date.now() + 2000, durationMinutes: 30, invitees: [ra.peerId, rb.peerId] })
     const conferenceId: string = created.context.id
+    for (const p of [alice, bob]) await p.next(l => l.event === 'invitation' && l.conference.context.id === conferenceId, 60_000)
+    // As invitees they are admitted on Carol's relay; they take a slot while their users read the invitation.
     for (const p of [alice, bob]) {
-      await p.next(l => l.event === 'invitation' && l.conference.context.id === conferenceId, 60_000)
+      await until('a slot on Carol', async () => (await ask(p, { cmd: 'status' })).relay.slotsOn.includes(rc.peerId), 30_000)
       await ask(p, { cmd: 'respond', conferenceId, answer: 'accepted' })
     }
 
@@ -117,7 +119,15 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
   }
 
   it('Alice and Bob, behind two NATs, reach each other through Carol\'s relay, then chat directly over WebRTC and go on without Carol; a stranger gets no slot', async () => {
-    const { carol, alice, bob, rc, rb, conferenceId } = await meetAtCarol('Across two homes')
+    const { carol, alice, bob, rc, ra, rb, conferenceId } = await meetAtCarol('Across two homes')
+
+    // The context Carol publishes after each RSVP carries the invitee's relayed address for the others.
+    const seenByBob = await until('Bob\'s copy lists Alice\'s relayed address', async () => {
+      const list: any[] = await ask(bob, { cmd: 'conferences' })
+      const addrs: string[] = list.find(v => v.context.id === conferenceId)?.context.invitees.find((i: any) => i.peerId === ra.peerId)?.addrs ?? []
+      return addrs.some(a => a.includes(`/p2p/${rc.peerId}/p2p-circuit`)) ? addrs : undefined
+    }, 30_000)
+    assert.ok(seenByBob.length <= 16)
 
     // A stranger with libp2p's own relay client asks Carol for a slot: refused.
     const carolTcp = (rc.addrs as string[]).find(a => a.startsWith(`/ip4/${lab.pubIp}/tcp/`))!.replace(/\/p2p\/.*$/, '')

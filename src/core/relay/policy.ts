@@ -67,13 +67,23 @@ export class RelayAdmission {
  * admitted peers do, and a circuit is opened only between two admitted peers (a stranger cannot
  * reach a participant through our relay either), each in at most MAX_CIRCUITS_PER_PEER circuits.
  */
-export function withRelayAdmission (gater: ConnectionGater, admission: RelayAdmission, serving: () => boolean, circuits: (peer: PeerId) => number = () => 0): ConnectionGater {
+export interface RelayGaterHooks {
+  /** circuits through us the peer is part of now */
+  circuits?(peer: PeerId): number
+  /** a slot was granted to this peer */
+  granted?(peer: PeerId): void
+}
+
+export function withRelayAdmission (gater: ConnectionGater, admission: RelayAdmission, serving: () => boolean, hooks: RelayGaterHooks = {}): ConnectionGater {
+  const circuits = hooks.circuits ?? (() => 0)
   const admitted = (peer: PeerId): boolean => serving() && admission.allows(peer.toString())
   return {
     ...gater,
     denyInboundRelayReservation: async (source) => {
       if (!admitted(source)) return true
-      return await (gater.denyInboundRelayReservation?.(source) ?? false)
+      if (await (gater.denyInboundRelayReservation?.(source) ?? false)) return true
+      hooks.granted?.(source)
+      return false
     },
     denyOutboundRelayedConnection: async (source, destination) => {
       if (!admitted(source) || !admitted(destination)) return true

@@ -27,6 +27,8 @@ export interface SuperPeerPorts {
   contact(peerId: string): Contact | undefined
   /** whether the running node has WebRTC */
   webrtc(): boolean
+  /** records a known peer's relayed addresses (the contacts list, whose addresses travel in contexts) */
+  noteAddrs(peerId: string, addrs: string[]): void
 }
 
 /** What the UI and the CLI show about us as a relay, and about our own slots. */
@@ -68,7 +70,7 @@ export class SuperPeer {
       const { asSource, asDestination } = circuitsOf(this.nodeOrUndefined()?.getConnections(peer) ?? [])
       return asSource + asDestination
     }
-    return withRelayAdmission(gater, this.admission, () => this.servingNow, circuits)
+    return withRelayAdmission(gater, this.admission, () => this.servingNow, { circuits, granted: peer => { this.noteSlotHolder(peer.toString()) } })
   }
 
   get serving (): boolean { return this.servingNow }
@@ -100,7 +102,10 @@ export class SuperPeer {
     node.addEventListener('connection:open', onRoute as any)
     node.addEventListener('connection:close', onRoute as any)
     // A peer's relay offer arrives by identify (push); a conference can make us admitted on one.
-    const onPeerUpdate = (): void => this.client?.poke()
+    const onPeerUpdate = (evt: CustomEvent<any>): void => {
+      this.client?.poke()
+      if (evt.type === 'peer:update') this.noteRelayedAddrs(evt.detail?.peer)
+    }
     node.addEventListener('peer:identify', onPeerUpdate)
     node.addEventListener('peer:update', onPeerUpdate)
     const offConference = this.components.events.on('conference:update', () => this.client?.poke(true))
@@ -170,9 +175,42 @@ export class SuperPeer {
     }
   }
 
+  /**
+   * Identify push (a peer took a slot) updates the peer store but fires no 'peer:identify', which is
+   * where the contacts list learns addresses: a known peer's new relayed addresses go there as well,
+   * so that the next context the organizer publishes (after an RSVP) carries them.
+   */
+  private noteRelayedAddrs (peer: { id?: PeerId, addresses?: Array<{ multiaddr: { toString(): string } }> } | undefined): void {
+    if (peer?.id == null || peer.addresses == null) return
+    const peerId = peer.id.toString()
+    if (this.ports.contact(peerId) == null) return
+    const relayed = peer.addresses.map(a => a.multiaddr.toString()).filter(a => a.includes('/p2p-circuit')).slice(0, 8)
+    if (relayed.length > 0) this.ports.noteAddrs(peerId, relayed)
+  }
+
+  /**
+   * A peer that takes a slot on our relay is reachable through us: its relayed addresses (our own
+   * address plus /p2p-circuit) go into its contact, whose addresses the contexts we publish carry.
+   * It cannot tell us itself: libp2p drops addresses through ourselves from what identify brings.
+   */
+  private noteSlotHolder (peerId: string): void {
+    const node = this.nodeOrUndefined()
+    if (node == null) return
+    const me = node.peerId.toString()
+    const circuits = ownDirectAddrs(node).slice(0, 2).map(a => `${a}/p2p/${me}/p2p-circuit`)
+    const addrs = this.ports.webrtc() ? [...circuits.map(a => `${a}/webrtc`), ...circuits] : circuits
+    if (addrs.length > 0) this.ports.noteAddrs(peerId, addrs)
+  }
+
   private nodeOrUndefined (): DevMeetLibp2p | undefined {
     try { return this.components.node } catch { return undefined }
   }
+}
+
+/** Our TCP addresses without /p2p/, public-looking ones first (loopback last: useless to anyone but us). */
+function ownDirectAddrs (node: DevMeetLibp2p): string[] {
+  const addrs = node.getMultiaddrs().map(a => a.toString()).filter(a => a.includes('/tcp/') && !a.includes('/p2p-circuit')).map(a => a.replace(/\/p2p\/[^/]+$/, ''))
+  return [...addrs.filter(a => !a.startsWith('/ip4/127.') && !a.startsWith('/ip6/::1/')), ...addrs.filter(a => a.startsWith('/ip4/127.') || a.startsWith('/ip6/::1/'))]
 }
 
 function definedOnly (opts: SuperPeerOptions): Partial<{ firstCheckMs: number, recheckMs: number }> {
