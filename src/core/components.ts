@@ -5,7 +5,7 @@ import type { Clock } from './clock'
 import type { Logger } from './log'
 import type { Emitter } from './events'
 import type { DevMeetEvents } from './devmeet-events'
-import type { ShownText } from '../shared/shown-text'
+import { shown, untrusted, type ShownText } from '../shared/shown-text'
 import { KeyNotLoadedError, NodeNotRunningError } from './errors'
 
 /**
@@ -67,4 +67,9 @@ function throwError (err: Error): never {
 export function warnUser (components: Pick<Components, 'log' | 'events'>, message: ShownText): void {
   components.log.warn(message)
   components.events.emit('warning', message)
+}
+
+/** A warning whose whole text came from outside (a file name, an error): shown as outside text. */
+export function warnUserOfOutsideText (components: Pick<Components, 'log' | 'events'>, message: string): void {
+  warnUser(components, shown`${untrusted(message, 500)}`)
 }

@@ -10,21 +10,14 @@ import { formatPeerAddress } from './address'
 import { Emitter } from './events'
 import { type Clock, systemClock } from './clock'
 import { type Logger, silentLogger } from './log'
-import { type Components, createComponents, warnUser, withPorts } from './components'
+import { type Components, createComponents, warnUser, warnUserOfOutsideText } from './components'
 import type { DevMeetEvents, NodeStatus, PeerInfo } from './devmeet-events'
 import { describeStartError } from './error-wording'
 import { StorageHealth } from './storage-health'
-import { PeerDirectory } from './peers/directory'
-import { ConferenceService } from './conference/service'
-import { ChatService } from './chat/service'
-import { ConferenceNames } from './peers/conference-names'
 import { Scheduler } from './scheduler'
-import type { BackoffOptions } from './invite/outbox'
-import { shown, untrusted } from '../shared/shown-text'
 import { probeWebRTC, WebRTCChoice, type WebRTCProbe, type WebRTCStatus } from './webrtc-support'
-import { SuperPeer, type SuperPeerOptions } from './relay/super-peer'
+import { buildServices, startServices, stopServices, type ServiceOwner, type Services } from './services'
 import { withRememberedPorts, rememberPorts } from './listen-port'
-import { NetworkChangeWatch, participantsOfRunningConferences } from './peers/network-change'
 
 export type { DevMeetEvents, NodeStatus, PeerInfo } from './devmeet-events'
 
@@ -37,13 +30,13 @@ export interface DevMeetOptions {
   log?: Logger
   connectionGater?: ConnectionGater
   /** retry timing of the invitation outbox (tests shorten it) */
-  outboxBackoff?: BackoffOptions
+  outboxBackoff?: ServiceOwner['outboxBackoff']
   /** minutes before start for the reminder; 0 = off */
   reminderMinutes?: number
   /** whether WebRTC's native module loads (tests make it fail) */
   webrtcProbe?: WebRTCProbe
   /** timings of the dial-back check and relay slots (tests shorten them) */
-  superPeer?: SuperPeerOptions
+  superPeer?: ServiceOwner['superPeer']
 }
 
 /**
@@ -58,19 +51,19 @@ export class DevMeet {
   readonly clock: Clock
   readonly log: Logger
   /** the peers I know: contacts and connected DevMeet peers */
-  readonly directory: PeerDirectory
+  readonly directory: Services['directory']
   /** conferences: create, invite, answer, reschedule, cancel */
-  readonly conferences: ConferenceService
+  readonly conferences: Services['conferences']
   /** chat: send, history, presence */
-  readonly chat: ChatService
+  readonly chat: Services['chat']
   /** reachability, our relay for conference peers, our slots on theirs, how each peer is connected */
-  readonly superPeer: SuperPeer
+  readonly superPeer: Services['superPeer']
   private readonly components: Components
   private readonly scheduler: Scheduler
   private readonly lock: NodeLock
   private readonly storageHealth: StorageHealth
   private readonly webrtcChoice: WebRTCChoice
-  private readonly networkWatch: NetworkChangeWatch
+  private readonly services: Services
   private config: NetworkConfig
   private displayNameValue: string
   private node: DevMeetLibp2p | undefined
@@ -85,7 +78,7 @@ export class DevMeet {
     this.events = new Emitter<DevMeetEvents>(this.log)
     this.config = opts.config
     this.displayNameValue = sanitizeDisplayName(opts.displayName)
-    this.storage = new Storage(opts.dataDir, { onWarning: m => this.warn(m), onWritable: (ok, error) => this.storageHealth.onWritable(ok, error) })
+    this.storage = new Storage(opts.dataDir, { onWarning: m => warnUserOfOutsideText(this.components, m), onWritable: (ok, error) => this.storageHealth.onWritable(ok, error) })
     const { storage, clock, log, events } = this
     this.components = createComponents({ node: () => this.node, key: () => this.privateKey, storage, clock, log, events })
     // Contacts named in a conference I keep are evicted last when the list is full.
@@ -93,31 +86,19 @@ export class DevMeet {
     this.storageHealth = new StorageHealth(this.components, () => { void this.contacts.flush().catch(() => {}) }, () => this.statusValue.state === 'running')
     this.webrtcChoice = new WebRTCChoice(opts.webrtcProbe ?? probeWebRTC, m => warnUser(this.components, m))
     this.lock = new NodeLock(opts.dataDir)
-    this.directory = new PeerDirectory(this.components, {
+    const services = buildServices(this.components, {
       contacts: this.contacts,
-      myName: () => this.displayNameValue,
-      shareAConference: (a, b) => this.conferences.list().some(v => {
-        const taking = this.conferences.participants(v.context.id)
-        return taking.includes(a) && taking.includes(b)
-      })
-    })
-    const self = { displayName: () => this.displayNameValue, listenAddrs: () => this.listenAddrs() }
-    this.conferences = new ConferenceService(withPorts(this.components, { dialer: this.directory, peers: this.directory, contacts: this.contacts, self }), { backoff: opts.outboxBackoff })
-    const names = new ConferenceNames({ conferences: this.conferences, contacts: this.contacts, me: () => this.peerId, myName: () => this.displayNameValue })
-    this.chat = new ChatService(withPorts(this.components, { membership: this.conferences, names, dialer: this.directory }))
-    this.superPeer = new SuperPeer(this.components, {
-      inConferences: () => this.conferences.peersInConferences(),
-      contact: peerId => this.contacts.get(peerId),
-      webrtc: () => this.webrtc.state === 'on',
-      noteAddrs: (peerId, addrs) => { this.contacts.upsert({ peerId, addrs }) }
-    }, opts.superPeer)
-    this.networkWatch = new NetworkChangeWatch({
       node: () => this.node,
-      participantsNow: () => participantsOfRunningConferences(this.conferences, this.peerId, clock.now()),
-      dialKnown: async peerId => await this.directory.dialKnown(peerId),
+      displayName: () => this.displayNameValue,
+      peerId: () => this.peerId,
+      listenAddrs: () => this.listenAddrs(),
+      webrtc: () => this.webrtc,
       addressesChanged: addrs => { if (this.statusValue.state === 'running') this.setStatus({ ...this.statusValue, addrs }) },
-      log
+      outboxBackoff: opts.outboxBackoff,
+      superPeer: opts.superPeer
     })
+    this.services = services
+    ;({ directory: this.directory, conferences: this.conferences, chat: this.chat, superPeer: this.superPeer } = services)
     this.scheduler = new Scheduler(clock, this.conferences, (event, view) => events.emit(event, view), opts.reminderMinutes ?? 5)
     events.on('conference:update', () => this.scheduler.check())
   }
@@ -172,7 +153,7 @@ export class DevMeet {
 
   private async startOwned (): Promise<void> {
     await openDataFolder(this.storage, this.contacts, this.log)
-    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => this.warn(m))
+    this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => warnUserOfOutsideText(this.components, m))
     this.log.debug('peer key loaded')
     const config = this.webrtcChoice.configFor(this.config)
     const listenAddresses = await withRememberedPorts(this.storage, config.listenAddresses, this.log)
@@ -181,25 +162,19 @@ export class DevMeet {
     this.log.debug('libp2p node created')
     await this.directory.start()
     await node.start()
-    // The protocol modules (invite, RSVP, chat) start once the node runs, and stop before it stops.
-    await this.conferences.start()
-    await this.chat.start()
-    await this.superPeer.start(config.relayServer)
+    await startServices(this.services, config.relayServer)
     this.scheduler.start()
     this.setStatus({ state: 'running', peerId: node.peerId.toString(), addrs: this.listenAddrs(), webrtc: this.webrtc })
     this.log.info(`node running as ${node.peerId.toString()} on ${this.listenAddrs().join(', ')}`)
     this.unwatchLock = this.lock.watch(() => { void this.lockLost() })
     await rememberPorts(this.storage, config.listenAddresses, this.listenAddrs(), this.log).catch(err => this.log.warn(`the listen port could not be remembered: ${err?.message ?? err}`))
     this.directory.reconnectContacts()
-    this.networkWatch.start()
+    this.services.networkWatch.start()
   }
 
   private async stopProtocols (): Promise<void> {
-    this.networkWatch.stop()
     this.scheduler.stop()
-    await this.superPeer.stop()
-    await this.chat.stop()
-    await this.conferences.stop()
+    await stopServices(this.services)
   }
 
   async stop (): Promise<void> {
@@ -233,26 +208,14 @@ export class DevMeet {
 
   listenAddrs (): string[] { return this.node?.getMultiaddrs().map(ma => ma.toString()) ?? [] }
 
-  // The peer directory's surface, kept here for the UI and the CLI.
-  /** Every known peer: contacts plus anyone connected, online first. */
+  // The peer directory's surface for the UI and the CLI; each is documented on PeerDirectory.
   peers (): PeerInfo[] { return this.directory.peers() }
-  /** One peer as the UI shows it. */
   peerInfo (peerId: string): PeerInfo { return this.directory.peerInfo(peerId) }
-  /** Connected peers that speak DevMeet. */
   onlineDevMeetPeers (): PeerInfo[] { return this.directory.onlineDevMeetPeers() }
-  /** Connects to an address string, a multiaddr, or a bare peer ID; throws InvalidAddressError or DialFailedError. */
   async connect (addressText: string): Promise<PeerInfo> { return await this.directory.connect(addressText) }
-  /** Dials a known peer by ID with the addresses we know. Never throws. */
   async dialKnown (peerId: string, extraAddrs: string[] = []): Promise<boolean> { return await this.directory.dialKnown(peerId, extraAddrs) }
-  /** Gives a peer my own name for it (undefined: its own name again). */
   rename (peerId: string, petname: string | undefined): void { this.directory.rename(peerId, petname) }
-  /** Removes a contact and hangs up on it. */
   async forget (peerId: string): Promise<void> { await this.directory.forget(peerId) }
-
-  /** A warning whose text came from outside (a file name, an error): shown as outside text. */
-  private warn (message: string): void {
-    warnUser(this.components, shown`${untrusted(message, 500)}`)
-  }
 
   /** Another window took the lock over: this one stops its node and says so. */
   private async lockLost (): Promise<void> {
