@@ -19,6 +19,8 @@ export interface PeerInfo {
   online: boolean
   /** true once the peer answered DevMeet's profile protocol */
   isDevMeet: boolean
+  /** false for a stranger seen on the network (the Peers view's "Nearby" group): kept in memory only, not in the contacts */
+  contact: boolean
   addrs: string[]
   lastSeen: number
 }

@@ -1,5 +1,6 @@
 import { type Components, withPorts } from './components'
 import type { ContactStore } from './contacts'
+import type { InvitationContactsPort } from './conference/ports'
 import type { DevMeetLibp2p } from './node'
 import type { BackoffOptions } from './invite/outbox'
 import { PeerDirectory } from './peers/directory'
@@ -45,10 +46,11 @@ export function buildServices (components: Components, owner: ServiceOwner): Ser
     shareAConference: (a, b) => conferences.list().some(v => {
       const taking = conferences.participants(v.context.id)
       return taking.includes(a) && taking.includes(b)
-    })
+    }),
+    inMyConferences: peerId => conferences.peersInConferences().has(peerId)
   })
   const self = { displayName: owner.displayName, listenAddrs: owner.listenAddrs }
-  conferences = new ConferenceService(withPorts(components, { dialer: directory, peers: directory, contacts, self }), { backoff: owner.outboxBackoff })
+  conferences = new ConferenceService(withPorts(components, { dialer: directory, peers: directory, contacts: contactsOnAnswer(contacts, directory), self }), { backoff: owner.outboxBackoff })
   const names = new ConferenceNames({ conferences, contacts, me: owner.peerId, myName: owner.displayName })
   const chat = new ChatService(withPorts(components, { membership: conferences, names, dialer: directory }))
   const superPeer = new SuperPeer(components, {
@@ -80,4 +82,13 @@ export async function stopServices (services: Services): Promise<void> {
   await services.superPeer.stop()
   await services.chat.stop()
   await services.conferences.stop()
+}
+
+/** The contacts as the conference service sees them: answering a nearby stranger's invitation makes it a contact. */
+function contactsOnAnswer (contacts: ContactStore, directory: PeerDirectory): InvitationContactsPort {
+  return {
+    promote: peerId => { directory.keep(peerId); contacts.promote(peerId) },
+    noteInvitation: (organizer, seenAt) => { contacts.noteInvitation(organizer, seenAt) },
+    hasMet: peerId => contacts.hasMet(peerId)
+  }
 }

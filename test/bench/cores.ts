@@ -50,7 +50,7 @@ export async function corePool (n: number): Promise<DevMeet[]> {
 /** `a` connects to `b` by address and both know each other as DevMeet peers. */
 export async function introduce (a: DevMeet, b: DevMeet): Promise<void> {
   await a.connect(b.address())
-  await until('both peers know each other', () => a.peerInfo(b.peerId!).isDevMeet && b.contacts.get(a.peerId!)?.displayName != null)
+  await until('both peers know each other', () => a.peerInfo(b.peerId!).isDevMeet && b.peerInfo(a.peerId!).displayName != null)
 }
 
 /** A conference starting now: `org` invites `invitees`, all accept; resolves once all agree and chat links are up. */

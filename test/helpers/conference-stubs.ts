@@ -99,7 +99,7 @@ export async function stubConferencePeer (board: Switchboard, name: string, back
     log: silentLogger,
     events,
     dialer: { dialKnown: async peer => { dials.push(peer); return true } },
-    peers: { peerInfo: () => ({ addrs: [] }) },
+    peers: { peerInfo: () => ({ addrs: [] }), keep: () => {} },
     contacts: { promote: peer => { promoted.push(peer) }, noteInvitation: () => {}, hasMet: peer => met.has(peer) },
     self: { displayName: () => name, listenAddrs: () => [] }
   }

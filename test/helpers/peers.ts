@@ -73,7 +73,7 @@ export async function connectAll (...peers: DevMeet[]): Promise<void> {
     for (let j = i + 1; j < peers.length; j++) {
       const [a, b] = [peers[i], peers[j]]
       await a.connect(b.address())
-      await eventually('both peers know each other', () => a.peerInfo(b.peerId!).isDevMeet && b.contacts.get(a.peerId!)?.displayName != null)
+      await eventually('both peers know each other', () => a.peerInfo(b.peerId!).isDevMeet && b.peerInfo(a.peerId!).displayName != null)
     }
   }
 }

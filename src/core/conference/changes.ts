@@ -111,6 +111,7 @@ export class ConferenceChanges {
 
   private inviteeRef (peerId: string): Invitee {
     const info = this.state.components.peers.peerInfo(peerId)
+    this.state.components.peers.keep(peerId)
     return {
       peerId,
       displayName: sanitizeDisplayName(info.displayName ?? info.petname ?? `peer ${peerId.slice(-8)}`),

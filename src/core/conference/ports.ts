@@ -24,6 +24,8 @@ export interface DialerPort {
 /** What the peer directory knows of a peer I invite: its names and addresses. */
 export interface PeerLookupPort {
   peerInfo(peerId: string): Pick<PeerInfo, 'displayName' | 'petname' | 'addrs'>
+  /** the user invites this peer: a stranger from the Nearby group becomes a contact */
+  keep(peerId: string): void
 }
 
 /** The contacts' part in invitations (see ContactStore). */

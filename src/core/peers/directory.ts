@@ -14,6 +14,7 @@ import { dialAddress, dialById, CONNECT_TIMEOUT_MS } from './dial'
 import { rememberableAddresses } from './address-book'
 import { PeerExchange } from './peer-exchange'
 import { PeerFinder } from './peer-finder'
+import { NearbyPeers } from './nearby'
 
 export interface PeerDirectoryPorts {
   contacts: ContactStore
@@ -21,6 +22,8 @@ export interface PeerDirectoryPorts {
   myName: () => string
   /** whether a conference I keep has both peers taking part in it now (who the peer exchange answers) */
   shareAConference: (a: string, b: string) => boolean
+  /** whether a conference I keep names this peer: meeting it there is dealing with it (it becomes a contact) */
+  inMyConferences: (peerId: string) => boolean
 }
 
 type NodeListener = [event: 'peer:identify' | 'peer:connect' | 'peer:disconnect' | 'peer:discovery', listener: (evt: any) => void]
@@ -28,6 +31,8 @@ type NodeListener = [event: 'peer:identify' | 'peer:connect' | 'peer:disconnect'
 /**
  * The peers I know: contacts plus connected DevMeet peers, who is online, their names (learned
  * through the profile protocol) and their clocks; connecting by address or by ID.
+ * DevMeet peers the user never dealt with stay "nearby", in memory only (nearby.ts), and become
+ * contacts by keep(): connecting by address, inviting, answering an invitation, renaming.
  */
 export class PeerDirectory {
   private node: DevMeetLibp2p | undefined
@@ -38,6 +43,7 @@ export class PeerDirectory {
   private listeners: NodeListener[] = []
   private readonly exchange: PeerExchange
   private readonly finder: PeerFinder
+  private readonly nearby = new NearbyPeers()
 
   constructor (private readonly components: Components, private readonly ports: PeerDirectoryPorts) {
     this.skew = new ClockSkewNotes(m => warnUser(components, m))
@@ -85,6 +91,7 @@ export class PeerDirectory {
     this.node = undefined
     this.profile = undefined
     this.devmeetPeers.clear()
+    this.nearby.clear()
   }
 
   /** Dials every contact with a known address, in the background. */
@@ -96,23 +103,27 @@ export class PeerDirectory {
   peers (): PeerInfo[] {
     const ids = new Set(this.ports.contacts.list().map(c => c.peerId))
     for (const p of this.connectedPeerIds()) if (this.devmeetPeers.has(p)) ids.add(p)
+    for (const p of this.nearby.ids()) ids.add(p)
     return [...ids].map(id => this.peerInfo(id)).sort((a, b) => Number(b.online) - Number(a.online) || a.label.localeCompare(b.label))
   }
 
   /** One peer as the UI shows it, known or not. */
   peerInfo (peerId: string): PeerInfo {
     const contact: Contact | undefined = this.ports.contacts.get(peerId)
+    const nearby = contact == null ? this.nearby.get(peerId) : undefined
     const online = this.node != null && this.node.getConnections(peerIdFromString(peerId)).length > 0
-    const label = contact?.petname ?? contact?.displayName ?? `peer ${peerId.slice(-8)}`
+    const displayName = contact?.displayName ?? nearby?.displayName
+    const label = contact?.petname ?? displayName ?? `peer ${peerId.slice(-8)}`
     return {
       peerId,
       label,
-      displayName: contact?.displayName,
+      displayName,
       petname: contact?.petname,
       online,
-      isDevMeet: this.devmeetPeers.has(peerId) || contact?.displayName != null,
-      addrs: contact?.addrs ?? [],
-      lastSeen: online ? this.components.clock.now() : (contact?.lastSeen ?? 0)
+      isDevMeet: this.devmeetPeers.has(peerId) || displayName != null,
+      contact: contact != null,
+      addrs: contact?.addrs ?? nearby?.addrs ?? [],
+      lastSeen: online ? this.components.clock.now() : (contact?.lastSeen ?? nearby?.lastSeen ?? 0)
     }
   }
 
@@ -131,6 +142,7 @@ export class PeerDirectory {
     if (address.peerId === node.peerId.toString()) throw new InvalidAddressError('That is your own address.')
     const connection = await dialAddress(node, address, this.components.log)
     const peerId = connection.remotePeer.toString()
+    this.keep(peerId)
     this.ports.contacts.upsert({ peerId, addrs: [connection.remoteAddr.toString()], lastSeen: this.components.clock.now(), via: 'address' })
     await this.learnProfile(connection)
     return this.peerInfo(peerId)
@@ -154,8 +166,21 @@ export class PeerDirectory {
     return this.finder.wantedPeers()
   }
 
+  /**
+   * The user dealt with this peer (invited it, answered its invitation, renamed it): a stranger
+   * from the Nearby group becomes a contact, with the addresses it told us itself on an
+   * authenticated connection. A peer that is not nearby is left as it is.
+   */
+  keep (peerId: string): void {
+    const met = this.nearby.take(peerId)
+    if (met == null) return
+    this.ports.contacts.upsert({ peerId, displayName: met.displayName, addrs: met.addrs, lastSeen: met.lastSeen, via: 'connection' })
+    this.emitPeers()
+  }
+
   /** Gives a peer my own name for it (undefined: back to its own name). */
   rename (peerId: string, petname: string | undefined): void {
+    this.keep(peerId)
     this.ports.contacts.rename(peerId, petname == null ? undefined : sanitizeDisplayName(petname, ''))
     this.emitPeers()
   }
@@ -163,6 +188,7 @@ export class PeerDirectory {
   /** Removes a contact and hangs up on it. */
   async forget (peerId: string): Promise<void> {
     this.ports.contacts.forget(peerId)
+    this.nearby.take(peerId)
     this.devmeetPeers.delete(peerId)
     if (this.node != null) await this.node.hangUp(peerIdFromString(peerId)).catch(() => {})
     this.emitPeers()
@@ -170,7 +196,10 @@ export class PeerDirectory {
 
   private onDisconnect (id: string): void {
     if (!this.devmeetPeers.has(id)) return
-    this.ports.contacts.upsert({ peerId: id, lastSeen: this.components.clock.now() })
+    const now = this.components.clock.now()
+    const nearby = this.nearby.get(id)
+    if (nearby != null) this.nearby.note({ ...nearby, lastSeen: now })
+    else if (this.ports.contacts.get(id) != null) this.ports.contacts.upsert({ peerId: id, lastSeen: now })
     this.components.events.emit('peer:disconnect', this.peerInfo(id))
     this.emitPeers()
   }
@@ -196,6 +225,12 @@ export class PeerDirectory {
     // Listen addresses, not the connection's (an inbound connection's port is ephemeral).
     const said = listenAddrs ?? (await this.node?.peerStore.get(connection.remotePeer).catch(() => undefined))?.addresses.map(a => a.multiaddr.toString()) ?? []
     const fresh = rememberableAddresses(remote, said)
+    const nearby = this.nearby.get(remote)
+    if (this.devmeetPeers.has(remote) && nearby != null && !this.ports.inMyConferences(remote)) {
+      this.nearby.note({ ...nearby, addrs: fresh.length > 0 ? fresh : nearby.addrs, lastSeen: now })
+      return
+    }
+    if (nearby != null) this.keep(remote)
     if (this.devmeetPeers.has(remote) && contacts.get(remote)?.displayName != null) {
       contacts.refreshAddresses(remote, fresh, now)
       return
@@ -205,8 +240,13 @@ export class PeerDirectory {
     this.skew.note(remote, profile.name, profile.clockSkewMs)
     const wasKnown = this.devmeetPeers.has(remote)
     this.devmeetPeers.add(remote)
-    contacts.upsert({ peerId: remote, displayName: profile.name, lastSeen: now, via: 'connection' })
-    contacts.refreshAddresses(remote, fresh, now)
+    // A stranger (found by mDNS or the DHT, or it dialled us) is not saved: it stays nearby until the user deals with it.
+    if (contacts.get(remote) != null || this.ports.inMyConferences(remote)) {
+      contacts.upsert({ peerId: remote, displayName: profile.name, lastSeen: now, via: 'connection' })
+      contacts.refreshAddresses(remote, fresh, now)
+    } else {
+      this.nearby.note({ peerId: remote, displayName: profile.name, addrs: fresh, lastSeen: now })
+    }
     if (!wasKnown) this.components.events.emit('peer:connect', this.peerInfo(remote))
     this.emitPeers()
   }

@@ -10,9 +10,18 @@ import { ShownMarkdown, shownTreeItem } from '../user-messages'
 import { routeText } from './route-text'
 import { formatLocal } from '../../shared/time'
 
-type PeerNode = { kind: 'group', group: 'online' | 'contacts' } | { kind: 'peer', peer: PeerInfo }
+type PeerGroup = 'online' | 'contacts' | 'nearby'
+type PeerNode = { kind: 'group', group: PeerGroup } | { kind: 'peer', peer: PeerInfo }
 
-/** The Peers view: "Online" and "Contacts" groups. */
+/** Which group a peer is listed in: strangers seen on the network apart from the contacts, online or not. */
+export function groupOf (peer: Pick<PeerInfo, 'online' | 'contact'>): PeerGroup {
+  if (!peer.contact) return 'nearby'
+  return peer.online ? 'online' : 'contacts'
+}
+
+const GROUP_ORDER: PeerGroup[] = ['online', 'contacts', 'nearby']
+
+/** The Peers view: "Online" and "Contacts" groups, and "Nearby" for DevMeet peers met on the network but not dealt with. */
 export class PeersTree extends Disposable implements vscode.TreeDataProvider<PeerNode> {
   private readonly changed = this._register(new vscode.EventEmitter<PeerNode | undefined>())
   readonly onDidChangeTreeData = this.changed.event
@@ -38,20 +47,19 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
     const peers = devmeet.peers().filter(p => p.isDevMeet)
     if (node == null) {
       if (peers.length === 0) return []
-      const groups: PeerNode[] = []
-      if (peers.some(p => p.online)) groups.push({ kind: 'group', group: 'online' })
-      if (peers.some(p => !p.online)) groups.push({ kind: 'group', group: 'contacts' })
-      return groups
+      return GROUP_ORDER.filter(g => peers.some(p => groupOf(p) === g)).map(group => ({ kind: 'group', group }))
     }
     if (node.kind === 'group') {
-      return peers.filter(p => p.online === (node.group === 'online')).map(peer => ({ kind: 'peer', peer }))
+      return peers.filter(p => groupOf(p) === node.group).map(peer => ({ kind: 'peer', peer }))
     }
     return []
   }
 
   getTreeItem (node: PeerNode): vscode.TreeItem {
     if (node.kind === 'group') {
-      const item = shownTreeItem(node.group === 'online' ? shown`Online` : shown`Contacts`, vscode.TreeItemCollapsibleState.Expanded)
+      const item = shownTreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded, node.group === 'nearby'
+        ? { tooltip: new ShownMarkdown().text(shown`DevMeet peers found on your network that you have not dealt with yet. They are not saved; connecting, inviting, answering or renaming one makes it a contact.`) }
+        : {})
       item.id = `group:${node.group}`
       item.contextValue = `group.${node.group}`
       return item
@@ -75,9 +83,15 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
     item.iconPath = p.online
       ? new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed'))
       : new vscode.ThemeIcon('circle-outline')
-    item.contextValue = p.online ? 'peer.online' : 'peer.offline'
+    item.contextValue = !p.contact ? 'peer.nearby' : p.online ? 'peer.online' : 'peer.offline'
     return item
   }
+}
+
+function groupLabel (group: PeerGroup): ShownText {
+  if (group === 'online') return shown`Online`
+  if (group === 'contacts') return shown`Contacts`
+  return shown`Nearby`
 }
 
 /** The Peers view, refreshed by the core's peer events. */
