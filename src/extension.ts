@@ -4,6 +4,7 @@ import { StatusBar } from './vscode/status-bar'
 import { PeersUi } from './vscode/peers'
 import { ConferencesUi } from './vscode/conferences'
 import { ChatUi } from './vscode/chat'
+import { ChatUnread } from './vscode/chat/unread-tracker'
 import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
 import { createOutputLog } from './vscode/user-messages'
 import { setDisplayLocale } from './shared/time'
@@ -35,7 +36,9 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
   host = h
 
   // Each UI part owns its views, commands and listeners; VS Code disposes them after deactivate().
-  context.subscriptions.push(h, new StatusBar(h), new PeersUi(h), new ConferencesUi(h), new ChatUi(h))
+  // Unread counts are read by both the chat panels and the Conferences view: one object for both.
+  const unread = new ChatUnread(h)
+  context.subscriptions.push(h, unread, new StatusBar(h), new PeersUi(h), new ConferencesUi(h, unread), new ChatUi(h, unread))
 
   // The core (libp2p) loads after activate() returns, so activation stays fast.
   setTimeout(() => { void h.load() }, 0)

@@ -44,6 +44,51 @@ export interface ConferenceContext {
   status: ConferenceStatus
   createdAt: number
   updatedAt: number
+  /** present for a series: the rule repeats `start` in `timeZone` (src/core/conference/recurrence.ts) */
+  recurrence?: RecurrenceRule
+  /** a series' cancelled and moved occurrences (iTIP RECURRENCE-ID semantics), signed with the rest */
+  exceptions?: OccurrenceException[]
+}
+
+export type Weekday = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU'
+
+/**
+ * A series' rule, a bounded subset of RFC 5545 RRULE: repeated in the organizer's IANA zone
+ * (the context's timeZone), so 09:00 stays 09:00 there across daylight-saving changes.
+ */
+export interface RecurrenceRule {
+  freq: 'daily' | 'weekly' | 'monthly'
+  /** 1..52: every `interval` days, weeks or months */
+  interval: number
+  byDay?: Weekday[]
+  /** 1..31 or -31..-1 (from the month's end) */
+  byMonthDay?: number[]
+  /** with byDay in a monthly rule: 2 = the second, -1 = the last */
+  bySetPos?: number[]
+  /** UTC epoch ms, the last instant an occurrence may start; at most two years after `start` */
+  until?: number
+  /** at most 1000 occurrences; never with `until` */
+  count?: number
+}
+
+/** One occurrence of a series changed by the organizer: cancelled, or moved. */
+export interface OccurrenceException {
+  /** the occurrence's start as the rule makes it (UTC epoch ms): its RECURRENCE-ID */
+  occurrence: number
+  cancelled?: true
+  /** a moved occurrence's new start */
+  start?: number
+  durationMinutes?: number
+}
+
+/** One occurrence of a conference as seen after the rule and the exceptions. */
+export interface Occurrence {
+  /** the start the rule gives it (its RECURRENCE-ID); equals `start` unless moved */
+  occurrence: number
+  start: number
+  durationMinutes: number
+  status: ConferenceStatus
+  moved: boolean
 }
 
 /**
@@ -68,6 +113,12 @@ export interface ConferenceView {
   rsvpPending?: boolean
   /** invitee side: the organizer refused my latest RSVP, with its reason (peer text); it is not sent again */
   rsvpRefused?: string
+  /**
+   * Set on the views the scheduler announces for a series: the occurrence due. Their
+   * context.start and durationMinutes are that occurrence's (a projection for the listeners; the
+   * signed context in the store keeps the series' first start).
+   */
+  occurrence?: Occurrence
 }
 
 export interface CreateConferenceInput {
@@ -80,6 +131,8 @@ export interface CreateConferenceInput {
   invitees: string[]
   /** IANA zone; defaults to the machine's */
   timeZone?: string
+  /** makes the conference a series */
+  recurrence?: RecurrenceRule
 }
 
 export interface RsvpEvent {

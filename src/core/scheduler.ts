@@ -1,10 +1,13 @@
-import type { ConferenceView } from './api'
+import type { ConferenceContext, ConferenceView, Occurrence } from './api'
 import type { Clock } from './clock'
+import { nextOccurrence } from './conference/recurrence'
 
 /** setTimeout fires at once for delays over 2^31-1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1
 /** A laptop that slept misses timers; a periodic look at the wall clock catches up. */
 const CHECK_EVERY_MS = 30_000
+/** A series' occurrence that ended this recently is still looked at, so that its end is announced. */
+const ENDED_LOOKBACK_MS = 2 * CHECK_EVERY_MS
 
 export type ScheduleEvent = 'conference:reminder' | 'conference:start' | 'conference:end'
 
@@ -19,9 +22,15 @@ export interface SchedulerSource {
  * Reminders, start and end times for the conferences I take part in: I organize them, or accepted
  * them (tentatively too) with my own signed answer; never a cancelled one.
  * Each event fires once per scheduled time; a reschedule re-arms, a cancellation disarms.
+ *
+ * A series arms only its next occurrence (recurrence.ts), so a daily series over years holds one
+ * timer and no list of dates. Each occurrence is announced as a view of the series whose start and
+ * duration are the occurrence's: the chat keys on the conference id, so a series has one chat, and
+ * each occurrence's start opens it again (the transcript of a series is one log, in time order).
  */
 export class Scheduler {
   private readonly fired = new Set<string>()
+  private readonly nextOccurrences = new NextOccurrenceCache()
   /** starts announced by this process: only those get an end */
   private readonly started = new Set<string>()
   private timer: unknown
@@ -63,8 +72,12 @@ export class Scheduler {
     if (!this.running) return
     const now = this.clock.now()
     let next = Infinity
-    for (const view of this.source.list()) {
-      if (!this.source.takesPart(view.context.id)) continue
+    const views: ConferenceView[] = []
+    for (const listed of this.source.list()) {
+      if (!this.source.takesPart(listed.context.id)) continue
+      views.push(...this.dueViews(listed, now))
+    }
+    for (const view of views) {
       for (const [event, at] of this.times(view)) {
         // Keyed by the time it is due, so a reschedule re-arms; a longer duration alone re-announces no start.
         const startKey = `conference:start|${view.context.id}|${view.context.start}`
@@ -91,6 +104,19 @@ export class Scheduler {
     }
   }
 
+  /** A one-off conference as it is; for a series, the occurrence now or next, and the one after once that has ended. */
+  private dueViews (view: ConferenceView, now: number): ConferenceView[] {
+    if (view.context.recurrence == null) return [view]
+    const out: ConferenceView[] = []
+    const watched = this.nextOccurrences.next(view.context, now - ENDED_LOOKBACK_MS)
+    if (watched != null) out.push(occurrenceView(view, watched))
+    if (watched != null && watched.start + watched.durationMinutes * 60_000 <= now) {
+      const after = this.nextOccurrences.next(view.context, now)
+      if (after != null) out.push(occurrenceView(view, after))
+    }
+    return out
+  }
+
   private times (view: ConferenceView): Array<[ScheduleEvent, number]> {
     const out: Array<[ScheduleEvent, number]> = []
     if (this.reminderMinutes > 0) out.push(['conference:reminder', view.context.start - this.reminderMinutes * 60_000])
@@ -101,4 +127,28 @@ export class Scheduler {
 
 function endOf (view: ConferenceView): number {
   return view.context.start + view.context.durationMinutes * 60_000
+}
+
+function occurrenceView (view: ConferenceView, occurrence: Occurrence): ConferenceView {
+  return { ...view, context: { ...view.context, start: occurrence.start, durationMinutes: occurrence.durationMinutes }, occurrence }
+}
+
+/**
+ * Expanding a series walks its rule from the first start; the scheduler asks every 30 s, so the
+ * answer is kept per conference until the context changes or the occurrence it names has ended.
+ * Sound because the first occurrence ending after `from` is still the first ending after any later
+ * instant before its end.
+ */
+class NextOccurrenceCache {
+  private readonly byId = new Map<string, { sequence: number, status: string, from: number, result: Occurrence | undefined }>()
+
+  next (context: ConferenceContext, from: number): Occurrence | undefined {
+    const kept = this.byId.get(context.id)
+    if (kept != null && kept.sequence === context.sequence && kept.status === context.status && kept.from <= from &&
+      (kept.result == null || kept.result.start + kept.result.durationMinutes * 60_000 > from)) return kept.result
+    const result = nextOccurrence(context, from)
+    if (this.byId.size > 1000) this.byId.clear()
+    this.byId.set(context.id, { sequence: context.sequence, status: context.status, from, result })
+    return result
+  }
 }

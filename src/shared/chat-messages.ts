@@ -20,7 +20,8 @@ export interface PanelState {
 }
 
 export type HostToWebview =
-  | { type: 'init', state: PanelState, messages: ChatMessage[] }
+  // firstUnread: where the page puts its "New messages" divider (the first message that arrived unseen)
+  | { type: 'init', state: PanelState, messages: ChatMessage[], firstUnread?: { author: string, seq: number } }
   // sent again for a message already shown when it changes (its `equivocated` mark): the page replaces it
   | { type: 'message', message: ChatMessage }
   | { type: 'status', author: string, seq: number, pending: boolean }

@@ -6,6 +6,7 @@
 import type { ChatMessage, ConferenceContext } from '../core/api'
 import { visibleLine } from './shown-text'
 import { shortPeerId } from './peer-id'
+import { outcomesSection } from './outcomes-transcript'
 import { formatClock, formatDuration, formatInputTime, formatLocal, localTimeZone } from './time'
 
 /** A backtick fence longer than any run of backticks in `body` (at least three). */
@@ -63,6 +64,8 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   lines.push('- Invitees:')
   for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
+  // Decisions and action items before the messages they come from: what a reader looks for first.
+  lines.push(...outcomesSection(ctx, messages, escapeInline))
   lines.push('', '## Messages', '')
   let day = formatInputTime(ctx.start, zone).slice(0, 10)
   for (const m of messages) {

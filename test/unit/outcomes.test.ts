@@ -89,3 +89,21 @@ describe('outcomes of a conference', () => {
     assert.deepEqual(outcomeParticipants(ctx, [ALICE, BOB]).map(p => p.name), ['Alice', 'Bob'])
   })
 })
+
+describe('outcomes in the transcript', () => {
+  it('lists decisions and action items as escaped lines before the messages', async () => {
+    const { transcriptMarkdown } = await import('../../src/shared/transcript')
+    const ctx = {
+      id: 'q1w2e3r4t5y6u7i8o9p0aA', title: 'Sync', agenda: '', start: 0, timeZone: 'UTC', durationMinutes: 30,
+      organizer: { peerId: ALICE, displayName: 'Alice', addrs: [] },
+      invitees: [{ peerId: BOB, displayName: 'Bob', addrs: [], rsvp: 'accepted' }],
+      sequence: 1, status: 'scheduled', createdAt: 0, updatedAt: 0
+    } as any
+    const messages = [msg('/todo @bob fix [x](command:evil) <b>', 1), msg('/decision ship', 2), msg('hello', 3)] as any
+    const md = transcriptMarkdown(ctx, messages, { now: 0, timeZone: 'UTC' })
+    const section = md.slice(md.indexOf('## Outcomes'), md.indexOf('## Messages'))
+    assert.match(section, /- Action item for Bob: fix \\\[x\\\]\\\(command:evil\\\) &lt;b\\> \(Alice\)/)
+    assert.match(section, /- Decision: ship \(Alice\)/)
+    assert.equal(transcriptMarkdown(ctx, [msg('hi', 1)] as any, { now: 0, timeZone: 'UTC' }).includes('## Outcomes'), false)
+  })
+})

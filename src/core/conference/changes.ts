@@ -1,4 +1,4 @@
-import type { ConferenceContext, ConferenceView, CreateConferenceInput, DeliveryState, Invitee } from '../api'
+import type { ConferenceContext, ConferenceView, CreateConferenceInput, DeliveryState, Invitee, OccurrenceException } from '../api'
 import { seal, DOMAINS } from '../wire/envelope'
 import { sanitizeDisplayName } from '../identity'
 import { ConferenceInputError, ConferenceTooLargeError } from '../errors'
@@ -9,7 +9,8 @@ import { newConferenceId } from './conference-id'
 import { verifyContext } from './verify'
 import type { StoredConference } from './store'
 import type { ConferenceState } from './state'
-import { checkAgenda, checkDuration, checkInvitees, checkStart, checkTitle } from './input-checks'
+import { checkAgenda, checkDuration, checkInvitees, checkOccurrenceMove, checkRecurrence, checkStart, checkTitle } from './input-checks'
+import { isRuleStart, MAX_EXCEPTIONS } from './recurrence'
 
 /** The organizer's side: create a conference, invite more, reschedule, cancel; each change signed and queued for every invitee. */
 export class ConferenceChanges {
@@ -23,6 +24,8 @@ export class ConferenceChanges {
     checkStart(input.start, now)
     checkDuration(input.durationMinutes)
     const inviteeIds = checkInvitees(input.invitees, this.state.me())
+    const timeZone = input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC'
+    const recurrence = input.recurrence == null ? undefined : checkRecurrence(input.recurrence, Math.round(input.start), timeZone)
     const { id, nonce } = newConferenceId(this.state.me())
     const context: ConferenceContext = {
       id,
@@ -30,14 +33,15 @@ export class ConferenceChanges {
       title,
       agenda,
       start: Math.round(input.start),
-      timeZone: input.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+      timeZone,
       durationMinutes: Math.round(input.durationMinutes),
       organizer: this.state.myRef(),
       invitees: inviteeIds.map(id => this.inviteeRef(id)),
       sequence: 1,
       status: 'scheduled',
       createdAt: now,
-      updatedAt: now
+      updatedAt: now,
+      ...(recurrence == null ? {} : { recurrence })
     }
     return await this.publish(context, {})
   }
@@ -61,7 +65,12 @@ export class ConferenceChanges {
       if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
       checkStart(start, this.state.components.clock.now())
       if (durationMinutes != null) checkDuration(durationMinutes)
-      return await this.republish(conf, { start: Math.round(start), durationMinutes: Math.round(durationMinutes ?? conf.context.durationMinutes) })
+      const moved: Partial<ConferenceContext> = { start: Math.round(start), durationMinutes: Math.round(durationMinutes ?? conf.context.durationMinutes) }
+      if (conf.context.recurrence == null) return await this.republish(conf, moved)
+      // Moving a whole series moves every occurrence: the exceptions named the old starts, so they go
+      // (as when a calendar changes a series' DTSTART), and the rule must still start on the new start.
+      checkRecurrence(conf.context.recurrence, moved.start as number, conf.context.timeZone)
+      return await this.republish(conf, { ...moved, exceptions: undefined })
     })
   }
 
@@ -71,6 +80,34 @@ export class ConferenceChanges {
       const conf = this.own(id)
       if (conf.context.status === 'cancelled') return this.state.view(conf)
       return await this.republish(conf, { status: 'cancelled' })
+    })
+  }
+
+  /** Cancels one occurrence of a series I organize (an EXDATE); the others stay. */
+  async cancelOccurrence (id: string, occurrence: number): Promise<ConferenceView> {
+    return await this.changeOccurrence(id, occurrence, { occurrence, cancelled: true })
+  }
+
+  /** Moves one occurrence of a series I organize (a RECURRENCE-ID override), and changes its duration if given. */
+  async rescheduleOccurrence (id: string, occurrence: number, start: number, durationMinutes?: number): Promise<ConferenceView> {
+    checkOccurrenceMove(occurrence, start, this.state.components.clock.now())
+    if (durationMinutes != null) checkDuration(durationMinutes)
+    const exception: OccurrenceException = { occurrence, start: Math.round(start) }
+    if (durationMinutes != null) exception.durationMinutes = Math.round(durationMinutes)
+    return await this.changeOccurrence(id, occurrence, exception)
+  }
+
+  private async changeOccurrence (id: string, occurrence: number, exception: OccurrenceException): Promise<ConferenceView> {
+    return await this.state.locked(id, async () => {
+      const conf = this.own(id)
+      const ctx = conf.context
+      if (ctx.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      if (ctx.recurrence == null) throw new ConferenceInputError('The conference does not repeat; reschedule or cancel it instead.')
+      if (!Number.isInteger(occurrence) || !isRuleStart(ctx, occurrence)) throw new ConferenceInputError('The series has no occurrence at that time.')
+      const others = (ctx.exceptions ?? []).filter(e => e.occurrence !== occurrence)
+      if (others.length >= MAX_EXCEPTIONS) throw new ConferenceInputError(`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
+      const exceptions = [...others, exception].sort((a, b) => a.occurrence - b.occurrence)
+      return await this.republish(conf, { exceptions })
     })
   }
 
@@ -99,6 +136,8 @@ export class ConferenceChanges {
       sequence: conf.context.sequence + 1,
       updatedAt: Math.max(now, conf.context.updatedAt)
     }
+    // A field removed by the change (undefined) must not reach the signed record as a key.
+    if (context.exceptions === undefined) delete context.exceptions
     return await this.publish(context, conf.lastRsvpSeq)
   }
 

@@ -1,6 +1,9 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ConferenceInputError } from '../errors'
-import { MAX_AGENDA_BYTES, MAX_INVITEES, MAX_TITLE_CHARS } from './model'
+import type { RecurrenceRule } from '../api'
+import { isValidTimeZone } from '../../shared/time'
+import { MAX_AGENDA_BYTES, MAX_INVITEES, MAX_TITLE_CHARS, recurrenceSchema } from './model'
+import { MAX_OCCURRENCE_MOVE_MS, MAX_SERIES_SPAN_MS, ruleStarts } from './recurrence'
 
 const DAY_MS = 24 * 60 * 60_000
 
@@ -48,4 +51,24 @@ export function checkInvitees (peerIds: string[], me: string): string[] {
   }
   if (out.length > MAX_INVITEES) throw new ConferenceInputError(`At most ${MAX_INVITEES} invitees.`)
   return out
+}
+
+/** A series' rule as the schema takes it; its first occurrence must be `start` itself (RFC 5545 leaves other starts undefined). */
+export function checkRecurrence (rule: unknown, start: number, timeZone: string): RecurrenceRule {
+  const parsed = recurrenceSchema.safeParse(rule)
+  if (!parsed.success) throw new ConferenceInputError(`The repeat rule cannot be used: ${parsed.error.issues[0]?.message ?? 'invalid'}.`)
+  const checked = parsed.data as RecurrenceRule
+  if (!isValidTimeZone(timeZone)) throw new ConferenceInputError(`"${timeZone.slice(0, 64)}" is not a time zone this machine knows.`)
+  if (checked.until != null && (checked.until < start || checked.until > start + MAX_SERIES_SPAN_MS)) {
+    throw new ConferenceInputError('A series ends after its start and within two years of it.')
+  }
+  const first = ruleStarts(start, timeZone, checked, start + MAX_SERIES_SPAN_MS).next()
+  if (first.done === true || first.value !== start) throw new ConferenceInputError('The start is not on a day the series repeats on.')
+  return checked
+}
+
+/** A moved occurrence's new start: not in the past, within MAX_OCCURRENCE_MOVE_MS of where the rule puts it. */
+export function checkOccurrenceMove (occurrence: number, start: number, now: number): void {
+  checkStart(start, now)
+  if (Math.abs(start - occurrence) > MAX_OCCURRENCE_MOVE_MS) throw new ConferenceInputError('An occurrence can be moved by at most 31 days; change the series instead.')
 }

@@ -2,6 +2,8 @@ import * as z from 'zod'
 import type { ConferenceContext, Invitee, RsvpAnswer } from '../api'
 import { sanitizeDisplayName } from '../identity'
 import { ConferenceRuleError } from '../errors'
+import { isValidTimeZone } from '../../shared/time'
+import { MAX_EXCEPTIONS, MAX_OCCURRENCE_MOVE_MS, MAX_RECURRENCE_COUNT, MAX_RECURRENCE_INTERVAL, MAX_SERIES_SPAN_MS } from './recurrence'
 
 import { MAX_TITLE_CHARS, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_COMMENT_CHARS } from '../../shared/limits'
 export { MAX_TITLE_CHARS, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_COMMENT_CHARS }
@@ -21,6 +23,37 @@ const name = z.string().max(256).transform(n => sanitizeDisplayName(n))
 const addrs = z.array(z.string().max(512)).max(16)
 const instant = z.number().int().min(YEAR_2000).max(YEAR_2100)
 const idText = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'not a conference id')
+
+const weekday = z.enum(['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'])
+const distinct = (values: unknown[]): boolean => new Set(values).size === values.length
+const nonZero = (n: number): boolean => n !== 0
+
+/** A series' rule: a small, bounded subset of RRULE (see recurrence.ts); combinations RFC 5545 leaves undefined are refused. */
+export const recurrenceSchema = z.strictObject({
+  freq: z.enum(['daily', 'weekly', 'monthly']),
+  interval: z.number().int().min(1).max(MAX_RECURRENCE_INTERVAL),
+  byDay: z.array(weekday).min(1).max(7).refine(distinct, 'a day is listed twice').optional(),
+  byMonthDay: z.array(z.number().int().min(-31).max(31).refine(nonZero)).min(1).max(31).refine(distinct, 'a day is listed twice').optional(),
+  bySetPos: z.array(z.number().int().min(-5).max(5).refine(nonZero)).min(1).max(5).refine(distinct, 'a position is listed twice').optional(),
+  until: instant.optional(),
+  count: z.number().int().min(1).max(MAX_RECURRENCE_COUNT).optional()
+}).superRefine((rule, issues) => {
+  if (rule.until != null && rule.count != null) issues.addIssue({ code: 'custom', message: 'a rule has until or count, not both' })
+  if (rule.byMonthDay != null && rule.freq !== 'monthly') issues.addIssue({ code: 'custom', message: 'byMonthDay is for monthly rules' })
+  if (rule.bySetPos != null && (rule.freq !== 'monthly' || rule.byDay == null)) issues.addIssue({ code: 'custom', message: 'bySetPos is for monthly rules with byDay' })
+  if (rule.byMonthDay != null && rule.byDay != null) issues.addIssue({ code: 'custom', message: 'byMonthDay and byDay together are not supported' })
+})
+
+const exceptionSchema = z.strictObject({
+  occurrence: instant,
+  cancelled: z.literal(true).optional(),
+  start: instant.optional(),
+  durationMinutes: z.number().int().min(1).max(24 * 60).optional()
+}).superRefine((e, issues) => {
+  const moved = e.start != null || e.durationMinutes != null
+  if ((e.cancelled === true) === moved) issues.addIssue({ code: 'custom', message: 'an exception either cancels or moves its occurrence' })
+  if (e.start != null && Math.abs(e.start - e.occurrence) > MAX_OCCURRENCE_MOVE_MS) issues.addIssue({ code: 'custom', message: 'an occurrence is moved too far' })
+})
 
 const peerRefSchema = z.strictObject({ peerId: peerIdText, displayName: name, addrs })
 
@@ -48,8 +81,16 @@ export const conferenceContextSchema: z.ZodType<ConferenceContext> = z.strictObj
   sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   status: z.enum(['scheduled', 'cancelled']),
   createdAt: instant,
-  updatedAt: instant
+  updatedAt: instant,
+  recurrence: recurrenceSchema.optional(),
+  exceptions: z.array(exceptionSchema).max(MAX_EXCEPTIONS).optional()
 }).superRefine((ctx, issues) => {
+  const until = ctx.recurrence?.until
+  if (until != null && (until < ctx.start || until > ctx.start + MAX_SERIES_SPAN_MS)) issues.addIssue({ code: 'custom', message: 'a series ends within two years of its start' })
+  // A series is expanded in its zone: one the platform does not know could not be expanded anywhere.
+  if (ctx.recurrence != null && !isValidTimeZone(ctx.timeZone)) issues.addIssue({ code: 'custom', message: 'a series needs a known IANA time zone' })
+  if (ctx.exceptions != null && ctx.recurrence == null) issues.addIssue({ code: 'custom', message: 'only a series has exceptions' })
+  if (ctx.exceptions != null && !distinct(ctx.exceptions.map(e => e.occurrence))) issues.addIssue({ code: 'custom', message: 'an occurrence has two exceptions' })
   const ids = new Set(ctx.invitees.map(i => i.peerId))
   if (ids.size !== ctx.invitees.length) issues.addIssue({ code: 'custom', message: 'an invitee is listed twice' })
   if (ids.has(ctx.organizer.peerId)) issues.addIssue({ code: 'custom', message: 'the organizer cannot be an invitee' })

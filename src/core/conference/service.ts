@@ -1,4 +1,5 @@
-import type { ConferenceApi, ConferenceView, CreateConferenceInput, RsvpAnswer } from '../api'
+import type { ConferenceApi, ConferenceView, CreateConferenceInput, Occurrence, RsvpAnswer } from '../api'
+import { occurrences } from './recurrence'
 import { PeerRateLimiter } from '../wire/rate-limit'
 import * as participation from './participation'
 import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
@@ -133,6 +134,22 @@ export class ConferenceService implements ConferenceApi {
 
   async cancel (id: string): Promise<ConferenceView> {
     return await this.changes.cancel(id)
+  }
+
+  /** Cancels one occurrence of a series I organize; `occurrenceStart` is the start the rule gives it. */
+  async cancelOccurrence (id: string, occurrenceStart: number): Promise<ConferenceView> {
+    return await this.changes.cancelOccurrence(id, occurrenceStart)
+  }
+
+  /** Moves one occurrence of a series I organize to `start`; `occurrenceStart` is the start the rule gives it. */
+  async rescheduleOccurrence (id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView> {
+    return await this.changes.rescheduleOccurrence(id, occurrenceStart, start, durationMinutes)
+  }
+
+  /** The occurrences of a conference overlapping [from, to) (recurrence.ts), at most `max`. */
+  occurrences (id: string, from: number, to: number, max?: number): Occurrence[] {
+    const c = this.state.store.get(id)
+    return c == null ? [] : occurrences(c.context, from, to, max)
   }
 
   async respond (id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView> {

@@ -9,6 +9,7 @@ import {
 } from '../../shared/chat-messages'
 import { shownNames } from '../../core/shown-names'
 import { shown, untrusted } from '../../shared/shown-text'
+import { unreadLabel } from '../../shared/unread'
 import { linkRefusedText, notInWorkspaceText, openLinkQuestion } from '../notification-texts'
 import { confirmModal, showInfo, showWarning } from '../user-messages'
 import { realFileInWorkspace } from './workspace-file'
@@ -17,6 +18,7 @@ import { participantsOf } from './participants'
 import { TypingShown } from './typing-shown'
 import { StoredChatPreview } from './stored-preview'
 import { followUntilKnown } from './restore-follow'
+import type { ChatUnread } from './unread-tracker'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
 
@@ -26,9 +28,10 @@ export class ChatPanels extends Disposable {
   /** restored panels that show the stored history until the node knows their conference */
   private readonly restoring = new Map<string, vscode.WebviewPanel>()
 
-  constructor (private readonly host: DevMeetHost) {
+  constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread) {
     super()
     this._register(toDisposable(() => { for (const chat of [...this.panels.values()]) chat.panel.dispose() }))
+    unread.setSeen(id => this.panels.get(id)?.seen() ?? false)
   }
 
   /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
@@ -82,7 +85,7 @@ export class ChatPanels extends Disposable {
 
   /** `pageShown`: the page is loaded already (the stored-history preview's); it is not reloaded. */
   private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string, pageShown: boolean): void {
-    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host, pageShown)
+    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host, this.unread, pageShown)
     this.panels.set(conferenceId, chat)
     chat.onClosed(() => this.panels.delete(conferenceId))
   }
@@ -93,8 +96,11 @@ class ChatPanel extends Disposable {
   private ready = false
   private readonly typing = new TypingShown()
 
-  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost, pageShown: boolean) {
+  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost, private readonly unread: ChatUnread, pageShown: boolean) {
     super()
+    this.showTitle()
+    this._register(unread.onDidChange(id => { if (id === conferenceId) this.showTitle() }))
+    this._register(vscode.window.onDidChangeWindowState(() => this.readIfSeen()))
     panel.iconPath = vscode.Uri.joinPath(host.context.extensionUri, 'media', 'devmeet.svg')
     if (pageShown) void this.onMessage({ type: 'ready' })
     else panel.webview.html = chatPageHtml(panel.webview, host.context.extensionUri)
@@ -102,6 +108,7 @@ class ChatPanel extends Disposable {
     this._register(panel.onDidChangeViewState(e => {
       // A hidden webview loses its page; it asks for everything again with 'ready' when shown.
       if (!e.webviewPanel.visible) this.ready = false
+      this.readIfSeen()
     }))
     this._register(panel.onDidDispose(() => this.dispose()))
     const events = devmeet.events
@@ -120,10 +127,27 @@ class ChatPanel extends Disposable {
     })))
     this._register(toDisposable(events.on('conference:update', v => {
       if (v.context.id !== conferenceId) return
-      panel.title = untrusted(v.context.title, 120)
+      this.showTitle()
       this.postState()
     })))
     void devmeet.chat.join(conferenceId)
+  }
+
+  /** Whether the user is looking at this chat now: its tab in front, active, in a focused window. */
+  seen (): boolean {
+    return this.panel.visible && this.panel.active && vscode.window.state.focused
+  }
+
+  private readIfSeen (): void {
+    // Only once the page holds the messages: its "New messages" divider is placed from the count.
+    if (this.ready && this.seen()) this.unread.read(this.conferenceId)
+  }
+
+  /** The tab title with the unread count first: "(3) Sync". */
+  private showTitle (): void {
+    const title = untrusted(this.devmeet.conferences.get(this.conferenceId)?.context.title ?? this.panel.title, 120)
+    const count = this.unread.count(this.conferenceId)
+    this.panel.title = count > 0 ? shown`(${untrusted(unreadLabel(count))}) ${title}` : shown`${title}`
   }
 
   /** Runs `closed` once the panel is closed (by the user or by disposing its owner). */
@@ -172,7 +196,9 @@ class ChatPanel extends Disposable {
         const view = this.devmeet.conferences.get(this.conferenceId)
         if (view == null) return
         const messages = await this.devmeet.chat.history(this.conferenceId)
-        void this.panel.webview.postMessage({ type: 'init', state: this.state(view), messages } satisfies HostToWebview)
+        const firstUnread = this.unread.firstUnread(this.conferenceId)
+        await this.panel.webview.postMessage({ type: 'init', state: this.state(view), messages, ...(firstUnread != null ? { firstUnread } : {}) } satisfies HostToWebview)
+        this.readIfSeen()
         return
       }
       case 'send':

@@ -8,6 +8,7 @@ import { requireCore, whenCoreLoaded } from '../core-access'
 import { conferenceIdOf } from '../command-args'
 import { pickConference } from '../conferences/conference-picker'
 import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
+import type { ChatUnread } from './unread-tracker'
 import { transcriptMarkdown } from '../../shared/transcript'
 import { safeFileName } from '../../shared/file-name'
 import { shown, untrusted } from '../../shared/shown-text'
@@ -26,9 +27,9 @@ function running (v: ConferenceView, now: number): boolean {
 export class ChatUi extends Disposable {
   private readonly panels: ChatPanels
 
-  constructor (private readonly host: DevMeetHost) {
+  constructor (private readonly host: DevMeetHost, unread: ChatUnread) {
     super()
-    const panels = this.panels = this._register(new ChatPanels(host))
+    const panels = this.panels = this._register(new ChatPanels(host, unread))
     this._register(vscode.window.registerWebviewPanelSerializer(CHAT_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state) => panels.restore(panel, state)
     }))

@@ -13,6 +13,9 @@ import {
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, untrustedLines } from '../../shared/shown-text'
 import { ShownMarkdown, shownTreeItem } from '../user-messages'
+import type { ChatUnread } from '../chat/unread-tracker'
+import { unreadLabel } from '../../shared/unread'
+import { ActionItemIndex, actionItemTreeItem } from './action-items'
 
 export const CONFERENCES_VIEW_ID = 'devmeet.conferences'
 
@@ -21,6 +24,8 @@ export type ConferenceNode =
   | { kind: 'group', group: ConferenceGroup }
   | { kind: 'conference', conferenceId: string }
   | { kind: 'person', conferenceId: string, peerId: string }
+  | { kind: 'actions' }
+  | { kind: 'action', conferenceId: string, author: string, seq: number }
 
 const GROUPS: ConferenceGroup[] = ['invitations', 'upcoming', 'past']
 const REFRESH_EVERY_MS = 60_000
@@ -41,8 +46,10 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   private readonly groupNodes = new Map<ConferenceGroup, ConferenceNode>()
   private readonly conferenceNodes = new Map<string, ConferenceNode>()
   private readonly personNodes = new Map<string, ConferenceNode>()
+  private readonly actionsNode: ConferenceNode = { kind: 'actions' }
+  private readonly actionNodes = new Map<string, ConferenceNode>()
 
-  constructor (private readonly host: DevMeetHost, private readonly now: () => number = Date.now) {
+  constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread, private readonly actions: ActionItemIndex, private readonly now: () => number = Date.now) {
     super()
   }
 
@@ -73,8 +80,10 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const now = this.now()
     if (node == null) {
       // Empty groups are left out; with no conference at all the view's welcome text shows.
-      return GROUPS.filter(g => conferencesIn(g, views, now, this.me).length > 0).map(g => this.groupNode(g))
+      const groups = GROUPS.filter(g => conferencesIn(g, views, now, this.me).length > 0).map(g => this.groupNode(g))
+      return this.actions.items().length > 0 ? [this.actionsNode, ...groups] : groups
     }
+    if (node.kind === 'actions') return this.actions.items().map(o => this.actionNode(o.conferenceId, o.author, o.seq))
     if (node.kind === 'group') return conferencesIn(node.group, views, now, this.me).map(v => this.conferenceNode(v.context.id))
     if (node.kind === 'conference') {
       const view = views.find(v => v.context.id === node.conferenceId)
@@ -85,7 +94,8 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   }
 
   getParent (node: ConferenceNode): ConferenceNode | undefined {
-    if (node.kind === 'group') return undefined
+    if (node.kind === 'group' || node.kind === 'actions') return undefined
+    if (node.kind === 'action') return this.actionsNode
     if (node.kind === 'person') return this.conferenceNode(node.conferenceId)
     const view = this.views().find(v => v.context.id === node.conferenceId)
     return view == null ? undefined : this.groupNode(groupOf(view, this.now(), this.me))
@@ -103,9 +113,15 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
 
   private treeItem (node: ConferenceNode): vscode.TreeItem {
     if (node.kind === 'group') return this.groupItem(node.group)
+    if (node.kind === 'actions') return this.actionsItem()
     const view = this.views().find(v => v.context.id === node.conferenceId)
     if (view == null) return shownTreeItem(shown`(no longer known)`, vscode.TreeItemCollapsibleState.None)
     if (node.kind === 'conference') return this.conferenceItem(view)
+    if (node.kind === 'action') {
+      const item = this.actions.items().find(o => o.conferenceId === node.conferenceId && o.author === node.author && o.seq === node.seq)
+      if (item == null) return shownTreeItem(shown`(no longer assigned to you)`, vscode.TreeItemCollapsibleState.None)
+      return actionItemTreeItem(item, view.context.title, node)
+    }
     const person = peopleOf(view, this.me).find(p => p.peerId === node.peerId)
     if (person == null) return shownTreeItem(shown`(no longer invited)`, vscode.TreeItemCollapsibleState.None)
     return this.personItem(view, person)
@@ -126,6 +142,16 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     return item
   }
 
+  private actionsItem (): vscode.TreeItem {
+    const item = shownTreeItem(shown`My action items`, vscode.TreeItemCollapsibleState.Expanded, {
+      description: shown`${this.actions.items().length}`,
+      tooltip: shown`Every /todo assigned to you in a conference's chat`
+    })
+    item.id = 'group:actions'
+    item.contextValue = 'group.actions'
+    return item
+  }
+
   private conferenceItem (view: ConferenceView): vscode.TreeItem {
     const { context } = view
     const now = this.now()
@@ -133,7 +159,11 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const role = view.mine
       ? shown`you organize it`
       : view.myRsvp == null ? shown`you are no longer invited` : shown`your answer: ${untrusted(RSVP_WORDS[view.myRsvp])}`
-    const description = descriptionOf(view, now, undefined, this.me)
+    // The unread count goes first: a narrow view clips the end of the description.
+    const unread = this.unread.count(context.id)
+    const description = unread > 0
+      ? shown`${untrusted(unreadLabel(unread))} unread · ${descriptionOf(view, now, undefined, this.me)}`
+      : descriptionOf(view, now, undefined, this.me)
     const item = shownTreeItem(shown`${title}`, vscode.TreeItemCollapsibleState.Collapsed, {
       description,
       tooltip: this.tooltip(view, now),
@@ -206,6 +236,14 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     return node
   }
 
+  private actionNode (conferenceId: string, author: string, seq: number): ConferenceNode {
+    const key = `${conferenceId}/${author}/${seq}`
+    let node = this.actionNodes.get(key)
+    // What devmeet.openChat receives on a click: marked as ours, like the conference rows.
+    if (node == null) this.actionNodes.set(key, node = ourArgument<ConferenceNode>({ kind: 'action', conferenceId, author, seq }))
+    return node
+  }
+
   private personNode (conferenceId: string, peerId: string): ConferenceNode {
     const key = `${conferenceId}/${peerId}`
     let node = this.personNodes.get(key)
@@ -220,9 +258,12 @@ export class ConferencesView extends Disposable {
   private readonly view: vscode.TreeView<ConferenceNode>
   private ticker: ReturnType<typeof setInterval> | undefined
 
-  constructor (private readonly host: DevMeetHost) {
+  constructor (private readonly host: DevMeetHost, unread: ChatUnread) {
     super()
-    this.tree = this._register(new ConferencesTree(host))
+    const actions = this._register(new ActionItemIndex(host))
+    this.tree = this._register(new ConferencesTree(host, unread, actions))
+    this._register(unread.onDidChange(() => this.refresh()))
+    this._register(actions.onDidChange(() => this.refresh()))
     this.view = this._register(vscode.window.createTreeView(CONFERENCES_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true }))
     this._register(this.view.onDidChangeVisibility(() => this.tick()))
     showWhileStarting(this.view, host, d => this._register(d))

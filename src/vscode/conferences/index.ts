@@ -6,13 +6,14 @@ import { ConferencesView } from './conferences-tree'
 import { createConference } from './create-conference'
 import { registerConferenceCommands } from './conference-commands'
 import { ConferenceNotifications } from './notifications'
+import type { ChatUnread } from '../chat/unread-tracker'
 
 /** The Conferences view, its commands and notifications. */
 export class ConferencesUi extends Disposable {
-  constructor (host: DevMeetHost) {
+  constructor (host: DevMeetHost, unread: ChatUnread) {
     super()
     const reg = (id: string, fn: (...args: any[]) => unknown): void => { this._register(vscode.commands.registerCommand(id, fn)) }
-    const view = this._register(new ConferencesView(host))
+    const view = this._register(new ConferencesView(host, unread))
     const reveal = (id: string): Promise<void> => view.reveal(id)
     reg('devmeet.createConference', (arg?: unknown) => createConference(host, reveal, arg))
     registerConferenceCommands(reg, host)

@@ -1,0 +1,133 @@
+// A series' occurrences: the rule is expanded by ical.js's RecurIterator (RFC 5545 RRULE), never by
+// date arithmetic of ours. ical.js has no time-zone database, so the rule runs on the organizer's
+// wall clock (a floating DTSTART: 09:00 every day) and each wall time becomes an instant through
+// the platform's Intl data (src/shared/time.ts): that is how a 09:00 Europe/Berlin stand-up stays
+// at 09:00 in Berlin across daylight-saving changes. A wall time skipped by a forward change is
+// read with the offset before it (02:30 becomes 03:30), a repeated one takes its first instance,
+// as RFC 5545 3.3.10 asks.
+import ICAL from 'ical.js'
+import type { ConferenceContext, Occurrence, OccurrenceException, RecurrenceRule } from '../api'
+import { wallTimeToInstant, zoneOffsetMs } from '../../shared/time'
+
+const DAY_MS = 24 * 60 * 60_000
+/** A series ends at most this long after its first start (`until`); enforced by the schema. */
+export const MAX_SERIES_SPAN_MS = 2 * 366 * DAY_MS
+export const MAX_RECURRENCE_COUNT = 1000
+export const MAX_RECURRENCE_INTERVAL = 52
+export const MAX_EXCEPTIONS = 100
+/** How far one occurrence may be moved from where the rule puts it: bounds the expansion window. */
+export const MAX_OCCURRENCE_MOVE_MS = 31 * DAY_MS
+/** The most occurrences one query returns, whatever the caller asks. */
+export const MAX_OCCURRENCES_LISTED = 1000
+/**
+ * The most rule steps one query takes. A series without an end is expanded from its first start,
+ * so this bounds the work a peer's rule can cause: 5000 steps are 13 years of a daily series.
+ */
+export const MAX_EXPANSION_STEPS = 5000
+
+/** The RRULE value for a rule, without UNTIL (DevMeet applies `until` as an instant, see below). */
+export function rruleParts (rule: RecurrenceRule): string[] {
+  const parts = [`FREQ=${rule.freq.toUpperCase()}`, `INTERVAL=${rule.interval}`]
+  if (rule.count != null) parts.push(`COUNT=${rule.count}`)
+  if (rule.byDay != null && rule.byDay.length > 0) parts.push(`BYDAY=${rule.byDay.join(',')}`)
+  if (rule.byMonthDay != null && rule.byMonthDay.length > 0) parts.push(`BYMONTHDAY=${rule.byMonthDay.join(',')}`)
+  if (rule.bySetPos != null && rule.bySetPos.length > 0) parts.push(`BYSETPOS=${rule.bySetPos.join(',')}`)
+  return parts
+}
+
+/** The wall-clock fields of an instant in an IANA zone. */
+export function wallTimeOf (instant: number, timeZone: string): { year: number, month: number, day: number, hour: number, minute: number, second: number } {
+  const shifted = new Date(instant + zoneOffsetMs(instant, timeZone))
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds()
+  }
+}
+
+/**
+ * The starts the rule gives (before exceptions), in order, from the first; stops after `to`,
+ * after `until`, after `count` (ical.js), or after MAX_EXPANSION_STEPS.
+ */
+export function* ruleStarts (start: number, timeZone: string, rule: RecurrenceRule, to: number): Generator<number> {
+  const recur = ICAL.Recur.fromString(rruleParts(rule).join(';'))
+  const dtstart = ICAL.Time.fromData({ ...wallTimeOf(start, timeZone), isDate: false })
+  const iterator = recur.iterator(dtstart)
+  // UNTIL is an instant (RFC 5545: in UTC when DTSTART has a zone), so it is compared as one here
+  // rather than handed to a floating iterator that would read it on the wrong clock.
+  const last = Math.min(to, rule.until ?? Number.POSITIVE_INFINITY, start + MAX_SERIES_SPAN_MS * 8)
+  for (let step = 0; step < MAX_EXPANSION_STEPS; step++) {
+    const next = iterator.next()
+    if (next == null) return
+    const instant = wallTimeToInstant({ year: next.year, month: next.month, day: next.day, hour: next.hour, minute: next.minute, second: next.second }, timeZone).start
+    if (instant > last) return
+    yield instant
+  }
+}
+
+/**
+ * The occurrences of a conference that overlap [from, to), in start order, at most `max` (clamped
+ * to MAX_OCCURRENCES_LISTED): cancelled ones are listed with status 'cancelled', moved ones at
+ * their new time. A conference without a rule has one occurrence.
+ */
+export function occurrences (context: ConferenceContext, from: number, to: number, max = MAX_OCCURRENCES_LISTED): Occurrence[] {
+  const limit = Math.max(0, Math.min(MAX_OCCURRENCES_LISTED, Math.floor(Number.isFinite(max) ? max : 0)))
+  if (limit === 0 || !(to > from)) return []
+  const overlaps = (o: Occurrence): boolean => o.start < to && o.start + o.durationMinutes * 60_000 > from
+  const seriesStatus = context.status
+  if (context.recurrence == null) {
+    const only: Occurrence = { occurrence: context.start, start: context.start, durationMinutes: context.durationMinutes, status: seriesStatus, moved: false }
+    return overlaps(only) ? [only] : []
+  }
+  const exceptions = new Map<number, OccurrenceException>()
+  for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
+  const out: Occurrence[] = []
+  // A moved occurrence may land in the window from up to MAX_OCCURRENCE_MOVE_MS outside it.
+  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, to + MAX_OCCURRENCE_MOVE_MS)) {
+    const occurrence = applyException(original, context.durationMinutes, seriesStatus, exceptions.get(original))
+    if (overlaps(occurrence)) out.push(occurrence)
+  }
+  out.sort((a, b) => a.start - b.start || a.occurrence - b.occurrence)
+  return out.slice(0, limit)
+}
+
+/** Whether `instant` is a start the rule gives (an exception may only name one of those). */
+export function isRuleStart (context: ConferenceContext, instant: number): boolean {
+  if (context.recurrence == null) return instant === context.start
+  for (const start of ruleStarts(context.start, context.timeZone, context.recurrence, instant)) {
+    if (start === instant) return true
+  }
+  return false
+}
+
+/** The occurrence that overlaps `at` or starts next (not cancelled), if any: what the scheduler arms. */
+export function nextOccurrence (context: ConferenceContext, at: number): Occurrence | undefined {
+  if (context.status === 'cancelled') return undefined
+  if (context.recurrence == null) return occurrences(context, at, Number.MAX_SAFE_INTEGER, 1).find(o => o.status === 'scheduled')
+  const exceptions = new Map<number, OccurrenceException>()
+  for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
+  let best: Occurrence | undefined
+  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, Number.MAX_SAFE_INTEGER)) {
+    // No later original can be moved before the best found so far: stop there.
+    if (best != null && original > best.start + MAX_OCCURRENCE_MOVE_MS) break
+    const o = applyException(original, context.durationMinutes, context.status, exceptions.get(original))
+    if (o.status !== 'scheduled' || o.start + o.durationMinutes * 60_000 <= at) continue
+    if (best == null || o.start < best.start) best = o
+  }
+  return best
+}
+
+function applyException (original: number, durationMinutes: number, seriesStatus: Occurrence['status'], exception: OccurrenceException | undefined): Occurrence {
+  const base: Occurrence = { occurrence: original, start: original, durationMinutes, status: seriesStatus, moved: false }
+  if (exception == null) return base
+  if (exception.cancelled === true) return { ...base, status: 'cancelled' }
+  return {
+    ...base,
+    start: exception.start ?? original,
+    durationMinutes: exception.durationMinutes ?? durationMinutes,
+    moved: true
+  }
+}
