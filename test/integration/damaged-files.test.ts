@@ -64,8 +64,17 @@ describe('damaged data files', () => {
   it('a used data folder holds these files', () => {
     assert.deepEqual(files(seasoned), [
       `chat/${confA}.log`, `conferences/${confA}.json`, `conferences/${confB}.json`,
-      'contacts.json', 'node.lock', 'outbox.json', 'peer.key'
+      'contacts.json', 'listen-ports.json', 'node.lock', 'outbox.json', 'peer.key'
     ].sort())
+  })
+
+  it('a truncated record of the remembered listen port costs only the port: the peer starts on a new one and keeps everything else', async () => {
+    const { org, warnings, dir } = await startDamaged(d => truncate(path.join(d, 'listen-ports.json')))
+    assert.ok(warnings.length <= 1, warnings.join('\n'))
+    assert.equal((await call(org, 'status')).state, 'running')
+    assert.equal((await call(org, 'conferences')).length, 2)
+    assert.ok(existsSync(path.join(dir, 'listen-ports.json')), 'the port is remembered again')
+    await stopGracefully(org)
   })
 
   /** Starts Olga on a copy of the used folder after `damage`; returns her, her warnings, and the folder. */
