@@ -142,7 +142,18 @@ export interface RsvpEvent {
   comment?: string
 }
 
-export type ChatKind = 'text' | 'code'
+/**
+ * What a chat record is. 'reaction', 'edit' and 'delete' act on an earlier message (their
+ * `target`); they are ordinary signed, sequenced chat records, folded into what is shown by
+ * src/shared/message-effects.ts.
+ */
+export type ChatKind = 'text' | 'code' | 'reaction' | 'edit' | 'delete'
+
+/** A message's identity: who wrote it and its sequence. */
+export interface MessageRef {
+  author: string
+  seq: number
+}
 
 export interface CodeRef {
   /** path relative to the workspace folder, with forward slashes */
@@ -154,9 +165,18 @@ export interface CodeRef {
 
 export interface ChatMessageInput {
   kind: ChatKind
-  /** markdown, at most 16 KiB (UTF-8) */
+  /** markdown, at most 16 KiB (UTF-8); the new text of an 'edit'; empty for 'reaction' and 'delete' */
   body: string
   code?: CodeRef
+  /** the message a 'reaction', 'edit' or 'delete' acts on */
+  target?: MessageRef
+  /** a 'reaction': the emoji, and whether it is added (true) or withdrawn (false) */
+  emoji?: string
+  on?: boolean
+  /** a 'text' or 'code' message that answers another (quoted when shown) */
+  replyTo?: MessageRef
+  /** participants' peer IDs mentioned (@name) in a 'text' or 'code' message */
+  mentions?: string[]
 }
 
 /** A chat message, verified. Its identity is (author, seq). */
@@ -171,6 +191,13 @@ export interface ChatMessage {
   kind: ChatKind
   body: string
   code?: CodeRef
+  /** see ChatMessageInput */
+  target?: MessageRef
+  emoji?: string
+  on?: boolean
+  replyTo?: MessageRef
+  /** only participants of the conference (others are dropped when received) */
+  mentions?: string[]
   /** local only: true until at least one other participant acknowledged it (own messages) */
   pending?: boolean
   /**

@@ -28,3 +28,8 @@ export function utf8Bytes (text: string): number {
 export function isValidDuration (minutes: unknown): minutes is number {
   return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES
 }
+
+/** Participants one message may mention. */
+export const MAX_MENTIONS = 32
+/** A reaction's emoji, UTF-8 bytes (one grapheme: a ZWJ family fits, a paragraph does not). */
+export const MAX_REACTION_BYTES = 16

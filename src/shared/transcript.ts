@@ -4,9 +4,9 @@
 // longer than any backtick run inside, so a body can neither forge a line attributed to someone
 // else nor carry raw HTML or links that render.
 import type { ChatMessage, ConferenceContext } from '../core/api'
+import { foldMessages, TOMBSTONE_TEXT } from './message-effects'
 import { visibleLine } from './shown-text'
 import { shortPeerId } from './peer-id'
-import { outcomesSection } from './outcomes-transcript'
 import { formatClock, formatDuration, formatInputTime, formatLocal, localTimeZone } from './time'
 
 /** A backtick fence longer than any run of backticks in `body` (at least three). */
@@ -64,21 +64,30 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   lines.push('- Invitees:')
   for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
-  // Decisions and action items before the messages they come from: what a reader looks for first.
-  lines.push(...outcomesSection(ctx, messages, escapeInline))
   lines.push('', '## Messages', '')
   let day = formatInputTime(ctx.start, zone).slice(0, 10)
-  for (const m of messages) {
+  // Reactions, edits and deletes are records of their own: the transcript shows their result.
+  for (const shown of foldMessages(messages)) {
+    const m = shown.message
     const mDay = formatInputTime(m.sentAt, zone).slice(0, 10)
     const when = mDay === day ? formatClock(m.sentAt, zone) : formatLocal(m.sentAt, zone)
     day = mDay
-    const header = `**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${escapeInline(when, 64)}`
-    // A fence may follow a paragraph line directly: no blank line between a header and its body.
-    if (m.kind === 'code' && m.code != null) {
-      lines.push(`${header}, ${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}:`, ...fenced(m.body, m.code.languageId))
-    } else {
-      lines.push(`${header}:`, ...fenced(m.body, 'text'))
+    const marks = shown.deleted ? ' (deleted)' : shown.edited ? ' (edited)' : ''
+    const header = `**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${escapeInline(when, 64)}${marks}`
+    if (shown.replyTo != null) {
+      const q = shown.replyTo
+      const quoted = q.deleted === true ? TOMBSTONE_TEXT : q.excerpt ?? 'a message not held here'
+      lines.push(`> In reply to ${escapeInline(q.authorName ?? shortPeerId(q.to.author), 120)}: ${escapeInline(quoted, 160)}`, '')
     }
+    // A fence may follow a paragraph line directly: no blank line between a header and its body.
+    if (shown.deleted) {
+      lines.push(`${header}: _${TOMBSTONE_TEXT}_`)
+    } else if (m.kind === 'code' && m.code != null) {
+      lines.push(`${header}, ${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}:`, ...fenced(shown.body, m.code.languageId))
+    } else {
+      lines.push(`${header}:`, ...fenced(shown.body, 'text'))
+    }
+    if (shown.reactions.length > 0) lines.push(`Reactions: ${shown.reactions.map(r => `${escapeInline(r.emoji, 16)} ${r.by.length}`).join(', ')}`)
     lines.push('')
   }
   return lines.join('\n')

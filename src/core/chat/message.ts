@@ -1,6 +1,8 @@
 import * as z from 'zod'
-import type { ChatMessage, CodeRef } from '../api'
+import type { ChatKind, ChatMessage, CodeRef, MessageRef } from '../api'
 import { MAX_CHAT_BODY_BYTES } from '../api'
+import { MAX_MENTIONS } from '../../shared/limits'
+import { isReactionEmoji } from '../../shared/reactions'
 import { peekPayload } from '../wire/envelope'
 
 /** What an author signs: the message without any local state. */
@@ -10,9 +12,14 @@ export interface ChatPayload {
   seq: number
   lamport: number
   sentAt: number
-  kind: 'text' | 'code'
+  kind: ChatKind
   body: string
   code?: CodeRef
+  target?: MessageRef
+  emoji?: string
+  on?: boolean
+  replyTo?: MessageRef
+  mentions?: string[]
 }
 
 /** A verified message with the exact envelope its author signed (what we store and forward). */
@@ -30,16 +37,49 @@ const codeRefSchema = z.strictObject({
   languageId: z.string().max(64)
 })
 
+const peerIdSchema = z.string().min(40).max(64)
+const messageRefSchema = z.strictObject({
+  author: peerIdSchema,
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
+})
+
+/**
+ * Which fields each kind carries, exactly. Replies, reactions, edits and deletes are ordinary chat
+ * records (new kinds, not a new protocol): so they are signed, sequenced, synced, flood-limited,
+ * quota-counted and equivocation-checked by the machinery every message goes through. Whether
+ * an edit or delete is allowed (only the target's author) is decided when records are folded into
+ * what is shown (src/shared/message-effects.ts), not here: a refused record is still held and
+ * forwarded, so that every peer holds the same log and shows the same result.
+ */
+function fieldsFit (p: ChatPayload): boolean {
+  const has = (k: keyof ChatPayload): boolean => p[k] !== undefined
+  const acting = has('target')
+  const message = has('replyTo') || has('mentions')
+  switch (p.kind) {
+    case 'text': return !has('code') && !acting && !has('emoji') && !has('on')
+    case 'code': return has('code') && !acting && !has('emoji') && !has('on')
+    case 'reaction': return acting && has('emoji') && has('on') && p.body === '' && !has('code') && !message
+    case 'edit': return acting && !has('emoji') && !has('on') && !has('code') && !message
+    case 'delete': return acting && p.body === '' && !has('emoji') && !has('on') && !has('code') && !message
+  }
+}
+
 export const chatPayloadSchema: z.ZodType<ChatPayload> = z.strictObject({
   conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
-  author: z.string().min(40).max(64),
+  author: peerIdSchema,
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   lamport: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   sentAt: z.number().int().min(0).max(Date.UTC(2100, 0, 1)),
-  kind: z.enum(['text', 'code']),
+  kind: z.enum(['text', 'code', 'reaction', 'edit', 'delete']),
   body: z.string().max(MAX_CHAT_BODY_BYTES).refine(b => Buffer.byteLength(b) <= MAX_CHAT_BODY_BYTES, 'body over 16 KiB'),
-  code: codeRefSchema.optional()
-}).refine(p => p.kind === 'code' ? p.code != null : p.code == null, 'code messages carry a code reference, text messages none')
+  code: codeRefSchema.optional(),
+  target: messageRefSchema.optional(),
+  // checked before anything else about it: a 10 KB "emoji" is refused by its length
+  emoji: z.string().max(64).refine(isReactionEmoji, 'a reaction is one emoji').optional(),
+  on: z.boolean().optional(),
+  replyTo: messageRefSchema.optional(),
+  mentions: z.array(peerIdSchema).min(1).max(MAX_MENTIONS).refine(m => new Set(m).size === m.length, 'each participant is mentioned once').optional()
+}).refine(fieldsFit, 'the fields do not fit the kind of message')
 
 export { compareMessages, messageKey } from '../../shared/message-order'
 
@@ -63,6 +103,11 @@ export function toChatMessage (m: HeldMessage, authorName: string, pending?: boo
     kind: p.kind,
     body: p.body,
     ...(p.code != null ? { code: p.code } : {}),
+    ...(p.target != null ? { target: { author: p.target.author, seq: p.target.seq } } : {}),
+    ...(p.emoji != null ? { emoji: p.emoji } : {}),
+    ...(p.on != null ? { on: p.on } : {}),
+    ...(p.replyTo != null ? { replyTo: { author: p.replyTo.author, seq: p.replyTo.seq } } : {}),
+    ...(p.mentions != null ? { mentions: [...p.mentions] } : {}),
     ...(m.equivocated === true ? { equivocated: true } : {}),
     ...(pending != null ? { pending } : {})
   }

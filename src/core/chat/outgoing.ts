@@ -12,8 +12,11 @@ import type { ChatScope } from './scope'
 
 /** Why a message cannot be sent as it is, or undefined when it can (checked before anything is taken). */
 export function inputProblem (input: ChatMessageInput): string | undefined {
-  if (input == null || (input.kind !== 'text' && input.kind !== 'code')) return 'A message is text or code.'
-  if (typeof input.body !== 'string' || input.body.trim() === '') return 'The message is empty.'
+  if (input == null || !['text', 'code', 'reaction', 'edit', 'delete'].includes(input.kind)) return 'A message is text, code, a reaction, an edit or a delete.'
+  if (typeof input.body !== 'string') return 'The message is empty.'
+  if ((input.kind === 'reaction' || input.kind === 'delete') !== (input.body === '')) return input.body === '' ? 'The message is empty.' : 'A reaction or a delete carries no text.'
+  if (input.kind !== 'reaction' && input.kind !== 'delete' && input.body.trim() === '') return 'The message is empty.'
+  if ((input.kind === 'reaction' || input.kind === 'edit' || input.kind === 'delete') && input.target == null) return 'It needs the message it acts on.'
   if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) return 'The message is longer than 16 KiB.'
   if (input.kind === 'code' && input.code == null) return 'A code message needs its file and lines.'
   return undefined
@@ -65,6 +68,13 @@ export class ChatSender {
     }
   }
 
+  /** The mentioned participants (anyone else is dropped: a mention reaches participants only). */
+  private mentionsOf (conferenceId: string, input: ChatMessageInput): { mentions?: string[] } {
+    if (input.mentions == null || (input.kind !== 'text' && input.kind !== 'code')) return {}
+    const mentions = [...new Set(input.mentions)].filter(p => typeof p === 'string' && this.scope.mayChat(conferenceId, p))
+    return mentions.length > 0 ? { mentions } : {}
+  }
+
   private async sendNext (conferenceId: string, log: ChatLog, me: string, input: ChatMessageInput): Promise<ChatMessage> {
     // Sequence and Lamport time are taken synchronously, so concurrent sends never share one.
     const seq = this.counters.takeSeq(conferenceId, log, me)
@@ -78,7 +88,11 @@ export class ChatSender {
       sentAt: this.scope.now(),
       kind: input.kind,
       body: input.body,
-      ...(input.kind === 'code' ? { code: input.code } : {})
+      ...(input.kind === 'code' ? { code: input.code } : {}),
+      ...(input.target != null ? { target: { author: input.target.author, seq: input.target.seq } } : {}),
+      ...(input.kind === 'reaction' ? { emoji: input.emoji, on: input.on ?? true } : {}),
+      ...(input.replyTo != null ? { replyTo: { author: input.replyTo.author, seq: input.replyTo.seq } } : {}),
+      ...this.mentionsOf(conferenceId, input)
     }
     const parsed = chatPayloadSchema.safeParse(payload)
     if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)

@@ -142,7 +142,14 @@ export class ChatService implements ChatApi {
   private toMessage (m: HeldMessage): ChatMessage {
     const { conferenceId, author, seq } = m.payload
     const pending = author === this.scope.me() ? this.acks.isPending(conferenceId, seq) : undefined
-    return toChatMessage(m, this.components.names.nameOf(conferenceId, author), pending)
+    const message = toChatMessage(m, this.components.names.nameOf(conferenceId, author), pending)
+    // A mention reaches participants only: a signed list naming anyone else loses those names.
+    if (message.mentions != null) {
+      const mentions = message.mentions.filter(p => this.scope.mayChat(conferenceId, p))
+      if (mentions.length > 0) message.mentions = mentions
+      else delete message.mentions
+    }
+    return message
   }
 
   private async onFrame (link: ChatLink, log: ChatLog, frame: ChatFrame): Promise<void> {
