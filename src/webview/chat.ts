@@ -9,6 +9,8 @@ import { visibleLine } from '../shared/shown-text'
 import { formatClock, formatDuration, formatLocal } from '../shared/time'
 import { authorColour, parseColour, type Rgb } from '../shared/author-colour'
 import { setUpSideToggle } from './side-toggle'
+import { OutcomesOnPage } from './outcomes-view'
+import { HistorySearch } from './search'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
@@ -23,6 +25,8 @@ const side = document.getElementById('side')!
 const titleEl = document.getElementById('title')!
 
 let state: PanelState | undefined
+const outcomes = new OutcomesOnPage()
+const search = new HistorySearch(document, list, document.getElementById('search') as HTMLInputElement, document.getElementById('search-count')!)
 const shown = new Map<string, HTMLElement>()
 let dividerPlaced = false
 let stickToBottom = true
@@ -124,21 +128,14 @@ function insert (m: ChatMessage, fresh: boolean): void {
     shown.set(k, el)
     return
   }
-  const placeDivider = fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me
+  const newDivider = fresh && !dividerPlaced && !document.hasFocus() && m.author !== state?.me
   // Keep the display order (the core's, from src/shared): new ones almost always go last.
   const after = [...shown.values()].reverse().find(e =>
     compareMessages({ lamport: Number(e.dataset.lamport), author: e.dataset.author ?? '', seq: Number(e.dataset.seq) }, m) < 0)
   if (after == null) list.prepend(el)
   else after.after(el)
   shown.set(k, el)
-  if (placeDivider) {
-    const divider = document.createElement('div')
-    divider.className = 'divider'
-    divider.textContent = 'New messages'
-    divider.setAttribute('role', 'separator')
-    el.before(divider)
-    dividerPlaced = true
-  }
+  if (newDivider) placeDivider(el, false)
   if (stickToBottom) list.scrollTop = list.scrollHeight
 }
 
@@ -184,6 +181,18 @@ function renderState (): void {
     agenda.appendChild(renderMarkdown(document, state.conference.agenda))
     side.append(h, agenda)
   }
+  const section = outcomes.render(document, state, (author, seq) => shown.get(messageKey(author, seq))?.scrollIntoView({ block: 'center' }))
+  if (section != null) side.appendChild(section)
+}
+
+/** The "New messages" divider before `el`; `initial`: the one placed on opening, before the first unread. */
+function placeDivider (el: HTMLElement, initial: boolean): void {
+  const divider = document.createElement('div')
+  divider.className = initial ? 'divider initial' : 'divider'
+  divider.textContent = 'New messages'
+  divider.setAttribute('role', 'separator')
+  el.before(divider)
+  dividerPlaced = true
 }
 
 function updateCounter (): void {
@@ -218,6 +227,9 @@ composer.addEventListener('keydown', e => {
     vscode.postMessage({ type: 'typing', typing: false })
   }
   composer.value = ''
+  // Writing means the user has caught up: the "New messages" divider goes.
+  document.querySelector('.divider')?.remove()
+  dividerPlaced = false
   updateCounter()
   stickToBottom = true
 })
@@ -231,6 +243,8 @@ list.addEventListener('keydown', e => {
   if (e.key === 'Enter' && link?.dataset.href != null) vscode.postMessage({ type: 'openLink', href: link.dataset.href })
 })
 window.addEventListener('focus', () => {
+  // The divider placed on opening stays until the user writes: focusing the panel is how one gets to read it.
+  if (document.querySelector('.divider.initial') != null) return
   document.querySelector('.divider')?.remove()
   dividerPlaced = false
 })
@@ -243,12 +257,22 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       vscode.setState({ ...((vscode.getState() as object | undefined) ?? {}), conferenceId: msg.state.conference.id })
       list.replaceChildren()
       shown.clear()
-      for (const m of msg.messages) insert(m, false)
+      outcomes.clear()
+      dividerPlaced = false
+      for (const m of msg.messages) { insert(m, false); outcomes.add(m) }
       renderState()
-      list.scrollTop = list.scrollHeight
+      {
+        const first = msg.firstUnread != null ? shown.get(messageKey(msg.firstUnread.author, msg.firstUnread.seq)) : undefined
+        if (first != null) placeDivider(first, true)
+        if (first != null) first.scrollIntoView({ block: 'start' })
+        else list.scrollTop = list.scrollHeight
+      }
+      search.refresh()
       break
     case 'message': {
       insert(msg.message, true)
+      if (outcomes.add(msg.message)) renderState()
+      search.refresh()
       // Whoever wrote has stopped typing; the host's next state agrees.
       const writer = state?.participants.find(p => p.peerId === msg.message.author)
       if (writer?.typing === true) {

@@ -32,6 +32,12 @@ export function chatPageHtml (webview: vscode.Webview, extensionUri: vscode.Uri)
 <main>
   <div class="title-row">
     <h1 id="title" class="title"></h1>
+    <div class="search" role="search">
+      <input id="search" type="search" aria-label="Search messages" placeholder="Search" maxlength="200">
+      <button id="search-prev" type="button" aria-label="Previous result" title="Previous result (Shift+Enter)">&#x2191;</button>
+      <button id="search-next" type="button" aria-label="Next result" title="Next result (Enter)">&#x2193;</button>
+      <span id="search-count" class="search-count" aria-live="polite"></span>
+    </div>
     <button id="toggle-side" class="toggle-side" type="button" aria-controls="side" aria-expanded="true">Details</button>
   </div>
   <div id="messages" role="log" aria-label="Messages" aria-live="polite" tabindex="0"></div>
