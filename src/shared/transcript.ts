@@ -7,6 +7,7 @@ import type { ChatMessage, ConferenceContext } from '../core/api'
 import { foldMessages, TOMBSTONE_TEXT } from './message-effects'
 import { visibleLine } from './shown-text'
 import { shortPeerId } from './peer-id'
+import { outcomesSection } from './outcomes-transcript'
 import { formatClock, formatDuration, formatInputTime, formatLocal, localTimeZone } from './time'
 
 /** A backtick fence longer than any run of backticks in `body` (at least three). */
@@ -64,10 +65,15 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   lines.push('- Invitees:')
   for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
+  // Decisions and action items before the messages they come from: what a reader looks for first.
+  // Reactions, edits and deletes are records of their own: the transcript shows their result
+  // (an outcome's final text; none from a deleted message).
+  const folded = foldMessages(messages)
+  const current = folded.filter(s => !s.deleted).map(s => ({ ...s.message, body: s.body }))
+  lines.push(...outcomesSection(ctx, current, escapeInline))
   lines.push('', '## Messages', '')
   let day = formatInputTime(ctx.start, zone).slice(0, 10)
-  // Reactions, edits and deletes are records of their own: the transcript shows their result.
-  for (const shown of foldMessages(messages)) {
+  for (const shown of folded) {
     const m = shown.message
     const mDay = formatInputTime(m.sentAt, zone).slice(0, 10)
     const when = mDay === day ? formatClock(m.sentAt, zone) : formatLocal(m.sentAt, zone)
