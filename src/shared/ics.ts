@@ -2,9 +2,15 @@
 // API (the extension exports it; the core and the headless peer use it too).
 import type { ConferenceContext, Rsvp } from '../core/api'
 import { safeFileName } from './file-name'
+import { isValidTimeZone } from './time'
+import { localDateTimeText, rruleParts } from './recurrence-rule'
+import { isWritableTzid, vtimezoneLines } from './vtimezone'
 
 const CRLF = '\r\n'
 const MAX_LINE_OCTETS = 75
+const DAY_MS = 24 * 3_600_000
+/** A VTIMEZONE covers a series without `until` this far: apps that know the TZID use their own data beyond. */
+const OPEN_SERIES_ZONE_SPAN_MS = 5 * 366 * DAY_MS
 
 const PARTSTAT: Record<Rsvp, string> = {
   pending: 'NEEDS-ACTION',
@@ -18,29 +24,69 @@ export function peerCalendarAddress (peerId: string): string {
   return `urn:devmeet:peer:${peerId.replace(/[^A-Za-z0-9]/g, '')}`
 }
 
-/** RFC 5545 text for one conference: a VCALENDAR with one VEVENT, CRLF line ends, lines folded at 75 octets. */
+/**
+ * RFC 5545 text for one conference: a VCALENDAR with one VEVENT, CRLF line ends, lines folded at
+ * 75 octets. A series is written in its organizer's zone (DTSTART;TZID with a VTIMEZONE) with its
+ * RRULE, its cancelled occurrences as EXDATE and each moved one as a VEVENT with RECURRENCE-ID.
+ */
 export function conferenceToIcs (ctx: ConferenceContext): string {
+  const zone = ctx.timeZone
+  const series = ctx.recurrence != null && isWritableTzid(zone) && isValidTimeZone(zone)
+  const local = (instant: number): string => `;TZID=${zone}:${localDateTimeText(instant, zone)}`
+  const common = [
+    `UID:${escapeText(ctx.id)}@devmeet`,
+    `DTSTAMP:${utcDateTime(ctx.updatedAt)}`
+  ]
+  const people = [
+    `ORGANIZER;CN=${paramValue(ctx.organizer.displayName)}:${peerCalendarAddress(ctx.organizer.peerId)}`,
+    ...ctx.invitees.map(i =>
+      `ATTENDEE;CN=${paramValue(i.displayName)};ROLE=REQ-PARTICIPANT;PARTSTAT=${PARTSTAT[i.rsvp] ?? 'NEEDS-ACTION'}:${peerCalendarAddress(i.peerId)}`)
+  ]
+  const summary = `SUMMARY:${escapeText(ctx.title)}`
+  const sequence = `SEQUENCE:${Math.max(0, Math.floor(ctx.sequence))}`
+  const status = `STATUS:${ctx.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`
+  const when: string[] = []
+  const overrides: string[] = []
+  const zoneLines: string[] = []
+  if (series && ctx.recurrence != null) {
+    const rule = ctx.recurrence
+    const until = rule.until == null ? [] : [`UNTIL=${utcDateTime(rule.until)}`]
+    when.push(`DTSTART${local(ctx.start)}`, `RRULE:${[...rruleParts(rule), ...until].join(';')}`)
+    const cancelled = (ctx.exceptions ?? []).filter(e => e.cancelled === true)
+    if (cancelled.length > 0) when.push(`EXDATE;TZID=${zone}:${cancelled.map(e => localDateTimeText(e.occurrence, zone)).join(',')}`)
+    for (const moved of (ctx.exceptions ?? []).filter(e => e.cancelled !== true)) {
+      overrides.push('BEGIN:VEVENT', ...common,
+        `RECURRENCE-ID${local(moved.occurrence)}`,
+        `DTSTART${local(moved.start ?? moved.occurrence)}`,
+        `DURATION:PT${Math.max(0, Math.round(moved.durationMinutes ?? ctx.durationMinutes))}M`,
+        summary, ...people, sequence, status, 'END:VEVENT')
+    }
+    // A moved occurrence lies within 31 days of the rule's: the zone's span covers it.
+    const last = (rule.until ?? ctx.start + OPEN_SERIES_ZONE_SPAN_MS) + 32 * DAY_MS
+    zoneLines.push(...vtimezoneLines(zone, ctx.start - 32 * DAY_MS, last))
+  } else {
+    when.push(`DTSTART:${utcDateTime(ctx.start)}`)
+  }
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//DevMeet//DevMeet//EN',
     'CALSCALE:GREGORIAN',
+    ...zoneLines,
     'BEGIN:VEVENT',
-    `UID:${escapeText(ctx.id)}@devmeet`,
-    `DTSTAMP:${utcDateTime(ctx.updatedAt)}`,
+    ...common,
     `CREATED:${utcDateTime(ctx.createdAt)}`,
     `LAST-MODIFIED:${utcDateTime(ctx.updatedAt)}`,
-    `DTSTART:${utcDateTime(ctx.start)}`,
+    ...when,
     `DURATION:PT${Math.max(0, Math.round(ctx.durationMinutes))}M`,
-    `SUMMARY:${escapeText(ctx.title)}`,
+    summary,
     ...(ctx.agenda.trim() === '' ? [] : [`DESCRIPTION:${escapeText(ctx.agenda)}`]),
-    `ORGANIZER;CN=${paramValue(ctx.organizer.displayName)}:${peerCalendarAddress(ctx.organizer.peerId)}`,
-    ...ctx.invitees.map(i =>
-      `ATTENDEE;CN=${paramValue(i.displayName)};ROLE=REQ-PARTICIPANT;PARTSTAT=${PARTSTAT[i.rsvp] ?? 'NEEDS-ACTION'}:${peerCalendarAddress(i.peerId)}`),
-    `SEQUENCE:${Math.max(0, Math.floor(ctx.sequence))}`,
-    `STATUS:${ctx.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`,
+    ...people,
+    sequence,
+    status,
     'TRANSP:OPAQUE',
     'END:VEVENT',
+    ...overrides,
     'END:VCALENDAR'
   ]
   return lines.map(foldLine).join(CRLF) + CRLF

@@ -7,7 +7,8 @@
 // as RFC 5545 3.3.10 asks.
 import ICAL from 'ical.js'
 import type { ConferenceContext, Occurrence, OccurrenceException, RecurrenceRule } from '../api'
-import { wallTimeToInstant, zoneOffsetMs } from '../../shared/time'
+import { wallTimeToInstant } from '../../shared/time'
+import { rruleParts, wallTimeOf } from '../../shared/recurrence-rule'
 
 const DAY_MS = 24 * 60 * 60_000
 /** A series ends at most this long after its first start (`until`); enforced by the schema. */
@@ -24,29 +25,6 @@ export const MAX_OCCURRENCES_LISTED = 1000
  * so this bounds the work a peer's rule can cause: 5000 steps are 13 years of a daily series.
  */
 export const MAX_EXPANSION_STEPS = 5000
-
-/** The RRULE value for a rule, without UNTIL (DevMeet applies `until` as an instant, see below). */
-export function rruleParts (rule: RecurrenceRule): string[] {
-  const parts = [`FREQ=${rule.freq.toUpperCase()}`, `INTERVAL=${rule.interval}`]
-  if (rule.count != null) parts.push(`COUNT=${rule.count}`)
-  if (rule.byDay != null && rule.byDay.length > 0) parts.push(`BYDAY=${rule.byDay.join(',')}`)
-  if (rule.byMonthDay != null && rule.byMonthDay.length > 0) parts.push(`BYMONTHDAY=${rule.byMonthDay.join(',')}`)
-  if (rule.bySetPos != null && rule.bySetPos.length > 0) parts.push(`BYSETPOS=${rule.bySetPos.join(',')}`)
-  return parts
-}
-
-/** The wall-clock fields of an instant in an IANA zone. */
-export function wallTimeOf (instant: number, timeZone: string): { year: number, month: number, day: number, hour: number, minute: number, second: number } {
-  const shifted = new Date(instant + zoneOffsetMs(instant, timeZone))
-  return {
-    year: shifted.getUTCFullYear(),
-    month: shifted.getUTCMonth() + 1,
-    day: shifted.getUTCDate(),
-    hour: shifted.getUTCHours(),
-    minute: shifted.getUTCMinutes(),
-    second: shifted.getUTCSeconds()
-  }
-}
 
 /**
  * The starts the rule gives (before exceptions), in order, from the first; stops after `to`,
