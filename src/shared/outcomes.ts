@@ -6,6 +6,13 @@
 // Bounds: a body is at most 16 KiB already (the chat schema); the parser looks at a bounded prefix
 // only, the assignee token is at most MAX_NAME_CHARS, and at most MAX_OUTCOMES_SHOWN per conference
 // are kept (the newest), so a flood of `/todo`s costs a fixed amount of memory and rendering.
+// Edits and deletes (src/shared/message-effects.ts, whose fold this reuses) apply: an outcome is a
+// message whose original body starts with the command; its author's latest edit gives its text
+// (an edit without the command ends it), and a deleted one is gone. Only the original needs the
+// command, so an index need only keep those and the edits and deletes aimed at them.
+import type { ChatMessage } from '../core/api'
+import { applyEffects, targetKey } from './message-effects'
+import { messageKey } from './message-order'
 import { visibleLine } from './shown-text'
 
 export type OutcomeKind = 'todo' | 'decision'
@@ -25,17 +32,8 @@ export interface ParsedOutcome {
   assignee?: string
 }
 
-/** The fields of a chat message an outcome is derived from (a ChatMessage has them all). */
-export interface OutcomeSource {
-  conferenceId: string
-  author: string
-  authorName: string
-  seq: number
-  lamport: number
-  sentAt: number
-  kind: string
-  body: string
-}
+/** A chat record an outcome is derived from: an original message, or an edit or delete of one. */
+export type OutcomeSource = ChatMessage
 
 /** An outcome with the message it came from (its identity is the message's: author and seq). */
 export interface Outcome extends ParsedOutcome {
@@ -105,16 +103,43 @@ export function parseOutcome (body: string, participants: readonly OutcomePartic
   return assignee != null ? { kind, text, assignee } : { kind, text }
 }
 
+/** Whether a record starts an outcome: a text message (shared code that starts with `/todo` is code). */
+export function startsOutcome (m: Pick<ChatMessage, 'kind' | 'body'>): boolean {
+  return m.kind === 'text' && looksLikeOutcome(m.body)
+}
+
 /**
- * The outcomes of one conference's messages, in the messages' order, the newest MAX_OUTCOMES_SHOWN
- * (or `max`) only. Only text messages count: shared code that happens to start with `/todo` is code.
+ * Whether a record matters for outcomes, given the keys (author#seq) of the ones held already:
+ * an outcome's original, or an edit or delete aimed at one. What an index keeps.
  */
-export function outcomesOf (messages: readonly OutcomeSource[], participants: readonly OutcomeParticipant[], max = MAX_OUTCOMES_SHOWN): Outcome[] {
+export function mattersForOutcomes (m: ChatMessage, held: (key: string) => boolean): boolean {
+  if (startsOutcome(m)) return true
+  const target = (m.kind === 'edit' || m.kind === 'delete') ? targetKey(m) : undefined
+  return target != null && held(target)
+}
+
+/**
+ * The outcomes of one conference's records (in display order), edits and deletes applied, the
+ * newest MAX_OUTCOMES_SHOWN (or `max`) only.
+ */
+export function outcomesOf (records: readonly OutcomeSource[], participants: readonly OutcomeParticipant[], max = MAX_OUTCOMES_SHOWN): Outcome[] {
+  const originals = records.filter(startsOutcome)
+  const wanted = new Set(originals.map(m => messageKey(m.author, m.seq)))
+  const effects = new Map<string, ChatMessage[]>()
+  for (const r of records) {
+    if (r.kind !== 'edit' && r.kind !== 'delete') continue
+    const key = targetKey(r)
+    if (key == null || !wanted.has(key)) continue
+    const list = effects.get(key)
+    if (list != null) list.push(r)
+    else effects.set(key, [r])
+  }
   const out: Outcome[] = []
-  for (let i = messages.length - 1; i >= 0 && out.length < max; i--) {
-    const m = messages[i]
-    if (m.kind !== 'text' || !looksLikeOutcome(m.body)) continue
-    const parsed = parseOutcome(m.body, participants)
+  for (let i = originals.length - 1; i >= 0 && out.length < max; i--) {
+    const m = originals[i]
+    const shown = applyEffects(m, effects.get(messageKey(m.author, m.seq)) ?? [])
+    if (shown.deleted) continue
+    const parsed = parseOutcome(shown.body, participants)
     if (parsed == null) continue
     out.push({ ...parsed, conferenceId: m.conferenceId, author: m.author, authorName: m.authorName, seq: m.seq, lamport: m.lamport, sentAt: m.sentAt })
   }

@@ -66,11 +66,11 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
   if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
   // Decisions and action items before the messages they come from: what a reader looks for first.
-  // Reactions, edits and deletes are records of their own: the transcript shows their result
-  // (an outcome's final text; none from a deleted message).
+  // Outcomes take the raw records: src/shared/outcomes.ts applies edits and deletes by the same
+  // rule as the chat page and the core query (an outcome's final text; none from a deleted message).
+  lines.push(...outcomesSection(ctx, messages, escapeInline))
+  // Reactions, edits and deletes are records of their own: the transcript shows their result.
   const folded = foldMessages(messages)
-  const current = folded.filter(s => !s.deleted).map(s => ({ ...s.message, body: s.body }))
-  lines.push(...outcomesSection(ctx, current, escapeInline))
   lines.push('', '## Messages', '')
   let day = formatInputTime(ctx.start, zone).slice(0, 10)
   for (const shown of folded) {

@@ -5,7 +5,7 @@
 // shown name is the page's. Everything is set as textContent.
 import type { ChatMessage } from '../core/api'
 import type { PanelState } from '../shared/chat-messages'
-import { looksLikeOutcome, outcomeParticipants, outcomesOf, type OutcomeSource } from '../shared/outcomes'
+import { mattersForOutcomes, outcomeParticipants, outcomesOf, type OutcomeSource } from '../shared/outcomes'
 import { compareMessages, messageKey } from '../shared/message-order'
 import { visibleLine } from '../shared/shown-text'
 
@@ -17,9 +17,9 @@ export class OutcomesOnPage {
     this.sources.clear()
   }
 
-  /** Keeps a message if it may be an outcome; true when the section should be drawn again. */
+  /** Keeps a record if it starts, edits or deletes an outcome; true when the section should be drawn again. */
   add (m: ChatMessage): boolean {
-    if (m.kind !== 'text' || !looksLikeOutcome(m.body)) return false
+    if (!mattersForOutcomes(m, key => this.sources.has(key))) return false
     this.sources.set(messageKey(m.author, m.seq), m)
     return true
   }

@@ -6,7 +6,7 @@ import { conferenceOutcomes, myActionItems } from '../../src/core/outcomes'
 after(cleanup)
 
 describe('outcomes between real peers', () => {
-  it("a `/todo @bob` from Alice is Bob's action item on both peers; a name that is no participant stays unassigned", async () => {
+  it("a `/todo @bob` from Alice is Bob's action item on both peers, follows her edit and delete; a name that is no participant stays unassigned", async () => {
     const alice = makePeer('Alice')
     const bob = makePeer('Bob')
     const carol = makePeer('Carol')
@@ -32,5 +32,13 @@ describe('outcomes between real peers', () => {
         ['todo', '@carol write the notes', undefined]
       ])
     }
+    // Alice re-words the item and then deletes it: both peers follow her signed records.
+    const todo = (await alice.chat.history(id))[0]
+    await alice.chat.send(id, { kind: 'edit', body: '/todo @bob review the relay PR today', target: { author: todo.author, seq: todo.seq } })
+    await eventually('the edit reaches Bob', async () => (await myActionItems(bob, bob.peerId!))[0]?.text === 'review the relay PR today')
+    assert.equal((await myActionItems(alice, bob.peerId!))[0]?.text, 'review the relay PR today')
+    await alice.chat.send(id, { kind: 'delete', body: '', target: { author: todo.author, seq: todo.seq } })
+    await eventually('the delete reaches Bob', async () => (await myActionItems(bob, bob.peerId!)).length === 0)
+    assert.deepEqual(await myActionItems(alice, bob.peerId!), [])
   })
 })

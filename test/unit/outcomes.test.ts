@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseOutcome, outcomesOf, actionItemsFor, resolveAssignee, outcomeParticipants, MAX_OUTCOMES_SHOWN, MAX_OUTCOME_TEXT_CHARS, type OutcomeSource } from '../../src/shared/outcomes'
+import { parseOutcome, outcomesOf, mattersForOutcomes, actionItemsFor, resolveAssignee, outcomeParticipants, MAX_OUTCOMES_SHOWN, MAX_OUTCOME_TEXT_CHARS, type OutcomeSource } from '../../src/shared/outcomes'
 
 const BOB = '12D3KooWBobBobBobBobBobBobBobBobBobBobBobBobBobBob'
 const ALICE = '12D3KooWAliceAliceAliceAliceAliceAliceAliceAlice'
 const people = [{ peerId: ALICE, name: 'Alice' }, { peerId: BOB, name: 'Bob' }]
 
-function msg (body: string, seq: number, kind = 'text'): OutcomeSource {
-  return { conferenceId: 'c', author: ALICE, authorName: 'Alice', seq, lamport: seq, sentAt: 1000 * seq, kind, body }
+function msg (body: string, seq: number, kind: OutcomeSource['kind'] = 'text', extra: Partial<OutcomeSource> = {}): OutcomeSource {
+  return { conferenceId: 'c', author: ALICE, authorName: 'Alice', seq, lamport: seq, sentAt: 1000 * seq, kind, body, ...extra }
 }
 
 describe('outcome parsing', () => {
@@ -79,6 +79,28 @@ describe('outcomes of a conference', () => {
     assert.equal(list.at(-1)?.text, String(MAX_OUTCOMES_SHOWN + 50))
   })
 
+  it("follows its author's edits and deletes; nobody else's", () => {
+    const target = { author: ALICE, seq: 1 }
+    const records = [
+      msg('/todo @bob first', 1), msg('/todo @bob second', 2), msg('/decision third', 3),
+      msg('/todo @alice first, reworded', 4, 'edit', { target }),
+      msg('', 5, 'delete', { target: { author: ALICE, seq: 2 } }),
+      msg('not a decision any more', 6, 'edit', { target: { author: ALICE, seq: 3 } }),
+      msg('', 7, 'delete', { author: BOB, target }),
+      msg('/todo hijacked', 8, 'edit', { author: BOB, target })
+    ]
+    assert.deepEqual(outcomesOf(records, people).map(o => [o.text, o.assignee]), [['first, reworded', ALICE]])
+  })
+
+  it('knows which records an index keeps', () => {
+    const held = new Set([`${ALICE}#1`])
+    assert.equal(mattersForOutcomes(msg('/todo x', 1), k => held.has(k)), true)
+    assert.equal(mattersForOutcomes(msg('hello', 2), k => held.has(k)), false)
+    assert.equal(mattersForOutcomes(msg('', 3, 'delete', { target: { author: ALICE, seq: 1 } }), k => held.has(k)), true)
+    assert.equal(mattersForOutcomes(msg('', 4, 'delete', { target: { author: ALICE, seq: 2 } }), k => held.has(k)), false)
+    assert.equal(mattersForOutcomes(msg('', 5, 'reaction', { target: { author: ALICE, seq: 1 }, emoji: '👍', on: true }), k => held.has(k)), false)
+  })
+
   it('my action items are the todos assigned to me', () => {
     const list = outcomesOf([msg('/todo @bob a', 1), msg('/todo @alice b', 2), msg('/decision @bob c', 3)], people)
     assert.deepEqual(actionItemsFor(list, BOB).map(o => o.text), ['a'])
@@ -105,5 +127,22 @@ describe('outcomes in the transcript', () => {
     assert.match(section, /- Action item for Bob: fix \\\[x\\\]\\\(command:evil\\\) &lt;b\\> \(Alice\)/)
     assert.match(section, /- Decision: ship \(Alice\)/)
     assert.equal(transcriptMarkdown(ctx, [msg('hi', 1)] as any, { now: 0, timeZone: 'UTC' }).includes('## Outcomes'), false)
+  })
+})
+
+describe('outcomes in the transcript, edited and deleted', () => {
+  it('shows the final text of an edited outcome and none of a deleted one', async () => {
+    const { transcriptMarkdown } = await import('../../src/shared/transcript')
+    const ctx = {
+      id: 'q1w2e3r4t5y6u7i8o9p0aA', title: 'Sync', agenda: '', start: 0, timeZone: 'UTC', durationMinutes: 30,
+      organizer: { peerId: ALICE, displayName: 'Alice', addrs: [] }, invitees: [], sequence: 1, status: 'scheduled', createdAt: 0, updatedAt: 0
+    } as any
+    const md = transcriptMarkdown(ctx, [
+      msg('/decision old', 1), msg('/decision new', 2, 'edit', { target: { author: ALICE, seq: 1 } }),
+      msg('/decision gone', 3), msg('', 4, 'delete', { target: { author: ALICE, seq: 3 } })
+    ], { now: 0, timeZone: 'UTC' })
+    const section = md.slice(md.indexOf('## Outcomes'), md.indexOf('## Messages'))
+    assert.match(section, /- Decision: new \(Alice\)/)
+    assert.doesNotMatch(section, /old|gone/)
   })
 })

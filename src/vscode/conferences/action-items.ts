@@ -1,7 +1,7 @@
 // "My action items" in the Conferences view: the `/todo @me …` messages of every conference.
 // Kept cheap: each conference's history is read once (when the core knows it), then only message
-// events update the index, and of those only the few whose body starts with `/todo` or `/decision`
-// (src/shared/outcomes.ts decides what they say). Assignees are resolved again on each read, against
+// events update the index, and of those only the few that start an outcome (a body starting with
+// `/todo` or `/decision`) or edit or delete one (src/shared/outcomes.ts decides what they say). Assignees are resolved again on each read, against
 // the participants at that moment, so an RSVP change is reflected without re-reading anything.
 import * as vscode from 'vscode'
 import type { ChatMessage } from '../../core/api'
@@ -9,14 +9,14 @@ import type { DevMeet } from '../../core/devmeet'
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { whenCoreLoaded } from '../core-access'
-import { actionItemsFor, looksLikeOutcome, MAX_OUTCOMES_SHOWN, outcomeParticipants, outcomesOf, type Outcome, type OutcomeSource } from '../../shared/outcomes'
+import { actionItemsFor, mattersForOutcomes, MAX_OUTCOMES_SHOWN, outcomeParticipants, outcomesOf, type Outcome, type OutcomeSource } from '../../shared/outcomes'
 import { compareMessages, messageKey } from '../../shared/message-order'
 import { shown, untrusted } from '../../shared/shown-text'
 import { formatLocal } from '../../shared/time'
 import { shownTreeItem } from '../user-messages'
 
 export class ActionItemIndex extends Disposable {
-  /** per conference: the messages that look like outcomes, by author and sequence */
+  /** per conference: outcome records (originals, their edits and deletes), by author and sequence */
   private readonly candidates = new Map<string, Map<string, OutcomeSource>>()
   /** conferences whose history was read (or is being read) once */
   private readonly loaded = new Set<string>()
@@ -85,12 +85,12 @@ export class ActionItemIndex extends Disposable {
 
   /** Keeps a message that may be an outcome; true when it was new. Bounded per conference. */
   private add (m: ChatMessage): boolean {
-    if (m.kind !== 'text' || !looksLikeOutcome(m.body)) return false
     let sources = this.candidates.get(m.conferenceId)
+    if (!mattersForOutcomes(m, key => sources?.has(key) === true)) return false
     if (sources == null) this.candidates.set(m.conferenceId, sources = new Map())
     const key = messageKey(m.author, m.seq)
     const isNew = !sources.has(key)
-    sources.set(key, { conferenceId: m.conferenceId, author: m.author, authorName: m.authorName, seq: m.seq, lamport: m.lamport, sentAt: m.sentAt, kind: m.kind, body: m.body })
+    sources.set(key, m)
     if (sources.size > 2 * MAX_OUTCOMES_SHOWN) {
       // Only the newest MAX_OUTCOMES_SHOWN are ever shown: drop the oldest half.
       const keep = [...sources.entries()].sort((a, b) => compareMessages(a[1], b[1])).slice(-MAX_OUTCOMES_SHOWN)
