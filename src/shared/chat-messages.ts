@@ -1,6 +1,7 @@
 // The messages between the chat panel (webview) and the extension, declared once for both sides.
 // Everything from the webview is validated against this fixed union before the extension acts.
-import type { ChatMessage, ConferenceContext, Rsvp } from '../core/api'
+import type { ChatMessage, ConferenceContext, MessageRef, Rsvp } from '../core/api'
+import { isReactionEmoji } from './reactions'
 
 export interface ParticipantView {
   peerId: string
@@ -30,12 +31,29 @@ export type HostToWebview =
 
 export type WebviewToHost =
   | { type: 'ready' }
-  | { type: 'send', text: string }
+  // replyTo: the message this one answers (quoted); @names are resolved by the extension
+  | { type: 'send', text: string, replyTo?: MessageRef }
+  | { type: 'react', target: MessageRef, emoji: string, on: boolean }
+  | { type: 'edit', target: MessageRef, text: string }
+  | { type: 'delete', target: MessageRef }
   | { type: 'typing', typing: boolean }
   | { type: 'openCode', author: string, seq: number }
   | { type: 'openLink', href: string }
 
 const MAX_TEXT = 64 * 1024
+
+/** A message reference from the page: exactly author and seq, bounded. */
+function messageRef (value: unknown): MessageRef | undefined {
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const r = value as Record<string, unknown>
+  if (Object.keys(r).sort().join(',') !== 'author,seq') return undefined
+  if (typeof r.author !== 'string' || r.author.length < 1 || r.author.length > 64 || !Number.isSafeInteger(r.seq) || (r.seq as number) < 1) return undefined
+  return { author: r.author, seq: r.seq as number }
+}
+
+function isText (v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT
+}
 
 /**
  * Validates a message from the webview against the fixed union: known type, exactly its fields,
@@ -49,8 +67,24 @@ export function parseWebviewMessage (value: unknown): WebviewToHost | undefined 
   switch (v.type) {
     case 'ready':
       return keys === 'type' ? { type: 'ready' } : undefined
-    case 'send':
-      return keys === 'text,type' && typeof v.text === 'string' && v.text.length > 0 && v.text.length <= MAX_TEXT ? { type: 'send', text: v.text } : undefined
+    case 'send': {
+      if (!isText(v.text)) return undefined
+      if (keys === 'text,type') return { type: 'send', text: v.text }
+      const replyTo = messageRef(v.replyTo)
+      return keys === 'replyTo,text,type' && replyTo != null ? { type: 'send', text: v.text, replyTo } : undefined
+    }
+    case 'react': {
+      const target = messageRef(v.target)
+      return keys === 'emoji,on,target,type' && target != null && isReactionEmoji(v.emoji) && typeof v.on === 'boolean' ? { type: 'react', target, emoji: v.emoji, on: v.on } : undefined
+    }
+    case 'edit': {
+      const target = messageRef(v.target)
+      return keys === 'target,text,type' && target != null && isText(v.text) ? { type: 'edit', target, text: v.text } : undefined
+    }
+    case 'delete': {
+      const target = messageRef(v.target)
+      return keys === 'target,type' && target != null ? { type: 'delete', target } : undefined
+    }
     case 'typing':
       return keys === 'type,typing' && typeof v.typing === 'boolean' ? { type: 'typing', typing: v.typing } : undefined
     case 'openCode':

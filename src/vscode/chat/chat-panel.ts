@@ -19,6 +19,8 @@ import { TypingShown } from './typing-shown'
 import { StoredChatPreview } from './stored-preview'
 import { followUntilKnown } from './restore-follow'
 import type { ChatUnread } from './unread-tracker'
+import { chatInputFor } from './chat-actions'
+import { MentionNotifier } from './mention-notifier'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
 
@@ -32,6 +34,7 @@ export class ChatPanels extends Disposable {
     super()
     this._register(toDisposable(() => { for (const chat of [...this.panels.values()]) chat.panel.dispose() }))
     unread.setSeen(id => this.panels.get(id)?.seen() ?? false)
+    this._register(new MentionNotifier(host, id => this.panels.get(id)?.seen() ?? false, id => { void this.open(id) }))
   }
 
   /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
@@ -202,8 +205,13 @@ class ChatPanel extends Disposable {
         return
       }
       case 'send':
+      case 'react':
+      case 'edit':
+      case 'delete':
         try {
-          await this.devmeet.chat.send(this.conferenceId, { kind: 'text', body: msg.text })
+          const view = this.devmeet.conferences.get(this.conferenceId)
+          const others = view == null ? [] : this.state(view).participants.filter(p => p.peerId !== this.devmeet.peerId)
+          await this.devmeet.chat.send(this.conferenceId, chatInputFor(msg, others))
         } catch (err: any) {
           this.post({ type: 'error', text: `Not sent: ${err?.message ?? err}` })
         }
