@@ -16,9 +16,13 @@ export interface UnreadEntry {
 
 export type UnreadSnapshot = Record<string, UnreadEntry>
 
-/** The rule: a message counts as unread when another participant wrote it and I am not looking at the chat. */
-export function countsAsUnread (author: string, me: string | undefined, panelSeen: boolean): boolean {
-  return !panelSeen && author !== me
+/**
+ * The rule: a message counts as unread when another participant wrote it and I am not looking at
+ * the chat. Only messages of their own (text, shared code): a reaction, edit or delete changes a
+ * message already counted or read, as in the chat apps people know.
+ */
+export function countsAsUnread (m: { author: string, kind: string }, me: string | undefined, panelSeen: boolean): boolean {
+  return !panelSeen && m.author !== me && (m.kind === 'text' || m.kind === 'code')
 }
 
 /** The panel title with the count first, as chat apps do: "(3) Sync". */
@@ -48,8 +52,9 @@ export class UnreadCounts {
   }
 
   /** Counts one new message if the rule says so; true when it counted. */
-  message (conferenceId: string, author: string, seq: number, me: string | undefined, panelSeen: boolean): boolean {
-    if (!countsAsUnread(author, me, panelSeen)) return false
+  message (m: { conferenceId: string, author: string, seq: number, kind: string }, me: string | undefined, panelSeen: boolean): boolean {
+    if (!countsAsUnread(m, me, panelSeen)) return false
+    const { conferenceId, author, seq } = m
     const entry = this.entries.get(conferenceId) ?? { count: 0 }
     this.entries.set(conferenceId, { count: Math.min(MAX_UNREAD_COUNTED, entry.count + 1), first: entry.first ?? { author, seq } })
     this.changed(conferenceId)

@@ -5,18 +5,23 @@ import { findMatches, stepMatch, normalizeQuery, MAX_QUERY_CHARS } from '../../s
 
 describe('unread counts', () => {
   it('counts messages from others while the panel is not seen, and not my own', () => {
-    assert.equal(countsAsUnread('bob', 'me', false), true)
-    assert.equal(countsAsUnread('me', 'me', false), false)
-    assert.equal(countsAsUnread('bob', 'me', true), false)
+    assert.equal(countsAsUnread({ author: 'bob', kind: 'text' }, 'me', false), true)
+    assert.equal(countsAsUnread({ author: 'bob', kind: 'code' }, 'me', false), true)
+    assert.equal(countsAsUnread({ author: 'me', kind: 'text' }, 'me', false), false)
+    assert.equal(countsAsUnread({ author: 'bob', kind: 'text' }, 'me', true), false)
+  })
+
+  it('does not count reactions, edits or deletes', () => {
+    for (const kind of ['reaction', 'edit', 'delete']) assert.equal(countsAsUnread({ author: 'bob', kind }, 'me', false), false)
   })
 
   it('keeps a count and the first unread per conference, until read', () => {
     const changed: string[] = []
     const u = new UnreadCounts(undefined, id => changed.push(id))
-    u.message('c1', 'bob', 4, 'me', false)
-    u.message('c1', 'ann', 2, 'me', false)
-    u.message('c1', 'me', 9, 'me', false)
-    u.message('c2', 'bob', 5, 'me', true)
+    u.message({ conferenceId: 'c1', author: 'bob', seq: 4, kind: 'text' }, 'me', false)
+    u.message({ conferenceId: 'c1', author: 'ann', seq: 2, kind: 'text' }, 'me', false)
+    u.message({ conferenceId: 'c1', author: 'me', seq: 9, kind: 'text' }, 'me', false)
+    u.message({ conferenceId: 'c2', author: 'bob', seq: 5, kind: 'text' }, 'me', true)
     assert.equal(u.count('c1'), 2)
     assert.deepEqual(u.firstUnread('c1'), { author: 'bob', seq: 4 })
     assert.equal(u.count('c2'), 0)
@@ -27,7 +32,7 @@ describe('unread counts', () => {
 
   it('survives a save and restore; damaged saved state is dropped and counts are clamped', () => {
     const u = new UnreadCounts()
-    u.message('c1', 'bob', 1, 'me', false)
+    u.message({ conferenceId: 'c1', author: 'bob', seq: 1, kind: 'text' }, 'me', false)
     assert.equal(new UnreadCounts(JSON.parse(JSON.stringify(u.snapshot()))).count('c1'), 1)
     const parsed = parseSnapshot({ a: { count: 1e12 }, b: { count: -1 }, c: 'x', d: { count: 2, first: { author: 5, seq: 1 } } })
     assert.deepEqual(parsed, { a: { count: MAX_UNREAD_COUNTED }, d: { count: 2 } })

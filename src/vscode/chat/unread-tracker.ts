@@ -30,7 +30,7 @@ export class ChatUnread extends Disposable {
       this._register(toDisposable(devmeet.events.on('message', m => {
         // A message sent again because its equivocation mark changed was counted on arrival.
         if (m.equivocated === true) return
-        this.counts.message(m.conferenceId, m.author, m.seq, devmeet.peerId, this.seen(m.conferenceId))
+        this.counts.message(m, devmeet.peerId, this.seen(m.conferenceId))
       })))
     })
   }
