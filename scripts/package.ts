@@ -80,7 +80,7 @@ async function main (): Promise<void> {
 function stage (): void {
   rmSync(STAGE, { recursive: true, force: true })
   mkdirSync(STAGE, { recursive: true })
-  for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
+  for (const f of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
     if (existsSync(path.join(ROOT, f))) copyFileSync(path.join(ROOT, f), path.join(STAGE, f))
   }
   cpSync(path.join(ROOT, 'media'), path.join(STAGE, 'media'), { recursive: true })

@@ -86,6 +86,41 @@ export function shown<const P extends readonly unknown[]> (strings: TemplateStri
   return out as ShownText
 }
 
+/**
+ * Turns a message key into the user's language. The key is the template's literal text with `{0}`,
+ * `{1}`… where its parts go; the result keeps those placeholders (it is a translation of ours,
+ * shipped inside the extension, never text from outside).
+ */
+export type Translate = (key: string, placeholderCount: number) => string
+
+/**
+ * Makes a `localized` template tag: like `shown`, the literal parts are ours and the interpolations
+ * Untrusted, numbers or ShownText (checked by the same types), but the literal text is first looked
+ * up through `translate`. The parts are put into the translation where its placeholders say (a
+ * translation may reorder them), with the same safe joins as `shown`, so a translated template
+ * cannot glue a part into link or icon syntax either. Why this is safe: the template and its
+ * translations are ours, and every part was neutralized by untrusted() before it got here.
+ */
+export function localizedTag (translate: Translate) {
+  return function localized<const P extends readonly unknown[]> (strings: TemplateStringsArray, ...parts: OnlyShownParts<P>): ShownText {
+    if (!Object.isFrozen(strings) || !Array.isArray(strings.raw)) throw new TypeError('localized is a template tag')
+    for (const part of parts as readonly unknown[]) {
+      if (typeof part !== 'string' && typeof part !== 'number') throw new TypeError('localized takes only untrusted(), shown`` or numbers')
+    }
+    const key = strings.reduce((k, literal, i) => i === 0 ? literal : `${k}{${i - 1}}${literal}`, '')
+    const template = translate(key, parts.length)
+    let out = ''
+    let last = 0
+    for (const m of template.matchAll(/\{(\d+)\}/g)) {
+      const part: unknown = parts[Number(m[1])]
+      out = joinSafely(out, template.slice(last, m.index))
+      out = joinSafely(out, part == null ? '' : String(part))
+      last = m.index + m[0].length
+    }
+    return joinSafely(out, template.slice(last)) as ShownText
+  }
+}
+
 function joinSafely (left: string, right: string): string {
   if (left === '' || right === '') return left + right
   const formsSyntax = (/[\]$]$/.test(left) && right.startsWith('(')) || (left.endsWith('<') && /^[a-z][a-z0-9+.-]*:/i.test(right))

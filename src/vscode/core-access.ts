@@ -5,8 +5,8 @@ import * as vscode from 'vscode'
 import type { ConferenceView } from '../core/api'
 import type { DevMeet } from '../core/devmeet'
 import type { DevMeetHost } from './host'
-import { shown, untrusted, type ShownText } from '../shared/shown-text'
-import { showWarning } from './user-messages'
+import { untrusted, type ShownText } from '../shared/shown-text'
+import { localized, showWarning } from './user-messages'
 import { withTimeout } from './with-timeout'
 
 const READY_WAIT_MS = 20_000
@@ -28,17 +28,17 @@ export async function requireCore (host: DevMeetHost, need: CoreNeed = 'unlocked
   let failed = false
   if (devmeet == null) {
     devmeet = await Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'DevMeet is starting…' },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('DevMeet is starting…') },
       () => withTimeout(host.ready, READY_WAIT_MS, 'the DevMeet core')
     )).catch(err => { failed = !/did not answer/.test(String(err?.message)); return undefined })
   }
   if (devmeet == null) {
-    void showWarning(failed ? shown`DevMeet failed to load; see the DevMeet output channel.` : shown`DevMeet is still starting; try again in a moment.`)
+    void showWarning(failed ? localized`DevMeet failed to load; see the DevMeet output channel.` : localized`DevMeet is still starting; try again in a moment.`)
     return undefined
   }
   const why = unusableBecause(devmeet, need)
   if (why != null) {
-    void showWarning(shown`The DevMeet node is not running here: ${why}.`)
+    void showWarning(localized`The DevMeet node is not running here: ${why}.`)
     return undefined
   }
   return devmeet
@@ -47,14 +47,14 @@ export async function requireCore (host: DevMeetHost, need: CoreNeed = 'unlocked
 function unusableBecause (devmeet: DevMeet, need: CoreNeed): ShownText | undefined {
   const status = devmeet.status
   if (need === 'loaded' || status.state === 'running') return undefined
-  if (status.state === 'locked') return shown`it runs in another VS Code window; use that window, or take it over from the status bar`
+  if (status.state === 'locked') return localized`it runs in another VS Code window; use that window, or take it over from the status bar`
   if (need === 'unlocked') return undefined
-  return status.state === 'failed' ? shown`it failed to start: ${untrusted(status.error, 300)}` : shown`it is still starting`
+  return status.state === 'failed' ? localized`it failed to start: ${untrusted(status.error, 300)}` : localized`it is still starting`
 }
 
 /** The conference by id, or undefined after saying it is gone. */
 export function findConference (devmeet: DevMeet, id: string): ConferenceView | undefined {
   const view = devmeet.conferences.get(id)
-  if (view == null) void showWarning(shown`That conference is no longer known here.`)
+  if (view == null) void showWarning(localized`That conference is no longer known here.`)
   return view
 }

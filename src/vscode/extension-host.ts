@@ -9,9 +9,8 @@ import type { DevMeetHost } from './host'
 import { readSettings, NETWORK_SETTING_KEYS, type DevMeetSettings } from '../shared/settings'
 import { SecretKeyStore, fallbackText } from './secret-key-store'
 import { Disposable, toDisposable } from './disposable'
-import { shown } from '../shared/shown-text'
 import { errorShown } from './notification-texts'
-import { showError, showWarning } from './user-messages'
+import { localized, showError, showWarning } from './user-messages'
 
 export interface Timings {
   /** activate() from call to return */
@@ -81,7 +80,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
       } as Core.DevMeetOptions)
       this.devmeet = devmeet
       this.resolveReady(devmeet)
-      this._register(toDisposable(devmeet.events.on('warning', message => { void showWarning(shown`DevMeet: ${message}`) })))
+      this._register(toDisposable(devmeet.events.on('warning', message => { void showWarning(localized`DevMeet: ${message}`) })))
       this._register(vscode.workspace.onDidChangeConfiguration(e => { void this.onConfigChange(e) }))
       if (settings.displayName === '') devmeet.setDisplayName(await gitName)
       await devmeet.start()
@@ -93,7 +92,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
     } catch (err: any) {
       this.log.error(`DevMeet failed to load: ${err?.stack ?? err}`)
       this.rejectReady(err)
-      void showError(shown`DevMeet failed to load: ${errorShown(err)}`)
+      void showError(localized`DevMeet failed to load: ${errorShown(err)}`)
     }
   }
 
@@ -125,7 +124,7 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
     } catch (err: any) {
       // a failed restart leaves the node in its failed state; the status bar offers the retry
       this.log.error(`applying the changed settings failed: ${err?.stack ?? err}`)
-      void showError(shown`DevMeet could not apply the changed settings: ${errorShown(err)}`)
+      void showError(localized`DevMeet could not apply the changed settings: ${errorShown(err)}`)
     }
   }
 }

@@ -4,13 +4,12 @@ import type * as vscode from 'vscode'
 import type { DevMeetHost } from './host'
 import { toDisposable, type Releasable } from './disposable'
 import { whenCoreLoaded } from './core-access'
-import { shown } from '../shared/shown-text'
-import { setViewMessage } from './user-messages'
+import { localized, setViewMessage } from './user-messages'
 
 /** Shows "DevMeet is starting…" on `view` until the node's state is known to be other than starting. */
 export function showWhileStarting (view: vscode.TreeView<any>, host: DevMeetHost, register: (d: Releasable) => void): void {
   const update = (): void => {
-    setViewMessage(view, host.devmeet == null || host.devmeet.status.state === 'starting' ? shown`DevMeet is starting…` : undefined)
+    setViewMessage(view, host.devmeet == null || host.devmeet.status.state === 'starting' ? localized`DevMeet is starting…` : undefined)
   }
   update()
   whenCoreLoaded(host, devmeet => {

@@ -5,7 +5,7 @@ import { Disposable, toDisposable } from './disposable'
 import { requireCore, whenCoreLoaded } from './core-access'
 import { shown, untrusted } from '../shared/shown-text'
 import { peerCountLabel } from './status-texts'
-import { ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
+import { localized, ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
 import { relayStatusText, routeText } from './peers/route-text'
 
 /** The status bar item (the number of connected DevMeet peers, or what the node is doing) and its commands. */
@@ -23,11 +23,11 @@ export class StatusBar extends Disposable {
       const devmeet = await requireCore(host, 'loaded')
       if (devmeet == null) return
       if (devmeet.status.state !== 'locked') {
-        void showInfo(shown`The DevMeet node already runs in this window.`)
+        void showInfo(localized`The DevMeet node already runs in this window.`)
         return
       }
-      const takeOver = { title: shown`Take Over` }
-      const choice = await confirmModal(shown`DevMeet runs in another window. Take it over here? The other window stops its node.`, undefined, takeOver)
+      const takeOver = { title: localized`Take Over` }
+      const choice = await confirmModal(localized`DevMeet runs in another window. Take it over here? The other window stops its node.`, undefined, takeOver)
       if (choice === takeOver) await devmeet.takeOver()
     }))
   }
@@ -62,14 +62,14 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
         break
       case 'failed':
         item.text = '$(error) DevMeet: not running'
-        item.tooltip = shown`The DevMeet node failed to start: ${untrusted(status.error, 500)}. Click to retry.`
+        item.tooltip = localized`The DevMeet node failed to start: ${untrusted(status.error, 500)}. Click to retry.`
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground')
         item.command = 'devmeet.retryStart'
         if (shownFailure !== status.error) {
           shownFailure = status.error
-          const retry = shown`Retry`
-          const settings = shown`Open Settings`
-          void showError(shown`DevMeet could not start its node: ${untrusted(status.error, 500)}`, retry, settings).then(choice => {
+          const retry = localized`Retry`
+          const settings = localized`Open Settings`
+          void showError(localized`DevMeet could not start its node: ${untrusted(status.error, 500)}`, retry, settings).then(choice => {
             if (choice === retry) void vscode.commands.executeCommand('devmeet.retryStart')
             if (choice === settings) void vscode.commands.executeCommand('workbench.action.openSettings', 'devmeet')
           })
@@ -88,23 +88,23 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
         item.text = `$(comment-discussion) ${peerCountLabel(online)}`
         item.accessibilityInformation = { label: `DevMeet: ${peerCountLabel(online)} connected` }
         const md = new ShownMarkdown()
-          .bold(shown`DevMeet`).text(shown` · ${online} peer${online === 1 ? shown`` : shown`s`} connected`).paragraph()
-          .text(shown`Name: ${untrusted(devmeet!.displayName, 64)}`).paragraph()
-          .text(shown`Peer ID: ${untrusted(status.peerId)}`).paragraph()
-          .text(shown`Listening on:`)
+          .bold(localized`DevMeet`).text(localized` · ${online} peer${online === 1 ? shown`` : localized`s`} connected`).paragraph()
+          .text(localized`Name: ${untrusted(devmeet!.displayName, 64)}`).paragraph()
+          .text(localized`Peer ID: ${untrusted(status.peerId)}`).paragraph()
+          .text(localized`Listening on:`)
         // One address a line (hard breaks): a markdown list here showed its dashes on lines of their own.
-        for (const a of devmeet!.listenAddrs()) md.lineBreak().text(shown`${untrusted(a, 300)}`)
+        for (const a of devmeet!.listenAddrs()) md.lineBreak().text(localized`${untrusted(a, 300)}`)
         // Without its native module the node runs on TCP and relays only (issue 15): say so here.
         const webrtc = status.webrtc
-        md.paragraph().text(shown`WebRTC: ${webrtc.state === 'unavailable' ? shown`unavailable (${untrusted(webrtc.reason, 300)})` : webrtc.state === 'on' ? shown`on` : shown`off (devmeet.webrtc.enabled)`}`)
+        md.paragraph().text(localized`WebRTC: ${webrtc.state === 'unavailable' ? localized`unavailable (${untrusted(webrtc.reason, 300)})` : webrtc.state === 'on' ? localized`on` : localized`off (devmeet.webrtc.enabled)`}`)
         appendRoutes(md, devmeet!)
         if (notSaving != null) {
           // Sending is refused while nothing can be saved: say so where the user looks first.
           item.text = `$(warning) ${peerCountLabel(online)}`
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
           item.accessibilityInformation = { label: `DevMeet: not saving; ${peerCountLabel(online)} connected` }
-          md.paragraph().text(shown`Not saving: ${untrusted(notSaving, 300)}`).paragraph()
-            .text(shown`New messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
+          md.paragraph().text(localized`Not saving: ${untrusted(notSaving, 300)}`).paragraph()
+            .text(localized`New messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
         }
         item.tooltip = md.build()
         item.command = 'devmeet.showPeers'
@@ -135,7 +135,7 @@ function appendRoutes (md: ShownMarkdown, devmeet: NonNullable<DevMeetHost['devm
   md.paragraph().text(relayStatusText(devmeet.superPeer.status(), nameOf))
   const online = devmeet.onlineDevMeetPeers()
   for (const p of online.slice(0, 12)) {
-    md.lineBreak().text(shown`${untrusted(p.label, 64)}: ${routeText(devmeet.superPeer.routeTo(p.peerId), nameOf)}`)
+    md.lineBreak().text(localized`${untrusted(p.label, 64)}: ${routeText(devmeet.superPeer.routeTo(p.peerId), nameOf)}`)
   }
-  if (online.length > 12) md.lineBreak().text(shown`and ${untrusted(String(online.length - 12))} more`)
+  if (online.length > 12) md.lineBreak().text(localized`and ${untrusted(String(online.length - 12))} more`)
 }

@@ -4,8 +4,21 @@
 // Every function takes ShownText (see src/shared/shown-text.ts), so peer text arrives here only
 // through untrusted(). test/unit/user-messages-gate.test.ts fails if any other file calls them.
 import * as vscode from 'vscode'
-import type { ShownText } from '../shared/shown-text'
+import { localizedTag, type ShownText } from '../shared/shown-text'
 import { logSafe, type Logger, type LogLevel } from '../core/log'
+
+/**
+ * ShownText in the user's language: `localized\`Connected to ${untrusted(name)}.\`` looks up
+ * "Connected to {0}." through vscode.l10n (l10n/bundle.l10n.<locale>.json) and puts the parts in
+ * where the translation says. Safe for the same reason as `shown`: the template and its
+ * translations are ours, the parts were neutralized by untrusted() (see localizedTag).
+ * Plain strings that are not ShownText (an input box's validation message, a progress title) go
+ * through vscode.l10n.t directly.
+ */
+export const localized = localizedTag((key, placeholderCount) =>
+  // The placeholders are passed back as themselves, so the translation comes back with {0}, {1}…
+  // in place, for localizedTag to fill with the neutralized parts.
+  vscode.l10n.t(key, ...Array.from({ length: placeholderCount }, (_, i) => `{${i}}`)))
 
 /** A notification. Buttons are ShownText too; the chosen one comes back. */
 export function showInfo<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {

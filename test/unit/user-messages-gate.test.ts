@@ -5,6 +5,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
+import { localizedTag, shown, untrusted, type Translate } from '../../src/shared/shown-text'
 
 const ROOT = path.join(import.meta.dirname, '..', '..')
 const GATE = 'src/vscode/user-messages.ts'
@@ -155,5 +156,39 @@ describe('commands that send to the network or change a conference', () => {
     assert.match(old.slice(0, old.indexOf('askText(')), /text\s*=\s*typeof arg|\bif\b[^\n]*\barg\b/)
     const oldCreate = `if ('title' in arg) { const input = createInputFromArgs(arg); return await submit(core.api, input, reveal) }`
     assert.doesNotMatch(oldCreate.slice(0, oldCreate.indexOf('submit(')), /confirmed\(/)
+  })
+})
+
+describe('localized text, the gate\'s entry point for translations', () => {
+  /** A translation that moves the parts around and adds its own words, as another language may. */
+  const german: Translate = key => ({
+    'Connected to {0} ({1}).': 'Verbunden: ({1}) {0}.',
+    'Forget {0}?': 'Vergessen: {0}?'
+  } as Record<string, string>)[key] ?? key
+  const localized = localizedTag(german)
+
+  it('looks the template up with {n} where its parts go, and puts each part where the translation says', () => {
+    assert.equal(localized`Connected to ${untrusted('Bob')} (${untrusted('abc123')}).`, 'Verbunden: (abc123) Bob.')
+    assert.equal(localized`Nothing to translate ${3} times`, 'Nothing to translate 3 times')
+  })
+
+  it('keeps a peer\'s text inert: no link or icon syntax survives, even where the translation puts it beside a bracket', () => {
+    const hostile = untrusted('[click](command:devmeet.forgetPeer) $(alert)\u202e')
+    const text = localized`Forget ${hostile}?`
+    assert.doesNotMatch(text, /\]\(|\$\(|\u202e/)
+    const gluing = localizedTag(() => '{0}{1}')
+    assert.doesNotMatch(gluing`${untrusted('[x]')}${untrusted('(command:y)')}`, /\]\(/)
+  })
+
+  it('refuses what `shown` refuses: a hand-made array, or a plain string part at run time', () => {
+    assert.throws(() => (localized as any)(['a ', ''], 'x'), TypeError)
+    assert.throws(() => (localized as any)(Object.freeze(Object.assign(['a ', ''], { raw: ['a ', ''] })), {}), TypeError)
+    assert.equal(localized`${shown`nested`} text`, 'nested text')
+  })
+
+  it('is made in the gate through vscode.l10n', () => {
+    const gate = readFileSync(path.join(ROOT, GATE), 'utf8')
+    assert.match(gate, /export const localized = localizedTag\(/)
+    assert.match(gate, /vscode\.l10n\.t\(/)
   })
 })

@@ -19,9 +19,9 @@ import { describeStartInput } from './create-conference-args'
 import { MultiStepInput } from './multi-step-input'
 import { pickPeers } from './peer-picker'
 import { detailsText, groupOf } from './conference-rows'
-import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown, titleOf } from '../notification-texts'
-import { askText, confirmModal, setStatusMessage, showError, showInfo, showWarning } from '../user-messages'
+import { localized, askText, confirmModal, setStatusMessage, showError, showInfo, showWarning } from '../user-messages'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
@@ -31,7 +31,7 @@ export async function confirmed (question: Question): Promise<boolean> {
   return await confirmModal(question.message, question.detail, go) === go
 }
 
-const ANSWER_WORDS: Record<RsvpAnswer, ShownText> = { accepted: shown`Accepted`, declined: shown`Declined`, tentative: shown`Tentatively accepted` }
+const ANSWER_WORDS: Record<RsvpAnswer, ShownText> = { accepted: localized`Accepted`, declined: localized`Declined`, tentative: localized`Tentatively accepted` }
 
 export function registerConferenceCommands (reg: Register, host: DevMeetHost): void {
   /** The conference a command is about: from its argument, the view's selection, or a quick pick. */
@@ -53,34 +53,34 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     ['devmeet.tentativeInvitation', 'tentative']
   ] as const) {
     reg(command, async (arg?: unknown) => {
-      const t = await target(arg, { filter: isPendingInvitation, placeHolder: shown`${ANSWER_WORDS[answer]}: which invitation?`, none: shown`No invitations wait for your answer.` })
+      const t = await target(arg, { filter: isPendingInvitation, placeHolder: localized`${ANSWER_WORDS[answer]}: which invitation?`, none: localized`No invitations wait for your answer.` })
       if (t == null) return undefined
       if (t.view.mine) {
-        void showWarning(shown`You organize this conference; there is nothing to answer.`)
+        void showWarning(localized`You organize this conference; there is nothing to answer.`)
         return undefined
       }
       if (t.view.context.status === 'cancelled') {
-        void showWarning(shown`"${titleOf(t.view)}" was cancelled.`)
+        void showWarning(localized`"${titleOf(t.view)}" was cancelled.`)
         return undefined
       }
       // Chosen in our tree, notification or quick pick: answer at once. Named by anyone else's argument: ask.
       if (arg != null && !isOurArgument(arg) && !await confirmed(answerQuestion(t.view, answer, Date.now()))) return undefined
       try {
         const view = await t.devmeet.conferences.respond(t.view.context.id, answer)
-        setStatusMessage(shown`DevMeet: ${ANSWER_WORDS[answer]} "${titleOf(view, 60)}"`, 5000)
+        setStatusMessage(localized`DevMeet: ${ANSWER_WORDS[answer]} "${titleOf(view, 60)}"`, 5000)
         return view.context.id
       } catch (err) {
-        void showError(shown`Could not send your answer: ${errorShown(err)}`)
+        void showError(localized`Could not send your answer: ${errorShown(err)}`)
         return undefined
       }
     })
   }
 
   reg('devmeet.inviteMore', async (arg?: unknown) => {
-    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Invite more peers to which conference?`, none: shown`You organize no open conference.` })
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: localized`Invite more peers to which conference?`, none: localized`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
-      void showWarning(shown`Only the organizer can invite more peers.`)
+      void showWarning(localized`Only the organizer can invite more peers.`)
       return undefined
     }
     const already = [t.view.context.organizer.peerId, ...t.view.context.invitees.map(i => i.peerId)]
@@ -91,10 +91,10 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
       let chosen: string[] = []
       const done = await MultiStepInput.run(async input => {
         chosen = await pickPeers(input, t.devmeet, {
-          title: shown`Invite More to "${titleOf(t.view, 60)}"`,
+          title: localized`Invite More to "${titleOf(t.view, 60)}"`,
           step: 1,
           totalSteps: 1,
-          placeholder: shown`Invite whom? Space selects, Enter sends the invitations`,
+          placeholder: localized`Invite whom? Space selects, Enter sends the invitations`,
           exclude: already,
           requireOne: true
         }, [])
@@ -109,19 +109,19 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     if (peerIds.length === 0) return t.view.context.id
     try {
       const view = await t.devmeet.conferences.invite(t.view.context.id, peerIds)
-      void showInfo(shown`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? shown`peer` : shown`peers`}.`)
+      void showInfo(localized`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? localized`peer` : localized`peers`}.`)
       return view.context.id
     } catch (err) {
-      void showError(shown`Could not invite: ${errorShown(err)}`)
+      void showError(localized`Could not invite: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.reschedule', async (arg?: unknown) => {
-    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Reschedule which conference?`, none: shown`You organize no open conference.` })
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: localized`Reschedule which conference?`, none: localized`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
-      void showWarning(shown`Only the organizer can reschedule.`)
+      void showWarning(localized`Only the organizer can reschedule.`)
       return undefined
     }
     const a = (arg ?? {}) as { start?: unknown, durationMinutes?: unknown }
@@ -141,8 +141,8 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
       const zone = localTimeZone()
       const current = formatInputTime(t.view.context.start, zone)
       const text = await askText({
-        title: shown`Reschedule "${titleOf(t.view, 60)}"`,
-        prompt: shown`New start time (now ${untrusted(formatLocal(t.view.context.start, zone))}). E.g. in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00`,
+        title: localized`Reschedule "${titleOf(t.view, 60)}"`,
+        prompt: localized`New start time (now ${untrusted(formatLocal(t.view.context.start, zone))}). E.g. in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00`,
         value: current,
         ignoreFocusOut: true,
         validateInput: value => {
@@ -156,8 +156,8 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
       start = describeStartInput(text, new Date(), zone).start
       if (start == null) return undefined
       const durationText = await askText({
-        title: shown`Reschedule "${titleOf(t.view, 60)}": duration`,
-        prompt: shown`How long? Minutes ("45") or hours ("1h", "1h30m"); Enter keeps it`,
+        title: localized`Reschedule "${titleOf(t.view, 60)}": duration`,
+        prompt: localized`How long? Minutes ("45") or hours ("1h", "1h30m"); Enter keeps it`,
         value: String(t.view.context.durationMinutes),
         ignoreFocusOut: true,
         validateInput: value => {
@@ -171,48 +171,48 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     }
     try {
       const view = await t.devmeet.conferences.reschedule(t.view.context.id, start, durationMinutes)
-      void showInfo(shown`"${titleOf(view)}" now starts ${untrusted(formatLocal(view.context.start))}; every invitee is told.`)
+      void showInfo(localized`"${titleOf(view)}" now starts ${untrusted(formatLocal(view.context.start))}; every invitee is told.`)
       return view.context.id
     } catch (err) {
-      void showError(shown`Could not reschedule: ${errorShown(err)}`)
+      void showError(localized`Could not reschedule: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.cancelConference', async (arg?: unknown) => {
-    const t = await target(arg, { filter: isMineAndOpen, placeHolder: shown`Cancel which conference?`, none: shown`You organize no open conference.` })
+    const t = await target(arg, { filter: isMineAndOpen, placeHolder: localized`Cancel which conference?`, none: localized`You organize no open conference.` })
     if (t == null) return undefined
     if (!t.view.mine) {
-      void showWarning(shown`Only the organizer can cancel a conference.`)
+      void showWarning(localized`Only the organizer can cancel a conference.`)
       return undefined
     }
     // Always asked: no argument skips the question, since a command can be run from a link.
     // "Keep It" replaces the dialog's own "Cancel" button, which would read as the opposite here.
-    const confirm = { title: shown`Cancel Conference` }
-    const keep = { title: shown`Keep It`, isCloseAffordance: true }
+    const confirm = { title: localized`Cancel Conference` }
+    const keep = { title: localized`Keep It`, isCloseAffordance: true }
     const answer = await confirmModal(
-      shown`Cancel "${titleOf(t.view)}" at ${untrusted(formatLocal(t.view.context.start))}?`,
-      shown`Every invitee is told it is cancelled. This cannot be undone.`,
+      localized`Cancel "${titleOf(t.view)}" at ${untrusted(formatLocal(t.view.context.start))}?`,
+      localized`Every invitee is told it is cancelled. This cannot be undone.`,
       confirm, keep)
     if (answer !== confirm) return undefined
     try {
       const view = await t.devmeet.conferences.cancel(t.view.context.id)
-      setStatusMessage(shown`DevMeet: cancelled "${titleOf(view, 60)}"`, 5000)
+      setStatusMessage(localized`DevMeet: cancelled "${titleOf(view, 60)}"`, 5000)
       return view.context.id
     } catch (err) {
-      void showError(shown`Could not cancel: ${errorShown(err)}`)
+      void showError(localized`Could not cancel: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.exportIcs', async (arg?: unknown) => {
-    const t = await target(arg, { filter: () => true, placeHolder: shown`Export which conference as .ics?`, none: shown`There are no conferences to export.` })
+    const t = await target(arg, { filter: () => true, placeHolder: localized`Export which conference as .ics?`, none: localized`There are no conferences to export.` })
     if (t == null) return undefined
     // Where to write comes only from the save dialog, never from the argument: a command can be run
     // from a link, and a link must not choose a file to overwrite.
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir())
     const uri = await vscode.window.showSaveDialog({
-      title: 'Export Conference as .ics',
+      title: vscode.l10n.t('Export Conference as .ics'),
       defaultUri: vscode.Uri.joinPath(folder, icsFileName(t.view.context)),
       filters: { 'iCalendar files': ['ics'] },
       saveLabel: 'Export'
@@ -220,20 +220,20 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     if (uri == null) return undefined
     try {
       await vscode.workspace.fs.writeFile(uri, Buffer.from(conferenceToIcs(t.view.context), 'utf8'))
-      void showInfo(shown`Saved ${untrusted(path.basename(uri.fsPath))}: open it with your calendar app to add the conference.`)
+      void showInfo(localized`Saved ${untrusted(path.basename(uri.fsPath))}: open it with your calendar app to add the conference.`)
       return uri.toString()
     } catch (err) {
-      void showError(shown`Could not save the .ics file: ${errorShown(err)}`)
+      void showError(localized`Could not save the .ics file: ${errorShown(err)}`)
       return undefined
     }
   })
 
   reg('devmeet.copyConferenceDetails', async (arg?: unknown) => {
-    const t = await target(arg, { filter: () => true, placeHolder: shown`Copy the details of which conference?`, none: shown`There are no conferences.` })
+    const t = await target(arg, { filter: () => true, placeHolder: localized`Copy the details of which conference?`, none: localized`There are no conferences.` })
     if (t == null) return undefined
     const text = detailsText(t.view, Date.now())
     await vscode.env.clipboard.writeText(text)
-    setStatusMessage(shown`DevMeet: conference details copied`, 4000)
+    setStatusMessage(localized`DevMeet: conference details copied`, 4000)
     return text
   })
 }

@@ -2,9 +2,9 @@
 import type { ConferenceView } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { formatLocal, formatRelative } from '../../shared/time'
-import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { untrusted, type ShownText } from '../../shared/shown-text'
 import { personLabel, titleOf } from '../notification-texts'
-import { pickOne, showInfo, type ShownPickItem } from '../user-messages'
+import { localized, pickOne, showInfo, type ShownPickItem } from '../user-messages'
 
 export interface ConferenceQuestion {
   /** which conferences may be chosen */
@@ -28,9 +28,9 @@ export async function pickConference (devmeet: DevMeet, question: ConferenceQues
   }
   if (views.length === 1 && question.takeSoleChoice === true) return views[0].context.id
   const items: ConferencePickItem[] = views.map(v => ({
-    label: shown`${titleOf(v)}`,
-    description: shown`${untrusted(formatLocal(v.context.start))} · ${untrusted(formatRelative(v.context.start, now, { durationMinutes: v.context.durationMinutes }))}`,
-    detail: shown`organized by ${personLabel(v.context.organizer.displayName, v.context.organizer.peerId)}`,
+    label: localized`${titleOf(v)}`,
+    description: localized`${untrusted(formatLocal(v.context.start))} · ${untrusted(formatRelative(v.context.start, now, { durationMinutes: v.context.durationMinutes }))}`,
+    detail: localized`organized by ${personLabel(v.context.organizer.displayName, v.context.organizer.peerId)}`,
     conferenceId: v.context.id
   }))
   const picked = await pickOne(items, { placeHolder: question.placeHolder, matchOnDescription: true, matchOnDetail: true })

@@ -15,12 +15,12 @@ import { requireCore } from '../core-access'
 import { oneLine } from './conference-rows'
 import { confirmed } from './conference-commands'
 import { createQuestion } from './confirm-texts'
-import { shown, untrusted } from '../../shared/shown-text'
+import { untrusted } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
-import { showError, showInfo, showWarning } from '../user-messages'
+import { localized, showError, showInfo, showWarning } from '../user-messages'
 import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
 
-export const CREATE_TITLE = shown`Create Conference`
+export const CREATE_TITLE = localized`Create Conference`
 const TOTAL_STEPS = 5
 
 /** What the steps collect. */
@@ -60,7 +60,7 @@ export async function createConference (host: DevMeetHost, reveal: (id: string) 
     invitees: state.invitees,
     timeZone: localTimeZone()
   }, reveal).catch(err => {
-    void showError(shown`Could not create the conference: ${errorShown(err)}`)
+    void showError(localized`Could not create the conference: ${errorShown(err)}`)
     return undefined
   })
 }
@@ -68,7 +68,7 @@ export async function createConference (host: DevMeetHost, reveal: (id: string) 
 async function submit (api: ConferenceApi, input: CreateConferenceInput, reveal: (id: string) => Promise<void>): Promise<string> {
   const view = await api.create(input)
   const n = view.context.invitees.length
-  void showInfo(shown`Invitations sent to ${n} ${n === 1 ? shown`peer` : shown`peers`}.`)
+  void showInfo(localized`Invitations sent to ${n} ${n === 1 ? localized`peer` : localized`peers`}.`)
   void reveal(view.context.id)
   return view.context.id
 }
@@ -79,8 +79,8 @@ async function askTitle (input: MultiStepInput, state: CreateState, devmeet: Dev
     step: 1,
     totalSteps: TOTAL_STEPS,
     value: state.title,
-    prompt: shown`Title of the conference`,
-    placeholder: shown`e.g. Sprint planning`,
+    prompt: localized`Title of the conference`,
+    placeholder: localized`e.g. Sprint planning`,
     required: 'Give the conference a title.',
     check: value => value === '' ? {} : { error: checkTitle(value) }
   })
@@ -93,8 +93,8 @@ async function askStart (input: MultiStepInput, state: CreateState, devmeet: Dev
     step: 2,
     totalSteps: TOTAL_STEPS,
     value: state.startText,
-    prompt: shown`When does it start? Type e.g. ${untrusted(START_EXAMPLES, 500)}`,
-    placeholder: shown`${untrusted(START_EXAMPLES, 500)}`,
+    prompt: localized`When does it start? Type e.g. ${untrusted(START_EXAMPLES, 500)}`,
+    placeholder: localized`${untrusted(START_EXAMPLES, 500)}`,
     required: `Type a start time, e.g. ${START_EXAMPLES}`,
     check: v => {
       const d = describeStartInput(v, new Date())
@@ -109,14 +109,14 @@ async function askStart (input: MultiStepInput, state: CreateState, devmeet: Dev
 }
 
 async function askDuration (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep> {
-  const prompt = shown`How long? Minutes ("45") or hours ("1h", "1h30m"), up to 24 h`
+  const prompt = localized`How long? Minutes ("45") or hours ("1h", "1h30m"), up to 24 h`
   state.durationText = await input.showInputBox({
     title: CREATE_TITLE,
     step: 3,
     totalSteps: TOTAL_STEPS,
     value: state.durationText,
     prompt,
-    placeholder: shown`30`,
+    placeholder: localized`30`,
     required: 'Type a duration, e.g. 30.',
     check: v => {
       const parsed = parseDurationMinutes(v)
@@ -133,8 +133,8 @@ async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: De
     step: 4,
     totalSteps: TOTAL_STEPS,
     value: agendaToInput(state.agenda),
-    prompt: shown`Agenda (optional, markdown). A list on one line becomes one item a line. Enter to continue.`,
-    placeholder: shown`e.g. - Demo - Questions - Next steps`,
+    prompt: localized`Agenda (optional, markdown). A list on one line becomes one item a line. Enter to continue.`,
+    placeholder: localized`e.g. - Demo - Questions - Next steps`,
     check: v => {
       const agenda = agendaFromInput(v)
       const error = checkAgenda(agenda)
@@ -150,12 +150,12 @@ async function askInvitees (input: MultiStepInput, state: CreateState, devmeet: 
     title: CREATE_TITLE,
     step: 5,
     totalSteps: TOTAL_STEPS,
-    placeholder: shown`Invite whom? Space selects, Enter creates the conference`,
+    placeholder: localized`Invite whom? Space selects, Enter creates the conference`,
     requireOne: true
   }, state.invitees)
   // The user may have lingered over the later steps: a start that has passed in the meantime is asked again.
   if (state.start != null && state.start < Date.now()) {
-    void showWarning(shown`The start time has passed meanwhile; give it again.`)
+    void showWarning(localized`The start time has passed meanwhile; give it again.`)
     state.start = undefined
     return i => askStart(i, state, devmeet)
   }

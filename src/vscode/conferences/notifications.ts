@@ -6,9 +6,8 @@ import type { ConferenceView, RsvpEvent, Rsvp } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { Disposable, toDisposable } from '../disposable'
 import { ourArgument } from '../command-args'
-import { shown } from '../../shared/shown-text'
 import { cancelledText, invitationText, movedText, renamedText, rsvpText } from '../notification-texts'
-import { showInfo, showWarning } from '../user-messages'
+import { localized, showInfo, showWarning } from '../user-messages'
 
 /** What a participant is told about when it changes. */
 interface Snapshot {
@@ -24,10 +23,10 @@ function snapshotOf (view: ConferenceView): Snapshot {
   return { sequence: c.sequence, start: c.start, durationMinutes: c.durationMinutes, status: c.status, title: c.title }
 }
 
-const ACCEPT = shown`Accept`
-const DECLINE = shown`Decline`
-const TENTATIVE = shown`Tentative`
-const SHOW = shown`Show`
+const ACCEPT = localized`Accept`
+const DECLINE = localized`Decline`
+const TENTATIVE = localized`Tentative`
+const SHOW = localized`Show`
 
 export class ConferenceNotifications extends Disposable {
   private readonly seen = new Map<string, Snapshot>()

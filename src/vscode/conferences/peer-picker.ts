@@ -6,6 +6,7 @@ import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
 import type { ShownPickItem } from '../user-messages'
+import { localized } from '../user-messages'
 
 export type PeerItem = ShownPickItem & {
   peerId?: string
@@ -13,13 +14,13 @@ export type PeerItem = ShownPickItem & {
   paste?: true
 }
 
-export const PASTE_ADDRESS_LABEL = shown`$(add) Paste an address…`
+export const PASTE_ADDRESS_LABEL = localized`$(add) Paste an address…`
 const MAX_ADDRESS_CHARS = 4096
 
 function peerItem (peer: PeerInfo): PeerItem {
   return {
-    label: shown`${untrusted(peer.label, 64)}`,
-    description: shown`${untrusted(shortPeerId(peer.peerId))}${peer.online ? shown` · online` : shown``}`,
+    label: localized`${untrusted(peer.label, 64)}`,
+    description: localized`${untrusted(shortPeerId(peer.peerId))}${peer.online ? localized` · online` : shown``}`,
     peerId: peer.peerId
   }
 }
@@ -29,7 +30,7 @@ export function peerItems (devmeet: DevMeet, exclude: Iterable<string> = []): Pe
   const skip = new Set(exclude)
   if (devmeet.peerId != null) skip.add(devmeet.peerId)
   const known = devmeet.peers().filter(p => p.isDevMeet && !skip.has(p.peerId)).map(peerItem)
-  return [...known, { label: PASTE_ADDRESS_LABEL, description: shown`connect to a peer by its DevMeet address`, paste: true, alwaysShow: true }]
+  return [...known, { label: PASTE_ADDRESS_LABEL, description: localized`connect to a peer by its DevMeet address`, paste: true, alwaysShow: true }]
 }
 
 /**
@@ -53,7 +54,7 @@ export async function pickPeers (
       if (!items.some(i => i.peerId === peer.peerId)) items.splice(items.length - 1, 0, peerItem(peer))
     }
     for (const id of selectedIds) {
-      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: shown`peer ${untrusted(shortPeerId(id))}`, description: shown`${untrusted(shortPeerId(id))}`, peerId: id })
+      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: localized`peer ${untrusted(shortPeerId(id))}`, description: localized`${untrusted(shortPeerId(id))}`, peerId: id })
     }
     const outcome = await input.showQuickPick<PeerItem>({
       ...step,
@@ -82,11 +83,11 @@ export async function pickPeers (
 async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: StepTitle): Promise<PeerInfo | undefined> {
   let connected: PeerInfo | undefined
   await input.showInputBox({
-    title: shown`${step.title}: Paste an Address`,
+    title: localized`${step.title}: Paste an Address`,
     step: step.step,
     totalSteps: step.totalSteps,
-    prompt: shown`Paste the peer's DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.`,
-    placeholder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
+    prompt: localized`Paste the peer's DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.`,
+    placeholder: localized`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
     check: value => {
       if (value.length > MAX_ADDRESS_CHARS) return { error: 'That is too long for an address.' }
       if (value.trim() === '') return { note: 'Paste the peer\'s DevMeet address, then press Enter.' }
@@ -99,7 +100,7 @@ async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: Step
         connected = await devmeet.connect(value.trim())
         return undefined
       } catch (err) {
-        return shown`Could not connect: ${errorShown(err)}`
+        return localized`Could not connect: ${errorShown(err)}`
       }
     }
   })

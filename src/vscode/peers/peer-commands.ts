@@ -4,9 +4,9 @@ import type { DevMeetHost } from '../host'
 import { requireCore } from '../core-access'
 import { peerIdOf } from '../command-args'
 import { shortPeerId } from '../../shared/peer-id'
-import { shown, untrusted } from '../../shared/shown-text'
+import { untrusted } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
-import { askText, confirmModal, pickOne, showError, showInfo } from '../user-messages'
+import { localized, askText, confirmModal, pickOne, showError, showInfo } from '../user-messages'
 import { formatLocal } from '../../shared/time'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
@@ -20,7 +20,7 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     if (devmeet == null) return
     const address = devmeet.address()
     await vscode.env.clipboard.writeText(address)
-    void showInfo(shown`Your DevMeet address is on the clipboard. Send it to a peer; they paste it into "DevMeet: Connect to Peer…".`)
+    void showInfo(localized`Your DevMeet address is on the clipboard. Send it to a peer; they paste it into "DevMeet: Connect to Peer…".`)
     return address
   })
 
@@ -33,17 +33,17 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     const core = host.core!
     const suggested = typeof arg === 'string' ? arg.slice(0, MAX_ADDRESS_CHARS) : ''
     const text = await askText({
-      title: shown`DevMeet: Connect to Peer`,
-      prompt: shown`Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID`,
-      placeHolder: shown`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
+      title: localized`DevMeet: Connect to Peer`,
+      prompt: localized`Paste a DevMeet address (from "Copy My Address"), a multiaddr, or a peer ID`,
+      placeHolder: localized`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
       value: suggested,
       ignoreFocusOut: true,
       validateInput: value => {
         if (value.trim() === '') return undefined
-        if (value.length > MAX_ADDRESS_CHARS) return 'That is too long for an address.'
+        if (value.length > MAX_ADDRESS_CHARS) return vscode.l10n.t('That is too long for an address.')
         try {
           const parsed = core.parsePeerAddress(value)
-          if (parsed.peerId === devmeet.peerId) return 'That is your own address.'
+          if (parsed.peerId === devmeet.peerId) return vscode.l10n.t('That is your own address.')
           return undefined
         } catch (err: any) {
           return err.message
@@ -53,12 +53,12 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     if (text == null || text.trim() === '') return
     try {
       const peer = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'DevMeet: connecting…', cancellable: false },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('DevMeet: connecting…'), cancellable: false },
         () => devmeet.connect(text))
-      void showInfo(shown`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peer.peerId))}).`)
+      void showInfo(localized`Connected to ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peer.peerId))}).`)
       return peer
     } catch (err: any) {
-      void showError(shown`Could not connect: ${errorShown(err)}`)
+      void showError(localized`Could not connect: ${errorShown(err)}`)
       return undefined
     }
   })
@@ -68,24 +68,28 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     if (devmeet == null) return
     const peers = devmeet.peers().filter(p => p.isDevMeet)
     if (peers.length === 0) {
-      const copy = shown`Copy My Address`
-      const connect = shown`Connect to Peer…`
-      const choice = await showInfo(shown`No DevMeet peers yet. Peers on your LAN appear by themselves; others need your address.`, copy, connect)
+      const copy = localized`Copy My Address`
+      const connect = localized`Connect to Peer…`
+      const choice = await showInfo(localized`No DevMeet peers yet. Peers on your LAN appear by themselves; others need your address.`, copy, connect)
       if (choice === copy) await vscode.commands.executeCommand('devmeet.copyMyAddress')
       if (choice === connect) await vscode.commands.executeCommand('devmeet.connectPeer')
       return
     }
     const picked = await pickOne(peers.map(p => ({
-      label: shown`${p.online ? shown`$(circle-filled)` : shown`$(circle-outline)`} ${untrusted(p.label, 64)}`,
-      description: shown`${untrusted(shortPeerId(p.peerId))}`,
-      detail: p.online ? shown`online` : shown`last seen ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`,
+      label: localized`${p.online ? localized`$(circle-filled)` : localized`$(circle-outline)`} ${untrusted(p.label, 64)}`,
+      description: localized`${untrusted(shortPeerId(p.peerId))}`,
+      detail: p.online ? localized`online` : localized`last seen ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`,
       peer: p
-    })), { title: shown`DevMeet peers`, placeHolder: shown`Choose a peer` })
+    })), { title: localized`DevMeet peers`, placeHolder: localized`Choose a peer` })
     if (picked == null) return
-    const action = await pickOne([shown`Copy Peer ID`, shown`Rename…`, shown`Forget`].map(label => ({ label })), { title: shown`${untrusted(picked.peer.label, 64)}` })
-    if (action?.label === 'Copy Peer ID') await vscode.env.clipboard.writeText(picked.peer.peerId)
-    if (action?.label === 'Rename…') await vscode.commands.executeCommand('devmeet.renamePeer', picked.peer.peerId)
-    if (action?.label === 'Forget') await vscode.commands.executeCommand('devmeet.forgetPeer', picked.peer.peerId)
+    // The choice is told by which item came back, not by its label: the labels are translated.
+    const actions = [
+      { label: localized`Copy Peer ID`, run: async () => { await vscode.env.clipboard.writeText(picked.peer.peerId) } },
+      { label: localized`Rename…`, run: async () => { await vscode.commands.executeCommand('devmeet.renamePeer', picked.peer.peerId) } },
+      { label: localized`Forget`, run: async () => { await vscode.commands.executeCommand('devmeet.forgetPeer', picked.peer.peerId) } }
+    ]
+    const action = await pickOne(actions, { title: localized`${untrusted(picked.peer.label, 64)}` })
+    await action?.run()
   })
 
   // Renaming asks for the new name and forgetting asks to confirm: an argument only names the peer.
@@ -96,10 +100,10 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     if (devmeet == null) return
     const peer = devmeet.peerInfo(peerId)
     const name = await askText({
-      title: shown`Rename ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})`,
-      prompt: shown`A name only you see. Leave empty to use the name the peer gives itself.`,
+      title: localized`Rename ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})`,
+      prompt: localized`A name only you see. Leave empty to use the name the peer gives itself.`,
       value: peer.petname ?? '',
-      validateInput: v => v.length > 64 ? 'At most 64 characters.' : undefined
+      validateInput: v => v.length > 64 ? vscode.l10n.t('At most 64 characters.') : undefined
     })
     if (name == null) return
     devmeet.rename(peerId, name.trim() === '' ? undefined : name.trim())
@@ -111,9 +115,9 @@ export function registerPeerCommands (reg: Register, host: DevMeetHost): void {
     const devmeet = await requireCore(host, 'loaded')
     if (devmeet == null) return
     const peer = devmeet.peerInfo(peerId)
-    const forget = { title: shown`Forget` }
+    const forget = { title: localized`Forget` }
     const choice = await confirmModal(
-      shown`Forget ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})? DevMeet disconnects and stops reconnecting to this peer.`,
+      localized`Forget ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))})? DevMeet disconnects and stops reconnecting to this peer.`,
       undefined, forget)
     if (choice === forget) await devmeet.forget(peerId)
   })

@@ -6,7 +6,7 @@ import { whenCoreLoaded } from '../core-access'
 import { showWhileStarting } from '../starting-message'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
-import { ShownMarkdown, shownTreeItem } from '../user-messages'
+import { localized, ShownMarkdown, shownTreeItem } from '../user-messages'
 import { routeText } from './route-text'
 import { formatLocal } from '../../shared/time'
 
@@ -37,7 +37,7 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
   /** direct, WebRTC, or relayed through whom */
   private route (peerId: string): ShownText {
     const devmeet = this.host.devmeet
-    if (devmeet == null) return shown`not connected`
+    if (devmeet == null) return localized`not connected`
     return routeText(devmeet.superPeer.routeTo(peerId), id => devmeet.peerInfo(id).label)
   }
 
@@ -58,7 +58,7 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
   getTreeItem (node: PeerNode): vscode.TreeItem {
     if (node.kind === 'group') {
       const item = shownTreeItem(groupLabel(node.group), vscode.TreeItemCollapsibleState.Expanded, node.group === 'nearby'
-        ? { tooltip: new ShownMarkdown().text(shown`DevMeet peers found on your network that you have not dealt with yet. They are not saved; connecting, inviting, answering or renaming one makes it a contact.`) }
+        ? { tooltip: new ShownMarkdown().text(localized`DevMeet peers found on your network that you have not dealt with yet. They are not saved; connecting, inviting, answering or renaming one makes it a contact.`) }
         : {})
       item.id = `group:${node.group}`
       item.contextValue = `group.${node.group}`
@@ -67,17 +67,17 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
     const p = node.peer
     const label = untrusted(p.label, 64)
     const tip = new ShownMarkdown()
-      .text(shown`${label}${p.petname != null && p.displayName != null ? shown` (calls itself ${untrusted(p.displayName, 64)})` : shown``}`).paragraph()
-      .text(shown`Peer ID: ${untrusted(p.peerId)}`).paragraph()
-      .text(p.online ? shown`Online now: ${this.route(p.peerId)}` : shown`Last seen: ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`).paragraph()
+      .text(localized`${label}${p.petname != null && p.displayName != null ? localized` (calls itself ${untrusted(p.displayName, 64)})` : shown``}`).paragraph()
+      .text(localized`Peer ID: ${untrusted(p.peerId)}`).paragraph()
+      .text(p.online ? localized`Online now: ${this.route(p.peerId)}` : localized`Last seen: ${untrusted(p.lastSeen > 0 ? formatLocal(p.lastSeen) : 'never')}`).paragraph()
     if (p.addrs.length > 0) {
-      tip.text(shown`Addresses:`)
-      for (const a of p.addrs.slice(0, 8)) tip.bullet(shown`${untrusted(a, 300)}`)
+      tip.text(localized`Addresses:`)
+      for (const a of p.addrs.slice(0, 8)) tip.bullet(localized`${untrusted(a, 300)}`)
     }
-    const item = shownTreeItem(shown`${label}`, vscode.TreeItemCollapsibleState.None, {
-      description: shown`${untrusted(shortPeerId(p.peerId))}`,
+    const item = shownTreeItem(localized`${label}`, vscode.TreeItemCollapsibleState.None, {
+      description: localized`${untrusted(shortPeerId(p.peerId))}`,
       tooltip: tip,
-      accessibilityLabel: shown`${label}, ${p.online ? shown`online` : shown`offline`}, peer ${untrusted(shortPeerId(p.peerId))}`
+      accessibilityLabel: localized`${label}, ${p.online ? localized`online` : localized`offline`}, peer ${untrusted(shortPeerId(p.peerId))}`
     })
     item.id = `peer:${p.peerId}`
     item.iconPath = p.online
@@ -89,9 +89,9 @@ export class PeersTree extends Disposable implements vscode.TreeDataProvider<Pee
 }
 
 function groupLabel (group: PeerGroup): ShownText {
-  if (group === 'online') return shown`Online`
-  if (group === 'contacts') return shown`Contacts`
-  return shown`Nearby`
+  if (group === 'online') return localized`Online`
+  if (group === 'contacts') return localized`Contacts`
+  return localized`Nearby`
 }
 
 /** The Peers view, refreshed by the core's peer events. */
