@@ -1,5 +1,5 @@
 import type { DevMeet } from '../core/devmeet'
-import type { RsvpAnswer } from '../core/api'
+import type { RecurrenceRule, RsvpAnswer } from '../core/api'
 import { stringArg, type PeerCommand } from './commands'
 
 /** A start time as an ISO 8601 string or epoch milliseconds. */
@@ -40,7 +40,9 @@ export const conferenceCommands: Record<string, PeerCommand> = {
       durationMinutes: numberArg(line, 'durationMinutes') ?? 30,
       agenda: optionalString(line, 'agenda'),
       invitees: peerIdsArg(line),
-      timeZone: optionalString(line, 'timeZone')
+      timeZone: optionalString(line, 'timeZone'),
+      // Checked by the core against the same strict schema a received context meets.
+      ...(line.recurrence == null ? {} : { recurrence: line.recurrence as RecurrenceRule })
     })
   },
   async invite (devmeet, line) {

@@ -6,6 +6,7 @@ import { lineLogger } from '../core/log'
 import { parsePeerArgs, USAGE } from './args'
 import { networkCommands, type PeerCommand } from './commands'
 import { conferenceCommands, printConferenceEvents } from './conference-commands'
+import { seriesCommands } from './series-commands'
 import { chatCommands, printChatEvents } from './chat-commands'
 
 const MAX_LINE = 1024 * 1024
@@ -59,7 +60,7 @@ async function main (): Promise<void> {
     config: args.config,
     log
   })
-  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands, ...chatCommands }
+  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands, ...seriesCommands, ...chatCommands }
 
   devmeet.events.on('peer:connect', p => out({ event: 'peer:connect', peer: p }))
   devmeet.events.on('peer:disconnect', p => out({ event: 'peer:disconnect', peer: p }))
