@@ -11,6 +11,7 @@ import { authorColour, parseColour, type Rgb } from '../shared/author-colour'
 import { setUpSideToggle } from './side-toggle'
 import { OutcomesOnPage } from './outcomes-view'
 import { HistorySearch } from './search'
+import { actionsElement, ComposerMode, MessageEffectsOnPage, quoteElement, tombstoneElement } from './message-actions'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
@@ -28,6 +29,8 @@ let state: PanelState | undefined
 const outcomes = new OutcomesOnPage()
 const search = new HistorySearch(document, list, document.getElementById('search') as HTMLInputElement, document.getElementById('search-count')!)
 const shown = new Map<string, HTMLElement>()
+const effects = new MessageEffectsOnPage()
+const composerMode = new ComposerMode(document, composer)
 let dividerPlaced = false
 let stickToBottom = true
 
@@ -67,6 +70,8 @@ function plain (text: string): string {
 }
 
 function messageElement (m: ChatMessage): HTMLElement {
+  // replies, reactions, edits and deletes folded in (the same on every peer)
+  const s = effects.shownOf(m)
   const el = document.createElement('article')
   el.className = 'message'
   el.dataset.author = m.author
@@ -90,8 +95,10 @@ function messageElement (m: ChatMessage): HTMLElement {
   head.append(name, id, time, status)
   const body = document.createElement('div')
   body.className = 'body'
-  if (m.kind === 'code' && m.code != null) {
-    const block = codeBlock(document, m.body, `${plain(m.code.path)}:${m.code.startLine}-${m.code.endLine}`, m.code.languageId)
+  if (s.deleted) {
+    body.appendChild(tombstoneElement(document))
+  } else if (m.kind === 'code' && m.code != null) {
+    const block = codeBlock(document, s.body, `${plain(m.code.path)}:${m.code.startLine}-${m.code.endLine}`, m.code.languageId)
     const header = block.querySelector('.code-header') as HTMLElement
     header.setAttribute('role', 'button')
     header.setAttribute('tabindex', '0')
@@ -100,24 +107,41 @@ function messageElement (m: ChatMessage): HTMLElement {
     header.addEventListener('click', open)
     header.addEventListener('keydown', e => { if (e.key === 'Enter') open() })
     body.appendChild(block)
-  } else if (m.body.length > COLLAPSE_CHARS) {
-    body.appendChild(renderMarkdown(document, m.body.slice(0, COLLAPSE_CHARS) + '…'))
+  } else if (s.body.length > COLLAPSE_CHARS) {
+    body.appendChild(renderMarkdown(document, s.body.slice(0, COLLAPSE_CHARS) + '…'))
     const more = document.createElement('button')
     more.textContent = 'Show more'
     more.className = 'show-more'
     more.addEventListener('click', () => {
-      body.replaceChildren(renderMarkdown(document, m.body))
+      body.replaceChildren(renderMarkdown(document, s.body))
     })
     body.appendChild(more)
   } else {
-    body.appendChild(renderMarkdown(document, m.body))
+    body.appendChild(renderMarkdown(document, s.body))
   }
-  el.append(head, body)
+  if (s.edited && !s.deleted) head.appendChild(Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }))
+  if (m.mentions?.includes(state?.me ?? '') === true) el.classList.add('mentions-me')
+  const quote = quoteElement(document, s)
+  el.append(head, ...(quote != null ? [quote] : []), body)
+  el.append(actionsElement(document, s, state?.me, {
+    reply: target => composerMode.reply(target),
+    edit: target => composerMode.edit(target),
+    post: msg => vscode.postMessage(msg)
+  }, state?.readOnly == null))
   if (m.equivocated === true) el.append(equivocationNote(document))
   return el
 }
 
 function insert (m: ChatMessage, fresh: boolean): void {
+  const redraw = effects.add(m)
+  if (redraw != null) {
+    // a record acting on another message: draw that one (and the replies quoting it) again
+    for (const key of redraw) {
+      const original = effects.original(key)
+      if (original != null && shown.has(key)) insert(original, false)
+    }
+    return
+  }
   const k = messageKey(m.author, m.seq)
   const existing = shown.get(k)
   const el = messageElement(m)
@@ -219,7 +243,8 @@ composer.addEventListener('keydown', e => {
   e.preventDefault()
   const text = composer.value
   if (text.trim() === '' || utf8Bytes(text) > MAX_CHAT_BODY_BYTES) return
-  vscode.postMessage({ type: 'send', text })
+  vscode.postMessage(composerMode.outgoing(text))
+  composerMode.clear()
   // The message ends the typing: say so now, not 3 s later.
   if (typingTimer != null) clearTimeout(typingTimer)
   if (typingSent) {
@@ -257,6 +282,8 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
       vscode.setState({ ...((vscode.getState() as object | undefined) ?? {}), conferenceId: msg.state.conference.id })
       list.replaceChildren()
       shown.clear()
+      effects.clear()
+      composerMode.clear()
       outcomes.clear()
       dividerPlaced = false
       for (const m of msg.messages) { insert(m, false); outcomes.add(m) }

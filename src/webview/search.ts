@@ -22,6 +22,14 @@ export class HistorySearch {
     })
     doc.getElementById('search-next')?.addEventListener('click', () => this.step(1))
     doc.getElementById('search-prev')?.addEventListener('click', () => this.step(-1))
+    // Ctrl+F (Cmd+F) in the page goes to the box, as in an editor.
+    doc.addEventListener('keydown', e => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault()
+        input.focus()
+        input.select()
+      }
+    })
   }
 
   /** Highlights anew (after messages changed), keeping the position when it can. */
@@ -59,7 +67,10 @@ export class HistorySearch {
   private highlightIn (root: HTMLElement): void {
     const walker = this.doc.createTreeWalker(root, SHOW_TEXT)
     const nodes: Text[] = []
-    for (let n = walker.nextNode(); n != null; n = walker.nextNode()) nodes.push(n as Text)
+    for (let n = walker.nextNode(); n != null; n = walker.nextNode()) {
+      // the page's own controls inside a message ("Show more") are not its text
+      if ((n as Text).parentElement?.closest('button') == null) nodes.push(n as Text)
+    }
     for (const node of nodes) {
       const text = node.data
       const ranges = findMatches(text, this.query, MAX_HITS - this.hits.length)
