@@ -105,6 +105,16 @@ describe('recurring conferences: expansion', () => {
     assert.equal(nextOccurrence(daily, start + 20 * 60_000)?.start, start + 2 * DAY + DAY, 'the cancelled and moved-away occurrences are skipped')
   })
 
+  it('lists the same occurrences for a late window as the full expansion does (steps before it are skipped as wall times)', () => {
+    const weekly = series('2027-01-04T08:00:00Z', { freq: 'weekly', interval: 1, byDay: ['MO', 'TH'], count: 300 })
+    const all = occurrences(weekly, 0, Date.parse('2031-01-01'))
+    const from = Date.parse('2028-03-20T00:00:00Z')
+    const to = Date.parse('2028-11-10T00:00:00Z')
+    assert.deepEqual(occurrences(weekly, from, to), all.filter(o => o.start < to && o.start + 15 * 60_000 > from))
+    assert.equal(all.length, 300)
+    assert.equal(nextOccurrence(weekly, from)?.start, all.find(o => o.start >= from)?.start)
+  })
+
   it('gives a one-off conference exactly one occurrence', () => {
     const once = series('2027-01-04T08:00:00Z', { freq: 'daily', interval: 1 })
     delete once.recurrence

@@ -21,26 +21,46 @@ export const MAX_OCCURRENCE_MOVE_MS = 31 * DAY_MS
 /** The most occurrences one query returns, whatever the caller asks. */
 export const MAX_OCCURRENCES_LISTED = 1000
 /**
- * The most rule steps one query takes. A series without an end is expanded from its first start,
- * so this bounds the work a peer's rule can cause: 5000 steps are 13 years of a daily series.
+ * The most rule steps one query takes, and the furthest past its first start a series is expanded:
+ * a series is expanded from its first start (COUNT depends on it), so these bound the work a peer's
+ * rule can cause. 1500 steps are four years of a daily series; a monthly one reaches ten years.
  */
-export const MAX_EXPANSION_STEPS = 5000
+export const MAX_EXPANSION_STEPS = 1500
+export const MAX_EXPANSION_SPAN_MS = 10 * 366 * DAY_MS
+/** Wall times within this of the window are turned into instants; the rest are compared as wall times (no Intl call). */
+const WALL_MARGIN_MS = 2 * DAY_MS
+
+/** A wall time as one comparable number: YYYYMMDDhhmmss. */
+function wallKey (w: { year: number, month: number, day: number, hour: number, minute: number, second: number }): number {
+  return ((((w.year * 100 + w.month) * 100 + w.day) * 100 + w.hour) * 100 + w.minute) * 100 + w.second
+}
 
 /**
- * The starts the rule gives (before exceptions), in order, from the first; stops after `to`,
- * after `until`, after `count` (ical.js), or after MAX_EXPANSION_STEPS.
+ * The starts the rule gives (before exceptions) from `from` on, in order; stops after `to`, after
+ * `until`, after `count` (ical.js), or at the expansion bounds. Rule steps before `from` are
+ * compared as wall times and never converted, so a window late in a long series costs only the
+ * iterator's steps.
  */
-export function* ruleStarts (start: number, timeZone: string, rule: RecurrenceRule, to: number): Generator<number> {
+export function * ruleStarts (start: number, timeZone: string, rule: RecurrenceRule, to: number, from = start): Generator<number> {
   const recur = ICAL.Recur.fromString(rruleParts(rule).join(';'))
   const dtstart = ICAL.Time.fromData({ ...wallTimeOf(start, timeZone), isDate: false })
   const iterator = recur.iterator(dtstart)
   // UNTIL is an instant (RFC 5545: in UTC when DTSTART has a zone), so it is compared as one here
   // rather than handed to a floating iterator that would read it on the wrong clock.
-  const last = Math.min(to, rule.until ?? Number.POSITIVE_INFINITY, start + MAX_SERIES_SPAN_MS * 8)
+  const last = Math.min(to, rule.until ?? Number.POSITIVE_INFINITY, start + MAX_EXPANSION_SPAN_MS)
+  // A window outside the series (or not a number) asks for nothing: no Intl call on an invalid date.
+  const begin = Number.isFinite(from) ? Math.max(start, from) : start
+  if (!(begin <= last)) return
+  const firstWall = wallKey(wallTimeOf(begin - WALL_MARGIN_MS, timeZone))
+  const lastWall = wallKey(wallTimeOf(last + WALL_MARGIN_MS, timeZone))
   for (let step = 0; step < MAX_EXPANSION_STEPS; step++) {
     const next = iterator.next()
     if (next == null) return
-    const instant = wallTimeToInstant({ year: next.year, month: next.month, day: next.day, hour: next.hour, minute: next.minute, second: next.second }, timeZone).start
+    const wall = { year: next.year, month: next.month, day: next.day, hour: next.hour, minute: next.minute, second: next.second }
+    const key = wallKey(wall)
+    if (key > lastWall) return
+    if (key < firstWall) continue
+    const instant = wallTimeToInstant(wall, timeZone).start
     if (instant > last) return
     yield instant
   }
@@ -64,7 +84,7 @@ export function occurrences (context: ConferenceContext, from: number, to: numbe
   for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
   const out: Occurrence[] = []
   // A moved occurrence may land in the window from up to MAX_OCCURRENCE_MOVE_MS outside it.
-  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, to + MAX_OCCURRENCE_MOVE_MS)) {
+  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, to + MAX_OCCURRENCE_MOVE_MS, from - MAX_OCCURRENCE_MOVE_MS - DAY_MS)) {
     const occurrence = applyException(original, context.durationMinutes, seriesStatus, exceptions.get(original))
     if (overlaps(occurrence)) out.push(occurrence)
   }
@@ -75,7 +95,7 @@ export function occurrences (context: ConferenceContext, from: number, to: numbe
 /** Whether `instant` is a start the rule gives (an exception may only name one of those). */
 export function isRuleStart (context: ConferenceContext, instant: number): boolean {
   if (context.recurrence == null) return instant === context.start
-  for (const start of ruleStarts(context.start, context.timeZone, context.recurrence, instant)) {
+  for (const start of ruleStarts(context.start, context.timeZone, context.recurrence, instant, instant)) {
     if (start === instant) return true
   }
   return false
@@ -87,10 +107,11 @@ export function nextOccurrence (context: ConferenceContext, at: number): Occurre
   if (context.recurrence == null) return occurrences(context, at, Number.MAX_SAFE_INTEGER, 1).find(o => o.status === 'scheduled')
   const exceptions = new Map<number, OccurrenceException>()
   for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
+  const anyMoved = (context.exceptions ?? []).some(e => e.cancelled !== true)
   let best: Occurrence | undefined
-  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, Number.MAX_SAFE_INTEGER)) {
-    // No later original can be moved before the best found so far: stop there.
-    if (best != null && original > best.start + MAX_OCCURRENCE_MOVE_MS) break
+  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, Number.MAX_SAFE_INTEGER, at - MAX_OCCURRENCE_MOVE_MS - DAY_MS)) {
+    // No later original can be moved before the best found so far: stop there (at once when nothing is moved).
+    if (best != null && (!anyMoved || original > best.start + MAX_OCCURRENCE_MOVE_MS)) break
     const o = applyException(original, context.durationMinutes, context.status, exceptions.get(original))
     if (o.status !== 'scheduled' || o.start + o.durationMinutes * 60_000 <= at) continue
     if (best == null || o.start < best.start) best = o
