@@ -32,6 +32,7 @@ describe('the chat record schema for replies, reactions, edits, deletes and ment
 
   it('refuses fields that do not fit the kind, and unknown fields', () => {
     assert.equal(ok({ kind: 'edit', body: 'x' }), false, 'an edit without a target')
+    assert.equal(ok({ kind: 'edit', body: ' ', target }), false, 'an edit to nothing (delete is for that)')
     assert.equal(ok({ kind: 'delete', body: '', target, emoji: '👍' }), false)
     assert.equal(ok({ target }), false, 'a text with a target')
     assert.equal(ok({ kind: 'edit', body: 'x', target, replyTo: target }), false)

@@ -59,7 +59,7 @@ function fieldsFit (p: ChatPayload): boolean {
     case 'text': return !has('code') && !acting && !has('emoji') && !has('on')
     case 'code': return has('code') && !acting && !has('emoji') && !has('on')
     case 'reaction': return acting && has('emoji') && has('on') && p.body === '' && !has('code') && !message
-    case 'edit': return acting && !has('emoji') && !has('on') && !has('code') && !message
+    case 'edit': return acting && p.body.trim() !== '' && !has('emoji') && !has('on') && !has('code') && !message
     case 'delete': return acting && p.body === '' && !has('emoji') && !has('on') && !has('code') && !message
   }
 }
