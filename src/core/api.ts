@@ -236,6 +236,12 @@ export interface ConferenceApi {
   reschedule(id: string, start: number, durationMinutes?: number): Promise<ConferenceView>
   /** organizer only */
   cancel(id: string): Promise<ConferenceView>
+  /** organizer only, a series: cancels the occurrence the rule starts at `occurrenceStart` */
+  cancelOccurrence(id: string, occurrenceStart: number): Promise<ConferenceView>
+  /** organizer only, a series: moves the occurrence the rule starts at `occurrenceStart` */
+  rescheduleOccurrence(id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView>
+  /** the occurrences overlapping [from, to), cancelled ones included with their status; one for a one-off conference */
+  occurrences(id: string, from: number, to: number, max?: number): Occurrence[]
   /**
    * Peer IDs that take part now: the organizer plus invitees whose own signed answer is accepted
    * or tentative. Empty for a cancelled conference (its chat history stays readable).

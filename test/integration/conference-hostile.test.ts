@@ -282,6 +282,33 @@ describe('a running node facing a hostile peer', () => {
     await stillServesWellBehavedPeers()
   })
 
+  it('refuses a series whose rule is unbounded or malformed (interval 0, count 10^9, until in 9999, an unknown zone), storing nothing; a sane series from the same organizer is kept', async () => {
+    const filesBefore = storedFiles(ann)
+    const organizer = { peerId: evil.peerId.toString(), displayName: 'Eve', addrs: [] }
+    // Ann unanswered: each context is refused for its rule alone.
+    const invitees = [{ peerId: ann.peerId!, displayName: 'Ann', addrs: [], rsvp: 'pending' as const }]
+    const start = Date.now() + 3_600_000
+    const hostile = [
+      { recurrence: { freq: 'daily', interval: 0 } },
+      { recurrence: { freq: 'daily', interval: 1, count: 1e9 } },
+      { recurrence: { freq: 'daily', interval: 1, until: Date.UTC(9999, 0, 1) } },
+      { recurrence: { freq: 'daily', interval: 1 }, timeZone: 'Mars/Olympus_Mons' }
+    ]
+    for (const over of hostile) {
+      const ctx = contextFor({ organizer, invitees, start, ...over } as Partial<ConferenceContext>)
+      const outcome = await exchange(ann, INVITE, { frame: await seal(evilKey, DOMAINS.conference, ctx) })
+      assert.ok(outcome === 'dropped' || outcome.answer.ok === false, JSON.stringify(outcome))
+      assert.equal(ann.conferences.get(ctx.id), undefined)
+    }
+    assert.deepEqual(storedFiles(ann), filesBefore)
+    assertDroppedFor(/interval|count|until|time zone|Too (big|small)/i)
+    const sane = contextFor({ organizer, invitees, start, timeZone: 'Europe/Berlin', recurrence: { freq: 'weekly', interval: 1, count: 4 } })
+    const outcome = await exchange(ann, INVITE, { frame: await seal(evilKey, DOMAINS.conference, sane) })
+    assert.ok(outcome !== 'dropped' && outcome.answer.ok === true, JSON.stringify(outcome))
+    assert.equal(ann.conferences.occurrences(sane.id, 0, start + 365 * 86_400_000).length, 4)
+    await stillServesWellBehavedPeers()
+  })
+
   it('stores HTML and script in title, agenda and names as text, also after a restart', async () => {
     const first = ann.conferences.list().find(v => v.context.title === '<script>alert(1)</script>')!
     assert.ok(first != null)
