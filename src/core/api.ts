@@ -113,6 +113,8 @@ export interface ConferenceView {
   rsvpPending?: boolean
   /** invitee side: the organizer refused my latest RSVP, with its reason (peer text); it is not sent again */
   rsvpRefused?: string
+  /** a series: the occurrence now or next (not cancelled) when the view was made; absent once the series is over */
+  nextOccurrence?: Occurrence
   /**
    * Set on the views the scheduler announces for a series: the occurrence due. Their
    * context.start and durationMinutes are that occurrence's (a projection for the listeners; the

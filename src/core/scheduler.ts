@@ -1,6 +1,6 @@
-import type { ConferenceContext, ConferenceView, Occurrence } from './api'
+import type { ConferenceView, Occurrence } from './api'
 import type { Clock } from './clock'
-import { nextOccurrence } from './conference/recurrence'
+import { NextOccurrenceCache } from './conference/recurrence'
 
 /** setTimeout fires at once for delays over 2^31-1 ms; longer waits are taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -131,24 +131,4 @@ function endOf (view: ConferenceView): number {
 
 function occurrenceView (view: ConferenceView, occurrence: Occurrence): ConferenceView {
   return { ...view, context: { ...view.context, start: occurrence.start, durationMinutes: occurrence.durationMinutes }, occurrence }
-}
-
-/**
- * Expanding a series walks its rule from the first start; the scheduler asks every 30 s, so the
- * answer is kept per conference until the context changes or the occurrence it names has ended.
- * Sound because the first occurrence ending after `from` is still the first ending after any later
- * instant before its end.
- */
-class NextOccurrenceCache {
-  private readonly byId = new Map<string, { sequence: number, status: string, from: number, result: Occurrence | undefined }>()
-
-  next (context: ConferenceContext, from: number): Occurrence | undefined {
-    const kept = this.byId.get(context.id)
-    if (kept != null && kept.sequence === context.sequence && kept.status === context.status && kept.from <= from &&
-      (kept.result == null || kept.result.start + kept.result.durationMinutes * 60_000 > from)) return kept.result
-    const result = nextOccurrence(context, from)
-    if (this.byId.size > 1000) this.byId.clear()
-    this.byId.set(context.id, { sequence: context.sequence, status: context.status, from, result })
-    return result
-  }
 }

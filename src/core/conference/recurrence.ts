@@ -130,3 +130,23 @@ function applyException (original: number, durationMinutes: number, seriesStatus
     moved: true
   }
 }
+
+/**
+ * Expanding a series walks its rule from the first start, and the scheduler (every 30 s) and the
+ * views (every refresh) ask again and again, so the answer is kept per conference until the context
+ * changes or the occurrence it names has ended. Sound because the first occurrence ending after `from` is still the first ending after any later
+ * instant before its end.
+ */
+export class NextOccurrenceCache {
+  private readonly byId = new Map<string, { sequence: number, status: string, from: number, result: Occurrence | undefined }>()
+
+  next (context: ConferenceContext, from: number): Occurrence | undefined {
+    const kept = this.byId.get(context.id)
+    if (kept != null && kept.sequence === context.sequence && kept.status === context.status && kept.from <= from &&
+      (kept.result == null || kept.result.start + kept.result.durationMinutes * 60_000 > from)) return kept.result
+    const result = nextOccurrence(context, from)
+    if (this.byId.size > 1000) this.byId.clear()
+    this.byId.set(context.id, { sequence: context.sequence, status: context.status, from, result })
+    return result
+  }
+}

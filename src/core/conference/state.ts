@@ -4,6 +4,7 @@ import { ConferenceStore, type StoredConference } from './store'
 import type { SignedAnswer } from './verify'
 import * as participation from './participation'
 import type { ConferenceComponents } from './ports'
+import { NextOccurrenceCache } from './recurrence'
 
 /**
  * What the parts of the conference service share: the store, one lock per conference (two RSVPs
@@ -12,6 +13,7 @@ import type { ConferenceComponents } from './ports'
 export class ConferenceState {
   readonly store: ConferenceStore
   private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly nextOccurrences = new NextOccurrenceCache()
 
   constructor (readonly components: ConferenceComponents) {
     this.store = new ConferenceStore(components.storage, m => components.events.emit('warning', shown`${untrusted(m, 500)}`))
@@ -40,6 +42,7 @@ export class ConferenceState {
     const invited = c.context.invitees.some(i => i.peerId === me)
     // Only my own signature says what I answered: my latest answer, or the one the verified context carries.
     const myAnswer = participation.answerOf(c.context, c.answers, me, this.mine(c))
+    const next = c.context.recurrence == null ? undefined : this.nextOccurrences.next(c.context, this.components.clock.now())
     return {
       context: c.context,
       mine,
@@ -47,7 +50,8 @@ export class ConferenceState {
       delivery: { ...c.delivery },
       ...(c.refusals != null && Object.keys(c.refusals).length > 0 ? { refusals: { ...c.refusals } } : {}),
       ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {}),
-      ...(c.myRsvp?.refused != null ? { rsvpRefused: c.myRsvp.refused } : {})
+      ...(c.myRsvp?.refused != null ? { rsvpRefused: c.myRsvp.refused } : {}),
+      ...(next != null ? { nextOccurrence: next } : {})
     }
   }
 

@@ -17,8 +17,18 @@ export const GROUP_LABELS: Record<ConferenceGroup, string> = {
 
 const MINUTE = 60_000
 
+/** When the conference ends; a series, when its next occurrence ends (long ago once the series is over). */
 export function endOf (view: ConferenceView): number {
+  if (view.context.recurrence != null) {
+    const next = view.nextOccurrence
+    return next == null ? view.context.start : next.start + next.durationMinutes * MINUTE
+  }
   return view.context.start + view.context.durationMinutes * MINUTE
+}
+
+/** The start a row shows: a series' next occurrence, else the conference's start. */
+export function shownStartOf (view: ConferenceView): { start: number, durationMinutes: number } {
+  return view.nextOccurrence ?? view.context
 }
 
 /**
@@ -44,9 +54,10 @@ export function groupOf (view: ConferenceView, now: number, myPeerId?: string): 
 /** Conferences of a group: the coming ones soonest first, the past ones latest first. */
 export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], now: number, myPeerId?: string): ConferenceView[] {
   const inGroup = views.filter(v => groupOf(v, now, myPeerId) === group)
+  const startOf = (v: ConferenceView): number => shownStartOf(v).start
   return inGroup.sort((a, b) => group === 'past'
     ? b.context.start - a.context.start
-    : a.context.start - b.context.start || a.context.id.localeCompare(b.context.id))
+    : startOf(a) - startOf(b) || a.context.id.localeCompare(b.context.id))
 }
 
 /**
@@ -100,10 +111,11 @@ export function oneLine (text: string, max = 120): string {
  */
 export function descriptionOf (view: ConferenceView, now: number, timeZone?: string, myPeerId?: string): ShownText {
   const { context } = view
-  const local = untrusted(formatShort(context.start, now, timeZone))
+  const { start, durationMinutes } = shownStartOf(view)
+  const local = untrusted(formatShort(start, now, timeZone))
   if (context.status === 'cancelled') return shown`cancelled · ${local}`
   if (isUninvited(view, myPeerId)) return shown`no longer invited · ${local}`
-  const relative = untrusted(formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes }))
+  const relative = untrusted(formatRelative(start, now, { timeZone, durationMinutes }))
   const answer = view.rsvpRefused != null
     ? shown` · your answer was refused`
     : view.rsvpPending === true ? shown` · sending your answer…` : shown``
