@@ -124,6 +124,18 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       await waitFor('Alice sees the code block with its path', async () => await aliceChat.locator('.code-header', { hasText: 'src/api.ts:1-3' }).count() > 0, 30_000)
       assert.match(await aliceChat.locator('.code', { hasText: 'src/api.ts' }).locator('pre').first().textContent() ?? '', /export function greet/)
       await alice.page.screenshot({ path: `${ROOT}/media/screenshot-chat.png` })
+
+      // Unread: with api.ts in front (Bob's chat hidden behind it, or beside it and not active), a
+      // message from Alice counts on his chat tab's title and on the conference's row; bringing
+      // the chat to the front reads it.
+      await bob.page.locator('.tab', { hasText: 'api.ts' }).first().click()
+      await waitFor('api.ts to be Bob\'s active tab', async () => await bob.page.locator('.tab.active', { hasText: 'api.ts' }).count() > 0, 15_000)
+      await aliceChat.locator('textarea[aria-label="Message"]').fill('Thanks, reading it now')
+      await aliceChat.locator('textarea[aria-label="Message"]').press('Enter')
+      await waitFor('Bob\'s chat tab counts one unread', async () => await bob.page.locator('.tab', { hasText: `(1) ${TITLE}` }).count() > 0, 30_000)
+      await waitFor('Bob\'s conference row says 1 unread', async () => await (await conferenceRow(bob, TITLE)).filter({ hasText: '1 unread' }).count() > 0, 30_000)
+      await bob.page.locator('.tab', { hasText: TITLE }).first().click()
+      await waitFor('Bob\'s chat tab shows no count once read', async () => await bob.page.locator('.tab', { hasText: TITLE }).filter({ hasNotText: '(1)' }).count() > 0, 30_000)
     } catch (err) {
       await shots('failure-chat')
       throw err
