@@ -11,6 +11,7 @@ import { authorColour, parseColour, type Rgb } from '../shared/author-colour'
 import { setUpSideToggle } from './side-toggle'
 import { OutcomesOnPage } from './outcomes-view'
 import { HistorySearch } from './search'
+import { setUpAccessibility } from './accessibility'
 import { actionsElement, ComposerMode, MessageEffectsOnPage, quoteElement, tombstoneElement } from './message-actions'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
@@ -326,5 +327,6 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
 })
 
 setUpSideToggle(document, () => (vscode.getState() as Record<string, unknown> | undefined) ?? {}, s => vscode.setState(s))
+setUpAccessibility(document, list, document.getElementById('announcer')!)
 
 vscode.postMessage({ type: 'ready' })

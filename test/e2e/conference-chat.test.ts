@@ -5,6 +5,7 @@ import * as path from 'node:path'
 import {
   openWorkbench, openDevMeetView, statusLabel, runCommand, connectByAddress, screenshot, waitFor, webviewFrame, type Workbench
 } from './workbench'
+import { axeViolations, blocking } from './axe'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 let alice: Workbench
@@ -138,6 +139,50 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       await waitFor('Bob\'s chat tab shows no count once read', async () => await bob.page.locator('.tab', { hasText: TITLE }).filter({ hasNotText: '(1)' }).count() > 0, 30_000)
     } catch (err) {
       await shots('failure-chat')
+      throw err
+    }
+  })
+
+  it('the chat panel announces others\' messages, walks its messages by keyboard with a visible focus ring, and passes axe', async (t) => {
+    try {
+      const chat = await webviewFrame(alice, 'textarea[aria-label="Message"]', 30_000)
+      // Bob's shared code was the last message from someone else: the live region said so, as text.
+      await waitFor('the live region announces Bob\'s code', async () => /^Bob shared code src\/api\.ts:1-3$/.test(await chat.locator('#announcer').textContent() ?? ''), 15_000)
+      assert.equal(await chat.locator('#announcer').getAttribute('aria-live'), 'polite')
+      assert.equal(await chat.locator('.message[tabindex="0"]').count(), 1, 'the message list is one tab stop')
+      await chat.locator('.message[tabindex="0"]').focus()
+      const focused = async (): Promise<{ index: number, outline: string, ring: boolean }> => await chat.evaluate(() => {
+        const all = [...document.querySelectorAll('#messages > .message')]
+        const el = document.activeElement as HTMLElement
+        const style = getComputedStyle(el)
+        const probe = document.createElement('span')
+        probe.style.color = 'var(--vscode-focusBorder)'
+        document.body.appendChild(probe)
+        const focusBorder = getComputedStyle(probe).color
+        probe.remove()
+        return { index: all.indexOf(el), outline: `${style.outlineStyle} ${style.outlineColor}`, ring: style.outlineStyle === 'solid' && style.outlineColor === focusBorder }
+      })
+      const count = await chat.locator('#messages > .message').count()
+      await alice.page.keyboard.press('Home')
+      const first = await focused()
+      assert.equal(first.index, 0, 'Home goes to the first message')
+      assert.ok(first.ring, `a focus ring in the theme's focus colour (${first.outline})`)
+      await alice.page.keyboard.press('End')
+      assert.equal((await focused()).index, count - 1, 'End goes to the last message')
+      await alice.page.keyboard.press('ArrowUp')
+      assert.equal((await focused()).index, count - 2, 'Up goes to the one before')
+      await alice.page.keyboard.press('ArrowDown')
+      assert.equal((await focused()).index, count - 1, 'Down goes back')
+      assert.equal(await chat.locator('.message[tabindex="0"]').count(), 1)
+      assert.equal(await chat.locator('main').count(), 1)
+      assert.equal(await chat.locator('aside[aria-label]').count(), 1)
+      assert.equal(await chat.locator('form.composer[aria-label]').count(), 1)
+      const violations = await axeViolations(chat)
+      for (const v of violations) t.diagnostic(`axe ${v.impact}: ${v.id} (${v.help}) at ${v.nodes.join(', ')}`)
+      t.diagnostic(`axe: ${violations.length} violation(s), ${blocking(violations).length} serious or critical`)
+      assert.deepEqual(blocking(violations), [])
+    } catch (err) {
+      await shots('failure-accessibility')
       throw err
     }
   })

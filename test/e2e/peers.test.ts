@@ -36,7 +36,10 @@ describe('two DevMeet workbenches on one machine', () => {
       await waitFor('one peer on each side', async () => (await statusLabel(alice)) === 'DevMeet: 1 peer connected' && (await statusLabel(bob)) === 'DevMeet: 1 peer connected', 60_000)
       await waitFor('Alice lists Bob', async () => (await treeRows(alice, 'Peers')).some(r => r.startsWith('Bob, online')), 30_000)
       await waitFor('Bob lists Alice', async () => (await treeRows(bob, 'Peers')).some(r => r.startsWith('Alice, online')), 30_000)
-      assert.ok((await treeRows(alice, 'Peers')).some(r => r.startsWith('Online')))
+      // A peer found by mDNS, or that dialled us, is a stranger listed under Nearby (not saved); the
+      // one who pasted the address dealt with the other and lists it as an online contact.
+      assert.ok((await treeRows(alice, 'Peers')).some(r => r.startsWith('Nearby')), 'Alice lists Bob under Nearby')
+      if (via === 'pasted address') assert.ok((await treeRows(bob, 'Peers')).some(r => r.startsWith('Online')), 'Bob lists Alice under Online')
       await alice.page.screenshot({ path: `${ROOT}/media/screenshot-peers.png` })
       for (const wb of [alice, bob]) t.diagnostic(`${wb.name}: ${activationLine(wb.dir) ?? 'no activation timing logged'}`)
     } catch (err) {

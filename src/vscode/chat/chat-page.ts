@@ -40,14 +40,17 @@ export function chatPageHtml (webview: vscode.Webview, extensionUri: vscode.Uri)
     </div>
     <button id="toggle-side" class="toggle-side" type="button" aria-controls="side" aria-expanded="true">Details</button>
   </div>
-  <div id="messages" role="log" aria-label="Messages" aria-live="polite" tabindex="0"></div>
+  <!-- Not a live region itself: new messages from others are announced, briefly, by #announcer. -->
+  <section id="messages" aria-label="Messages" aria-describedby="messages-help"></section>
+  <p id="messages-help" class="visually-hidden">Up and Down arrows move between messages, Home and End go to the first and the last.</p>
+  <div id="announcer" class="visually-hidden" role="status" aria-live="polite" aria-atomic="true"></div>
   <p id="readonly" class="readonly" hidden></p>
-  <div class="composer">
+  <form class="composer" aria-label="Write a message">
     <textarea id="composer" aria-label="Message" rows="3" placeholder="Message (Enter sends, Shift+Enter for a new line; markdown works)"></textarea>
     <span id="counter" class="counter" aria-live="polite"></span>
-  </div>
+  </form>
 </main>
-<aside id="side" aria-label="Conference"></aside>
+<aside id="side" aria-label="Conference details"></aside>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`
