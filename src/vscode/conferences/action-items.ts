@@ -55,7 +55,7 @@ export class ActionItemIndex extends Disposable {
     const me = devmeet?.peerId
     if (devmeet == null || me == null) return []
     const out: Outcome[] = []
-    for (const view of devmeet.conferences.list()) {
+    for (const view of this.views()) {
       const sources = this.candidates.get(view.context.id)
       if (sources == null || sources.size === 0) continue
       const ordered = [...sources.values()].sort(compareMessages)
@@ -66,12 +66,23 @@ export class ActionItemIndex extends Disposable {
   }
 
   private loadAll (): void {
-    for (const view of this.devmeet?.conferences.list() ?? []) this.loadOnce(view.context.id)
+    for (const view of this.views()) this.loadOnce(view.context.id)
+  }
+
+  /** The conferences, or none while the core cannot list them (its services exist once the node runs). */
+  private views (): ReturnType<DevMeet['conferences']['list']> {
+    try {
+      return this.devmeet?.conferences.list() ?? []
+    } catch {
+      return []
+    }
   }
 
   private loadOnce (conferenceId: string): void {
     const devmeet = this.devmeet
-    if (devmeet == null || this.loaded.has(conferenceId)) return
+    // The chat history is readable once the node runs (before, it answers with nothing, which
+    // must not count as read): the 'status' event brings us back then.
+    if (devmeet == null || devmeet.status.state !== 'running' || this.loaded.has(conferenceId)) return
     this.loaded.add(conferenceId)
     devmeet.chat.history(conferenceId).then(messages => {
       let any = false
