@@ -342,6 +342,9 @@ describe('9: conference ids are bound to their organizer\'s key; delivery means 
     const ann = makePeer('Ann')
     await startAll(org, ann)
     await connectAll(org, ann)
+    // Ann has met Olga (she connected by Olga's address), so the per-organizer cap applies, not the
+    // stranger caps: a peer that only dialled in stays in Nearby and counts as never met.
+    await ann.connect(org.address())
     // Ann holds as many unanswered invitations from Olga as she takes; the next is refused.
     const ids: string[] = []
     for (let i = 0; i < 21; i++) {

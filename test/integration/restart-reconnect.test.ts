@@ -100,7 +100,10 @@ describe('reconnection after restarts (headless peers, port 0, mDNS off)', () =>
 
   it('Bob restarts on a new port, then Alice does: Alice dials Bob where he said he was, with no one else to ask', async () => {
     let [alice, bob] = await Promise.all([start('Alice'), start('Bob')])
+    // They have met both ways: a peer that only dialled in stays in Nearby (in memory, not a
+    // contact), and nobody looks for it after a restart.
     await call(alice, 'connect', { addr: bob.address })
+    await call(bob, 'connect', { addr: alice.address })
     await timeToReconnect(alice, bob)
     const bobPort = bob.port;
     [bob] = await restart([bob], async () => { await holdPort(bobPort) })
