@@ -1,6 +1,7 @@
 import type { KeyStore } from '../core/identity'
-import { shown, untrusted, type ShownText } from '../shared/shown-text'
+import { untrusted, type ShownText } from '../shared/shown-text'
 import { withTimeout as within } from './with-timeout'
+import { localized } from './localized'
 
 /** The part of vscode.SecretStorage we use; injected so the fallback logic is testable. */
 export interface SecretStore {
@@ -23,9 +24,9 @@ function withTimeout<T> (p: Thenable<T>, what: string): Promise<T> {
  */
 export function fallbackText (reason: string, dataDir: string, privacyProblem: string | undefined): ShownText {
   const where = privacyProblem == null
-    ? shown`in a file readable only by you in ${untrusted(dataDir, 500)}`
-    : shown`in a file in ${untrusted(dataDir, 500)}, but it may not be private: ${untrusted(privacyProblem, 600)}`
-  return shown`DevMeet could not use VS Code's secret storage (${untrusted(reason, 300)}); your peer key is kept ${where}.`
+    ? localized`in a file readable only by you in ${untrusted(dataDir, 500)}`
+    : localized`in a file in ${untrusted(dataDir, 500)}, but it may not be private: ${untrusted(privacyProblem, 600)}`
+  return localized`DevMeet could not use VS Code's secret storage (${untrusted(reason, 300)}); your peer key is kept ${where}.`
 }
 
 /**

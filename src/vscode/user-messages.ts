@@ -4,7 +4,8 @@
 // Every function takes ShownText (see src/shared/shown-text.ts), so peer text arrives here only
 // through untrusted(). test/unit/user-messages-gate.test.ts fails if any other file calls them.
 import * as vscode from 'vscode'
-import { localizedTag, type ShownText } from '../shared/shown-text'
+import type { ShownText } from '../shared/shown-text'
+import { localized, useTranslator } from './localized'
 import { logSafe, type Logger, type LogLevel } from '../core/log'
 
 /**
@@ -15,10 +16,12 @@ import { logSafe, type Logger, type LogLevel } from '../core/log'
  * Plain strings that are not ShownText (an input box's validation message, a progress title) go
  * through vscode.l10n.t directly.
  */
-export const localized = localizedTag((key, placeholderCount) =>
+useTranslator((key, placeholderCount) =>
   // The placeholders are passed back as themselves, so the translation comes back with {0}, {1}…
   // in place, for localizedTag to fill with the neutralized parts.
   vscode.l10n.t(key, ...Array.from({ length: placeholderCount }, (_, i) => `{${i}}`)))
+/** The one localized tag (made in localized.ts, so that text modules without 'vscode' share it). */
+export { localized }
 
 /** A notification. Buttons are ShownText too; the chosen one comes back. */
 export function showInfo<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {

@@ -4,6 +4,7 @@ import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
 import { formatLocal, formatInZone, formatRelative, formatDuration, formatShort } from '../../shared/time'
 import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
 import { personLabel } from '../notification-texts'
+import { localized } from '../localized'
 
 export { personLabel }
 
@@ -113,24 +114,24 @@ export function descriptionOf (view: ConferenceView, now: number, timeZone?: str
   const { context } = view
   const { start, durationMinutes } = shownStartOf(view)
   const local = untrusted(formatShort(start, now, timeZone))
-  if (context.status === 'cancelled') return shown`cancelled · ${local}`
-  if (isUninvited(view, myPeerId)) return shown`no longer invited · ${local}`
+  if (context.status === 'cancelled') return localized`cancelled · ${local}`
+  if (isUninvited(view, myPeerId)) return localized`no longer invited · ${local}`
   const relative = untrusted(formatRelative(start, now, { timeZone, durationMinutes }))
   const answer = view.rsvpRefused != null
-    ? shown` · your answer was refused`
-    : view.rsvpPending === true ? shown` · sending your answer…` : shown``
+    ? localized` · your answer was refused`
+    : view.rsvpPending === true ? localized` · sending your answer…` : shown``
   // "today 6:00 PM", "tomorrow 9:00 AM" and "on Dec 2, 2026" already say when
-  const when = /^(today|tomorrow|on) /.test(String(relative)) ? shown`${relative}` : shown`${relative} · ${local}`
-  return shown`${when}${answer}`
+  const when = /^(today|tomorrow|on) /.test(String(relative)) ? localized`${relative}` : localized`${relative} · ${local}`
+  return localized`${when}${answer}`
 }
 
 /** Why my answer or the organizer's record was refused, as inert text; undefined when it was not. */
 export function refusalOf (view: ConferenceView, peerId: string, myPeerId: string | undefined): ShownText | undefined {
   if (view.mine && view.delivery[peerId] === 'refused') {
-    return shown`refused the invitation: ${untrusted(view.refusals?.[peerId] ?? 'no reason given', 300)}`
+    return localized`refused the invitation: ${untrusted(view.refusals?.[peerId] ?? 'no reason given', 300)}`
   }
   if (!view.mine && peerId === myPeerId && view.rsvpRefused != null) {
-    return shown`the organizer refused your answer: ${untrusted(view.rsvpRefused, 300)}`
+    return localized`the organizer refused your answer: ${untrusted(view.rsvpRefused, 300)}`
   }
   return undefined
 }
