@@ -137,6 +137,26 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       await waitFor('Bob\'s conference row says 1 unread', async () => await (await conferenceRow(bob, TITLE)).filter({ hasText: '1 unread' }).count() > 0, 30_000)
       await bob.page.locator('.tab', { hasText: TITLE }).first().click()
       await waitFor('Bob\'s chat tab shows no count once read', async () => await bob.page.locator('.tab', { hasText: TITLE }).filter({ hasNotText: '(1)' }).count() > 0, 30_000)
+      // A mention, an edit and a reaction, each seen on the other screen. Bob's chat is not the
+      // active tab: Alice's "@Bob" brings him a notification, whose "Open chat" shows the chat.
+      await bob.page.locator('.tab', { hasText: 'api.ts' }).first().click()
+      await waitFor('api.ts to be Bob\'s active tab', async () => await bob.page.locator('.tab.active', { hasText: 'api.ts' }).count() > 0, 15_000)
+      await aliceChat.locator('textarea[aria-label="Message"]').fill('@Bob please review the API')
+      await aliceChat.locator('textarea[aria-label="Message"]').press('Enter')
+      const mention = bob.page.locator('.notification-toast', { hasText: 'Alice mentioned you: @Bob please review the API' })
+      await waitFor('Bob is notified of the mention', async () => await mention.count() > 0, 30_000)
+      await mention.locator('.monaco-button', { hasText: 'Open chat' }).first().click()
+      const hello = (frame: typeof aliceChat): ReturnType<typeof aliceChat.locator> => frame.locator('.message', { hasText: 'Hello Bob' }).first()
+      await hello(aliceChat).hover()
+      await hello(aliceChat).locator('button[aria-label="Edit"]').click()
+      await aliceChat.locator('textarea[aria-label="Message"]').fill('Hello Bob, can you see this? Yes, edited.')
+      await aliceChat.locator('textarea[aria-label="Message"]').press('Enter')
+      // the chat shown again is a new page: find it by what it shows
+      const bobChatAgain = await webviewFrame(bob, '.message:has-text("Yes, edited.") .edited', 30_000)
+      await hello(bobChatAgain).hover()
+      await hello(bobChatAgain).locator('button[aria-label="Add a reaction"]').click()
+      await hello(bobChatAgain).locator('button[aria-label="React with 👍"]').click()
+      await waitFor('Alice sees Bob\'s reaction', async () => await hello(aliceChat).locator('.reaction', { hasText: '👍 1' }).count() > 0, 30_000)
     } catch (err) {
       await shots('failure-chat')
       throw err
