@@ -3,11 +3,9 @@ import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import * as path from 'node:path'
 import {
-  openWorkbench, openDevMeetView, statusLabel, runCommand, connectByAddress, screenshot, waitFor, webviewFrame, type Workbench
-} from './workbench'
+  openWorkbench, openDevMeetView, statusLabel, runCommand, connectByAddress, screenshot, waitFor, webviewFrame, type Workbench, readmeScreenshot } from './workbench'
 import { axeViolations, blocking } from './axe'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 let alice: Workbench
 let bob: Workbench
 const TITLE = `Design review ${Date.now() % 10_000}`
@@ -90,7 +88,7 @@ describe('a conference between two workbenches, from invitation to chat', () => 
           if (attempt === 2) throw err
         }
       }
-      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-conferences.png` })
+      await readmeScreenshot(alice, 'screenshot-conferences.png')
     } catch (err) {
       await shots('failure-conference')
       throw err
@@ -124,7 +122,7 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       await runCommand(bob, 'DevMeet: Share Selection in Conference')
       await waitFor('Alice sees the code block with its path', async () => await aliceChat.locator('.code-header', { hasText: 'src/api.ts:1-3' }).count() > 0, 30_000)
       assert.match(await aliceChat.locator('.code', { hasText: 'src/api.ts' }).locator('pre').first().textContent() ?? '', /export function greet/)
-      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-chat.png` })
+      await readmeScreenshot(alice, 'screenshot-chat.png')
 
       // Unread: with api.ts in front (Bob's chat hidden behind it, or beside it and not active), a
       // message from Alice counts on his chat tab's title and on the conference's row; bringing

@@ -2,9 +2,8 @@ import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import * as path from 'node:path'
 import { readdirSync, readFileSync } from 'node:fs'
-import { openWorkbench, openDevMeetView, statusLabel, treeRows, connectByAddress, screenshot, waitFor, type Workbench } from './workbench'
+import { openWorkbench, openDevMeetView, statusLabel, treeRows, connectByAddress, screenshot, waitFor, type Workbench, readmeScreenshot } from './workbench'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
 let alice: Workbench
 let bob: Workbench
 
@@ -40,7 +39,7 @@ describe('two DevMeet workbenches on one machine', () => {
       // one who pasted the address dealt with the other and lists it as an online contact.
       assert.ok((await treeRows(alice, 'Peers')).some(r => r.startsWith('Nearby')), 'Alice lists Bob under Nearby')
       if (via === 'pasted address') assert.ok((await treeRows(bob, 'Peers')).some(r => r.startsWith('Online')), 'Bob lists Alice under Online')
-      await alice.page.screenshot({ path: `${ROOT}/media/screenshot-peers.png` })
+      await readmeScreenshot(alice, 'screenshot-peers.png')
       for (const wb of [alice, bob]) t.diagnostic(`${wb.name}: ${activationLine(wb.dir) ?? 'no activation timing logged'}`)
     } catch (err) {
       await Promise.all([alice, bob].map(w => screenshot(w, 'failure-peers').catch(() => {})))

@@ -162,6 +162,16 @@ export async function treeRows (wb: Workbench, view: string): Promise<string[]> 
   return await pane.locator('.monaco-list-row').evaluateAll(rows => rows.map(r => r.getAttribute('aria-label') ?? r.textContent ?? ''))
 }
 
+/**
+ * Takes one of the README's screenshots: into media/ with DEVMEET_UPDATE_SCREENSHOTS=1, otherwise
+ * into test-artifacts/, so that a test run leaves the tracked files as they are.
+ */
+export async function readmeScreenshot (wb: Workbench, name: string): Promise<void> {
+  const dir = process.env.DEVMEET_UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'media') : ARTIFACTS
+  mkdirSync(dir, { recursive: true })
+  await wb.page.screenshot({ path: path.join(dir, name) })
+}
+
 /** Saves a screenshot to test-artifacts/ (or to `file`). */
 export async function screenshot (wb: Workbench, label: string, file?: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true })
