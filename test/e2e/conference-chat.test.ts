@@ -207,8 +207,12 @@ describe('a conference between two workbenches, from invitation to chat', () => 
 
   it('after a window reload Bob\'s chat panel comes back with the history (before and without waiting for the node)', async (t) => {
     try {
+      // As a user does it: "Developer: Reload Window" lets the workbench save its editors and the
+      // webviews' state before the page goes (a bare page reload may lose that race).
       const reloadedAt = Date.now()
-      await bob.page.reload()
+      const reloaded = bob.page.waitForEvent('load', { timeout: 90_000 })
+      await runCommand(bob, 'Developer: Reload Window')
+      await reloaded
       await bob.page.waitForSelector('.monaco-workbench', { timeout: 90_000 })
       await webviewFrame(bob, '.message:has-text("Hello Bob, can you see this?")', 90_000)
       const historyMs = Date.now() - reloadedAt
