@@ -13,7 +13,7 @@
 //   --no-build   package the dist/ already built
 // See docs/PLATFORMS.md for which package goes where and how to publish them.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createVSIX } from '@vscode/vsce'
@@ -80,10 +80,12 @@ async function main (): Promise<void> {
 function stage (): void {
   rmSync(STAGE, { recursive: true, force: true })
   mkdirSync(STAGE, { recursive: true })
-  for (const f of ['package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
+  const translations = readdirSync(ROOT).filter(f => /^package\.nls\.[\w-]+\.json$/.test(f))
+  for (const f of ['package.json', 'package.nls.json', ...translations, 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore']) {
     if (existsSync(path.join(ROOT, f))) copyFileSync(path.join(ROOT, f), path.join(STAGE, f))
   }
   cpSync(path.join(ROOT, 'media'), path.join(STAGE, 'media'), { recursive: true })
+  cpSync(path.join(ROOT, 'l10n'), path.join(STAGE, 'l10n'), { recursive: true })
   const dist = path.join(ROOT, 'dist')
   if (!existsSync(path.join(dist, 'extension.js'))) throw new Error('dist/ is not built: run without --no-build')
   cpSync(dist, path.join(STAGE, 'dist'), {
