@@ -75,6 +75,8 @@ export class ChatLink {
   /** msgs frames received and handled, reported back in acks */
   receivedFrames = 0
   closed = false
+  /** we opened this stream (to a neighbour we chose), rather than the peer */
+  dialled = false
   typingUntil = 0
   typingAt = 0
   /** disk writes of received frames not yet finished, oldest first */

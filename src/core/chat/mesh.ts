@@ -7,6 +7,7 @@ import { DialBackoff } from './dial-backoff'
 import type { FloodControl } from './flood-control'
 import { ChatLink, CHAT_PROTOCOL, type ChatFrame } from './link'
 import type { LinkTable } from './link-table'
+import { chosenNeighbours, MAX_CHAT_LINKS, MESH_DEGREE } from './neighbours'
 import type { ChatLog } from './log'
 import type { ChatLogs } from './logs'
 import type { ChatScope } from './scope'
@@ -15,6 +16,8 @@ import type { Summary } from './sync'
 const RECONNECT_EVERY_MS = 5000
 /** a burst of streams opening or closing is announced to the others once */
 const ANNOUNCE_LINKS_AFTER_MS = 20
+/** a connection to a participant that is not a neighbour is closed once idle this long (the mesh bounds connections too) */
+const IDLE_CONNECTION_MS = 10_000
 
 /** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
 export interface MeshHooks {
@@ -26,8 +29,10 @@ export interface MeshHooks {
 }
 
 /**
- * The chat streams between participants: dialled to every participant of a joined conference
- * (with backoff), accepted from participants, announced to the others.
+ * The chat streams between participants of a joined conference: each dials its chosen neighbours
+ * (all of them in a small conference, a bounded few in a large one: see chosenNeighbours; with
+ * backoff, an unreachable one replaced by the next), accepts streams from participants up to
+ * MAX_CHAT_LINKS, and announces its links to the others. Messages travel the mesh by forwarding.
  */
 export class ChatMesh {
   /** conferences whose participants we keep streams to */
@@ -118,7 +123,18 @@ export class ChatMesh {
     void this.scope.components.node.hangUp(peerIdFromString(peer)).catch(() => {})
   }
 
-  /** Opens streams to joined conferences' participants that have none (all, or only `peer`). */
+  /**
+   * The participants we dial in a conference now: the chosen neighbours among those who may chat
+   * and are not cut off, one we failed to reach replaced by the next (unless a stream with it is up).
+   */
+  neighbours (conferenceId: string): string[] {
+    const me = this.scope.me()
+    const participants = this.scope.components.membership.participants(conferenceId)
+      .filter(p => p === me || (!this.flood.isCutOff(p) && this.scope.mayChat(conferenceId, p)))
+    return chosenNeighbours(conferenceId, me, participants, p => !this.links.has(conferenceId, p) && !this.backoff.ready(`${conferenceId}|${p}`))
+  }
+
+  /** Opens streams to joined conferences' neighbours that have none (all, or only `peer`). */
   reconnect (peer?: string): void {
     if (!this.running) return
     const { membership } = this.scope.components
@@ -126,11 +142,36 @@ export class ChatMesh {
     for (const conferenceId of this.joined) {
       const view = membership.get(conferenceId)
       if (view == null || !this.scope.mayChat(conferenceId, me)) continue
-      for (const p of membership.participants(conferenceId)) {
-        if (p === me || (peer != null && p !== peer) || this.flood.isCutOff(p) || !this.scope.mayChat(conferenceId, p)) continue
-        if (this.links.has(conferenceId, p)) continue
+      const wanted = this.neighbours(conferenceId)
+      for (const p of wanted) {
+        if ((peer != null && p !== peer) || this.links.has(conferenceId, p)) continue
         if (peer == null && !this.backoff.ready(`${conferenceId}|${p}`)) continue
         void this.openLink(view, p)
+      }
+      if (peer == null) this.prune(conferenceId, wanted)
+    }
+  }
+
+  /**
+   * Once every neighbour we dial is linked, streams we dialled to others (replacements for a
+   * neighbour that is back) close; and in a large conference, idle connections to participants
+   * that are neither neighbours nor linked close (the invitations' and answers' connections), so
+   * a participant holds a bounded number of connections.
+   */
+  private prune (conferenceId: string, wanted: string[]): void {
+    if (!wanted.every(p => this.links.has(conferenceId, p))) return
+    const keep = new Set(wanted)
+    for (const l of this.links.of(conferenceId)) if (l.dialled && !keep.has(l.peer)) l.close()
+    const participants = this.scope.components.membership.participants(conferenceId)
+    if (participants.length <= MESH_DEGREE + 1) return
+    const node = this.scope.components.node
+    if (node.getConnections == null) return
+    const linked = new Set(this.links.all().map(l => l.peer))
+    const idleSince = this.scope.now() - IDLE_CONNECTION_MS
+    for (const p of participants) {
+      if (keep.has(p) || linked.has(p) || p === this.scope.me()) continue
+      for (const c of node.getConnections(peerIdFromString(p))) {
+        if (c.streams.length === 0 && c.timeline.open < idleSince) void c.close().catch(() => {})
       }
     }
   }
@@ -141,12 +182,14 @@ export class ChatMesh {
     if (this.dialing.has(key)) return
     this.dialing.add(key)
     let stream: Stream | undefined
+    let failed = false
     try {
       const { dialer, membership, node } = this.scope.components
       await dialer.dialKnown(peer, membership.addressesOf(conferenceId, peer))
       stream = await node.dialProtocol(peerIdFromString(peer), CHAT_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const log = await this.logs.open(conferenceId)
       const link = new ChatLink(conferenceId, peer, stream, l => this.detach(l))
+      link.dialled = true
       await link.writeHello(log.summary(), log.digestsOf())
       const hello = await link.readHello()
       if (hello.conferenceId !== conferenceId) throw new InvalidFrameError('the peer answered for another conference')
@@ -156,9 +199,12 @@ export class ChatMesh {
       if (stream != null) resetStream(stream, err)
       this.backoff.failed(key)
       this.scope.components.log.debug(`chat: no stream to ${peer} for ${conferenceId}: ${err?.message ?? err}`)
+      failed = true
     } finally {
       this.dialing.delete(key)
     }
+    // An unreachable neighbour is replaced by the next on the ring at once.
+    if (failed) this.reconnect()
   }
 
   /** A participant opened a chat stream: check the conference and who they are, then sync. */
@@ -182,6 +228,11 @@ export class ChatMesh {
       if (this.scope.components.membership.get(conferenceId) == null) throw new Error('unknown conference')
       if (!this.scope.mayChat(conferenceId, peer)) throw new Error('not a participant (or the conference is cancelled)')
       if (!this.scope.mayChat(conferenceId, this.scope.me())) throw new Error('this peer is not a participant')
+      if (this.isFull(conferenceId, peer)) {
+        // Not misbehaviour: the peer's view of the participants differs from ours for a moment.
+        resetStream(stream, new RateLimitedError('this participant has as many chat links as it keeps'))
+        return
+      }
       const log = await this.logs.open(conferenceId)
       const real = new ChatLink(conferenceId, peer, stream, l => this.detach(l), link.frames)
       await real.writeHello(log.summary(), log.digestsOf())
@@ -191,6 +242,13 @@ export class ChatMesh {
       this.flood.strike(peer)
       resetStream(stream, err)
     }
+  }
+
+  /** Whether a stream from `peer` would pass the bound on links (a neighbour we chose is always taken). */
+  private isFull (conferenceId: string, peer: string): boolean {
+    const peers = this.links.peers(conferenceId)
+    if (peers.length < MAX_CHAT_LINKS || peers.includes(peer)) return false
+    return !this.neighbours(conferenceId).includes(peer)
   }
 
   private attach (link: ChatLink, log: ChatLog, theirs: Summary, digests?: Record<string, string>): void {

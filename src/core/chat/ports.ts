@@ -17,6 +17,8 @@ export interface ChatNode {
   removeEventListener(type: 'peer:connect', listener: (evt: CustomEvent<PeerId>) => void): void
   dialProtocol(peer: PeerId, protocol: string, options: { signal: AbortSignal }): Promise<Stream>
   hangUp(peer: PeerId): Promise<void>
+  /** the open connections to a peer (the mesh closes idle ones to participants it does not link with) */
+  getConnections?(peer?: PeerId): Connection[]
 }
 
 /** The events the chat emits and listens to (a part of DevMeet's events). */
