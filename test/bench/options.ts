@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** build the .vsix with `npm run package` (else only measure an existing one) */
   packageVsix: boolean
   out: string
+  /** this machine's time for the calibration work / the project machine's (≥ 1); run.ts sets it */
+  slowdown: number
 }
 
 export const BENCH_USAGE = `node --import tsx test/bench/run.ts [options]
@@ -97,6 +99,7 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
     memoryParticipants: int(values['memory-participants'], smoke ? 3 : 20),
     memoryMessages: int(values['memory-messages'], smoke ? 50 : 10_000),
     packageVsix: values['no-package'] !== true && !smoke,
-    out: values.out ?? 'bench-results.json'
+    out: values.out ?? 'bench-results.json',
+    slowdown: 1
   }
 }

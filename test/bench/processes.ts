@@ -1,14 +1,17 @@
-// Child processes of the benchmark: headless peers (dist/peer.js) spoken to in JSON lines.
+// Child processes of the benchmark, spoken to in JSON lines: headless peers (dist/peer.js) and bare
+// libp2p nodes (bare-peer.ts), one per process. Scenarios build meetings of them with
+// process-meeting.ts.
 import { spawn, type ChildProcess } from 'node:child_process'
+import * as path from 'node:path'
 import * as readline from 'node:readline'
 import { readFileSync } from 'node:fs'
-import { PEER_JS } from './paths'
+import { PEER_JS, REPO } from './paths'
 import { benchDir } from './cores'
 
 export interface PeerLine { event?: string, id?: number, ok?: boolean, result?: any, error?: string, [k: string]: any }
 
-/** A running `devmeet-peer` with its ready line. */
-export class HeadlessPeer {
+/** A child process that prints JSON lines, one of them {event:'ready'}, and answers {id, cmd} lines. */
+export class LineChild {
   readonly ready: Promise<PeerLine>
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>()
@@ -16,10 +19,14 @@ export class HeadlessPeer {
   readonly spawnedAt = performance.now()
   readyAt = 0
 
-  constructor (readonly child: ChildProcess) {
+  constructor (readonly child: ChildProcess, what = 'a child process') {
     const rl = readline.createInterface({ input: child.stdout! })
+    child.once('exit', code => {
+      for (const p of this.pending.values()) p.reject(new Error(`${what} exited (${code})`))
+      this.pending.clear()
+    })
     this.ready = new Promise((resolve, reject) => {
-      child.once('exit', code => reject(new Error(`devmeet-peer exited (${code}) before it was ready`)))
+      child.once('exit', code => reject(new Error(`${what} exited (${code}) before it was ready`)))
       rl.on('line', text => {
         let line: PeerLine
         try { line = JSON.parse(text) } catch { return }
@@ -36,14 +43,6 @@ export class HeadlessPeer {
     this.ready.catch(() => {})
   }
 
-  static spawn (name: string, dataDir = benchDir()): HeadlessPeer {
-    const child = spawn(process.execPath, [PEER_JS, '--data', dataDir, '--name', name, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0'], {
-      stdio: ['pipe', 'pipe', 'ignore'],
-      env: { ...process.env, DEVMEET_LOG: 'error' }
-    })
-    return new HeadlessPeer(child)
-  }
-
   /** Sends one command line; resolves with its result. */
   command (cmd: string, args: Record<string, unknown> = {}): Promise<any> {
     const id = this.nextId++
@@ -51,6 +50,11 @@ export class HeadlessPeer {
       this.pending.set(id, { resolve, reject })
       this.child.stdin!.write(JSON.stringify({ id, cmd, ...args }) + '\n')
     })
+  }
+
+  /** Writes a command without waiting for its answer (the answer still reaches onLine listeners). */
+  post (cmd: string, args: Record<string, unknown> = {}): void {
+    this.child.stdin!.write(JSON.stringify({ id: -1, cmd, ...args }) + '\n')
   }
 
   onLine (listener: (line: PeerLine) => void): () => void {
@@ -64,12 +68,49 @@ export class HeadlessPeer {
   }
 
   async stop (): Promise<void> {
-    if (this.child.exitCode != null) return
+    if (this.child.exitCode != null || this.child.signalCode != null) return
     const exited = new Promise(resolve => this.child.once('exit', resolve))
     this.child.kill('SIGTERM')
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000)
     await exited
     clearTimeout(timer)
+  }
+}
+
+export interface PeerSpawnOptions {
+  /** more devmeet-peer arguments, e.g. ['--webrtc'] */
+  args?: string[]
+  env?: Record<string, string>
+}
+
+/** A running `devmeet-peer` (dist/peer.js) with its ready line ({peerId, address, addrs}). */
+export class HeadlessPeer extends LineChild {
+  constructor (child: ChildProcess, readonly name = 'devmeet-peer') {
+    super(child, `devmeet-peer ${name}`)
+  }
+
+  static spawn (name: string, dataDir = benchDir(), options: PeerSpawnOptions = {}): HeadlessPeer {
+    const child = spawn(process.execPath, [PEER_JS, '--data', dataDir, '--name', name, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', ...(options.args ?? [])], {
+      stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore'],
+      env: { ...process.env, DEVMEET_LOG: 'error', ...options.env }
+    })
+    return new HeadlessPeer(child, name)
+  }
+}
+
+/** A bare libp2p node (TCP, noise, yamux; '/bench/1.0.0' frames) in its own process: bare-peer.ts. */
+export class BareProcess extends LineChild {
+  static spawn (): BareProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'bench', 'bare-peer.ts')], {
+      cwd: REPO,
+      stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore']
+    })
+    return new BareProcess(child, 'a bare libp2p process')
+  }
+
+  /** Its listen address (after ready). */
+  async addr (): Promise<string> {
+    return (await this.ready).addr
   }
 }
 

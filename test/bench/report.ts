@@ -7,6 +7,8 @@ export type Figures = Record<string, number>
 export interface Row {
   scenario: string
   measure: string
+  /** where the participants ran: inOneProcess() or inProcesses(n); printed before the measure */
+  where?: string
   unit: string
   devmeet: Figures
   baselines: Array<{ label: string, figures: Figures }>
@@ -21,6 +23,8 @@ export interface Row {
 export interface Machine {
   cpu: string
   cores: number
+  /** calibration work here vs on the project's machine (calibration.ts); waits scale by it */
+  slowdown?: number
   memoryGiB: number
   node: string
   platform: string
@@ -61,7 +65,8 @@ export function markdown (m: Machine, rows: Row[], mode: string): string {
   const lines = [
     `## DevMeet benchmark (${mode})`,
     '',
-    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; run ${m.date}`,
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; run ${m.date}` +
+      (m.slowdown != null ? `; calibration ${m.slowdown.toFixed(2)}× the project machine's time (waits scaled by it)` : ''),
     '',
     '| # | Measure | DevMeet | Baseline (same run) | Ratio | Target | Met |',
     '|---|---|---|---|---|---|---|'
@@ -69,10 +74,22 @@ export function markdown (m: Machine, rows: Row[], mode: string): string {
   for (const r of rows) {
     const base = r.baselines.map(b => `${b.label}: ${formatFigures(b.figures, r.unit)}`).join('; ') || '-'
     const met = r.met === true ? 'met' : r.met === false ? 'not met' : r.target != null ? 'n/a' : '-'
-    const measure = r.note != null ? `${r.measure} (${r.note})` : r.measure
+    const what = r.where != null ? `[${r.where}] ${r.measure}` : r.measure
+    const measure = r.note != null ? `${what} (${r.note})` : what
     lines.push(`| ${r.scenario} | ${cell(measure)} | ${cell(formatFigures(r.devmeet, r.unit))} | ${cell(base)} | ${r.ratio != null && Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : '-'} | ${cell(r.target ?? '-')} | ${met} |`)
   }
   return lines.join('\n')
+}
+
+/** Every participant and baseline node shared this one process (one event loop, one clock). */
+export function inOneProcess (): string {
+  return 'in one process'
+}
+
+/** Each participant (and each baseline node) in its own process, on this machine's cores. */
+export function inProcesses (n: number): string {
+  const cores = os.cpus().length
+  return `${n} processes on ${cores} core${cores === 1 ? '' : 's'}`
 }
 
 /** A row for a scenario that could not run: the reason instead of figures. */

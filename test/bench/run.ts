@@ -8,6 +8,7 @@ import { REPO } from './paths'
 import { parseBenchArgs, type BenchOptions } from './options'
 import { failedRow, machine, markdown, type Row } from './report'
 import { removeBenchDirs } from './cores'
+import { calibrate } from './calibration'
 import { latency } from './scenarios/latency'
 import { throughput } from './scenarios/throughput'
 import { catchup } from './scenarios/catchup'
@@ -40,6 +41,10 @@ async function main (): Promise<void> {
   const opts = parseBenchArgs(process.argv.slice(2))
   ensureBuilt()
   const m = machine()
+  const cal = calibrate()
+  opts.slowdown = cal.slowdown
+  m.slowdown = cal.ratio
+  process.stderr.write(`bench: calibration ${cal.ms.toFixed(1)} ms (waits × ${cal.slowdown.toFixed(2)})\n`)
   const rows: Row[] = []
   const started = performance.now()
   for (const s of scenarios) {
