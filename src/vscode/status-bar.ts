@@ -3,9 +3,9 @@ import type { NodeStatus } from '../core/devmeet'
 import type { DevMeetHost } from './host'
 import { Disposable, toDisposable } from './disposable'
 import { requireCore, whenCoreLoaded } from './core-access'
-import { shown, untrusted } from '../shared/shown-text'
+import { untrusted, type ShownText } from '../shared/shown-text'
 import { peerCountLabel } from './status-texts'
-import { localized, ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
+import { localized, plural, ShownMarkdown, confirmModal, showError, showInfo } from './user-messages'
 import { relayStatusText, routeText } from './peers/route-text'
 
 /** The status bar item (the number of connected DevMeet peers, or what the node is doing) and its commands. */
@@ -36,7 +36,7 @@ export class StatusBar extends Disposable {
 function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vscode.Disposable) => void): void {
   item.name = 'DevMeet'
   item.text = '$(comment-discussion) DevMeet $(loading~spin)'
-  item.tooltip = 'DevMeet is loading…'
+  item.tooltip = localized`DevMeet is loading…`
   item.show()
 
   let shownFailure: string | undefined
@@ -46,22 +46,22 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
     const devmeet = host.devmeet
     const status: NodeStatus = devmeet?.status ?? { state: 'starting' }
     item.backgroundColor = undefined
-    item.accessibilityInformation = { label: `DevMeet: ${status.state}` }
+    item.accessibilityInformation = { label: localized`DevMeet: ${nodeStateWords(status.state)}` }
     // The views' welcome texts follow the node's state (locked in another window, failed).
     void vscode.commands.executeCommand('setContext', 'devmeet.nodeState', status.state)
     switch (status.state) {
       case 'starting':
         item.text = '$(comment-discussion) DevMeet $(loading~spin)'
-        item.tooltip = 'DevMeet: starting the peer-to-peer node…'
+        item.tooltip = localized`DevMeet: starting the peer-to-peer node…`
         item.command = undefined
         break
       case 'stopped':
-        item.text = '$(comment-discussion) DevMeet: stopped'
-        item.tooltip = 'The DevMeet node is stopped. Click to start it.'
+        item.text = `$(comment-discussion) ${localized`DevMeet: stopped`}`
+        item.tooltip = localized`The DevMeet node is stopped. Click to start it.`
         item.command = 'devmeet.retryStart'
         break
       case 'failed':
-        item.text = '$(error) DevMeet: not running'
+        item.text = `$(error) ${localized`DevMeet: not running`}`
         item.tooltip = localized`The DevMeet node failed to start: ${untrusted(status.error, 500)}. Click to retry.`
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground')
         item.command = 'devmeet.retryStart'
@@ -76,8 +76,8 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
         }
         break
       case 'locked':
-        item.text = '$(comment-discussion) DevMeet: in another window'
-        item.tooltip = 'DevMeet runs in another VS Code window (one node per identity). Click to take it over here.'
+        item.text = `$(comment-discussion) ${localized`DevMeet: in another window`}`
+        item.tooltip = localized`DevMeet runs in another VS Code window (one node per identity). Click to take it over here.`
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
         item.command = 'devmeet.takeOver'
         break
@@ -86,9 +86,9 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
         const online = devmeet!.onlineDevMeetPeers().length
         // Words, not a bare number: a number beside a chat icon reads as unread messages.
         item.text = `$(comment-discussion) ${peerCountLabel(online)}`
-        item.accessibilityInformation = { label: `DevMeet: ${peerCountLabel(online)} connected` }
+        item.accessibilityInformation = { label: localized`DevMeet: ${peerCountLabel(online)} connected` }
         const md = new ShownMarkdown()
-          .bold(localized`DevMeet`).text(localized` · ${online} peer${online === 1 ? shown`` : localized`s`} connected`).paragraph()
+          .bold(localized`DevMeet`).text(plural(online, localized` · ${online} peer connected`, localized` · ${online} peers connected`)).paragraph()
           .text(localized`Name: ${untrusted(devmeet!.displayName, 64)}`).paragraph()
           .text(localized`Peer ID: ${untrusted(status.peerId)}`).paragraph()
           .text(localized`Listening on:`)
@@ -102,7 +102,7 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
           // Sending is refused while nothing can be saved: say so where the user looks first.
           item.text = `$(warning) ${peerCountLabel(online)}`
           item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground')
-          item.accessibilityInformation = { label: `DevMeet: not saving; ${peerCountLabel(online)} connected` }
+          item.accessibilityInformation = { label: localized`DevMeet: not saving; ${peerCountLabel(online)} connected` }
           md.paragraph().text(localized`Not saving: ${untrusted(notSaving, 300)}`).paragraph()
             .text(localized`New messages and changes are refused until the data folder takes writes again (checked every 5 seconds).`)
         }
@@ -123,10 +123,21 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
       update()
     })))
   }, () => {
-    item.text = '$(error) DevMeet: failed to load'
-    item.tooltip = 'DevMeet failed to load; see the DevMeet output channel.'
+    item.text = `$(error) ${localized`DevMeet: failed to load`}`
+    item.tooltip = localized`DevMeet failed to load; see the DevMeet output channel.`
     item.command = undefined
   })
+}
+
+/** The node's state for a screen reader. */
+function nodeStateWords (state: NodeStatus['state']): ShownText {
+  switch (state) {
+    case 'starting': return localized`starting`
+    case 'stopped': return localized`stopped`
+    case 'failed': return localized`not running`
+    case 'locked': return localized`in another window`
+    case 'running': return localized`running`
+  }
 }
 
 /** How each connected DevMeet peer is reached (direct, WebRTC, relayed through whom), and our part as a relay. */
@@ -137,5 +148,5 @@ function appendRoutes (md: ShownMarkdown, devmeet: NonNullable<DevMeetHost['devm
   for (const p of online.slice(0, 12)) {
     md.lineBreak().text(localized`${untrusted(p.label, 64)}: ${routeText(devmeet.superPeer.routeTo(p.peerId), nameOf)}`)
   }
-  if (online.length > 12) md.lineBreak().text(localized`and ${untrusted(String(online.length - 12))} more`)
+  if (online.length > 12) md.lineBreak().text(localized`and ${online.length - 12} more`)
 }

@@ -5,7 +5,7 @@
 // through untrusted(). test/unit/user-messages-gate.test.ts fails if any other file calls them.
 import * as vscode from 'vscode'
 import type { ShownText } from '../shared/shown-text'
-import { localized, useTranslator } from './localized'
+import { localized, plural, useTranslator } from './localized'
 import { logSafe, type Logger, type LogLevel } from '../core/log'
 
 /**
@@ -19,9 +19,11 @@ import { logSafe, type Logger, type LogLevel } from '../core/log'
 useTranslator((key, placeholderCount) =>
   // The placeholders are passed back as themselves, so the translation comes back with {0}, {1}…
   // in place, for localizedTag to fill with the neutralized parts.
-  vscode.l10n.t(key, ...Array.from({ length: placeholderCount }, (_, i) => `{${i}}`)))
+  vscode.l10n.t(key, ...Array.from({ length: placeholderCount }, (_, i) => `{${i}}`)),
+// Plural rules follow the language the messages are in: with no translation loaded they stay English.
+vscode.l10n.bundle != null ? vscode.env.language : undefined)
 /** The one localized tag (made in localized.ts, so that text modules without 'vscode' share it). */
-export { localized }
+export { localized, plural }
 
 /** A notification. Buttons are ShownText too; the chosen one comes back. */
 export function showInfo<B extends ShownText> (message: ShownText, ...buttons: B[]): Thenable<B | undefined> {

@@ -21,7 +21,7 @@ import { pickPeers } from './peer-picker'
 import { detailsText, groupOf } from './conference-rows'
 import { untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown, titleOf } from '../notification-texts'
-import { localized, askText, confirmModal, setStatusMessage, showError, showInfo, showWarning } from '../user-messages'
+import { localized, plural, askText, confirmModal, setStatusMessage, showError, showInfo, showWarning } from '../user-messages'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
 
@@ -109,7 +109,7 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     if (peerIds.length === 0) return t.view.context.id
     try {
       const view = await t.devmeet.conferences.invite(t.view.context.id, peerIds)
-      void showInfo(localized`Invitations sent to ${peerIds.length} more ${peerIds.length === 1 ? localized`peer` : localized`peers`}.`)
+      void showInfo(plural(peerIds.length, localized`Invitations sent to ${peerIds.length} more peer.`, localized`Invitations sent to ${peerIds.length} more peers.`))
       return view.context.id
     } catch (err) {
       void showError(localized`Could not invite: ${errorShown(err)}`)

@@ -6,7 +6,7 @@ import type { ConferenceView, CreateConferenceInput, RsvpAnswer } from '../../co
 import { formatDuration, formatLocal, formatRelative } from '../../shared/time'
 import { joinShown, untrusted, type ShownText } from '../../shared/shown-text'
 import { personLabel, titleOf } from '../notification-texts'
-import { localized } from '../localized'
+import { localized, plural } from '../localized'
 
 /** A question for confirmModal: the message, the detail, and the button that goes ahead. */
 export interface Question {
@@ -28,7 +28,7 @@ function peopleList (peerIds: readonly string[], nameOf: NameOf): ShownText {
 }
 
 function peers (n: number): ShownText {
-  return n === 1 ? localized`1 peer` : localized`${n} peers`
+  return plural(n, localized`${n} peer`, localized`${n} peers`)
 }
 
 function when (start: number, durationMinutes: number, now: number): ShownText {

@@ -1,6 +1,6 @@
 import type { Route, RelayStatus } from '../../core/relay/super-peer'
-import { shown, untrusted, type ShownText } from '../../shared/shown-text'
-import { localized } from '../localized'
+import { untrusted, type ShownText } from '../../shared/shown-text'
+import { localized, plural } from '../localized'
 
 /** How we are connected to a peer, in words; the relay's name came from a peer, so it goes through untrusted(). */
 export function routeText (route: Route | undefined, nameOf: (peerId: string) => string): ShownText {
@@ -19,7 +19,7 @@ export function relayStatusText (status: RelayStatus, nameOf: (peerId: string) =
     : status.reachability === 'unreachable' ? localized`peers cannot dial you (NAT)` : localized`not checked yet`
   if (status.serving) {
     const n = status.slotHolders.length
-    return localized`Reachability: ${reach}; relaying for your conference peers (${untrusted(String(n))} slot${n === 1 ? shown`` : localized`s`} in use)`
+    return plural(n, localized`Reachability: ${reach}; relaying for your conference peers (${n} slot in use)`, localized`Reachability: ${reach}; relaying for your conference peers (${n} slots in use)`)
   }
   if (status.slotsOn.length > 0) {
     return localized`Reachability: ${reach}; reachable through ${untrusted(status.slotsOn.map(nameOf).join(', '), 200)}`
