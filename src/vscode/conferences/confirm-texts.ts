@@ -38,7 +38,9 @@ function when (start: number, durationMinutes: number, now: number): ShownText {
 export function createQuestion (input: CreateConferenceInput, nameOf: NameOf, now: number): Question {
   const invitees = input.invitees.length === 0 ? localized`Nobody is invited yet.` : localized`Invitations go to ${peopleList(input.invitees, nameOf)}.`
   return {
-    message: localized`Create "${untrusted(input.title, 120)}" on ${when(input.start, input.durationMinutes, now)} and send invitations to ${peers(input.invitees.length)}?`,
+    message: input.recurrence != null
+      ? localized`Create the series "${untrusted(input.title, 120)}" (${seriesSummary(input.recurrence)}), first on ${when(input.start, input.durationMinutes, now)}, and send invitations to ${peers(input.invitees.length)}?`
+      : localized`Create "${untrusted(input.title, 120)}" on ${when(input.start, input.durationMinutes, now)} and send invitations to ${peers(input.invitees.length)}?`,
     detail: localized`${invitees} ${WHY_ASKED}`,
     go: localized`Create and Invite`
   }

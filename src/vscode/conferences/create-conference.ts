@@ -1,4 +1,4 @@
-// "DevMeet: Create Conference…": five steps (title, start, duration, agenda, invitees), or, when the
+// "DevMeet: Create Conference…": six steps (title, start, duration, repeats, agenda, invitees), or, when the
 // command gets an argument object (another extension; or a `command:` link, which anyone can
 // write), one modal that shows everything the argument asks for and creates only if the user says
 // so. Decision: no argument skips that question, not even for tests; a test (or an extension that
@@ -10,18 +10,20 @@ import { formatDuration, parseDurationMinutes, localTimeZone } from '../../share
 import { agendaFromInput, agendaPreview, agendaToInput } from './agenda-input'
 import { MultiStepInput, type InputStep } from './multi-step-input'
 import { pickPeers } from './peer-picker'
+import { askRepeats, repeatRule, type RepeatState } from './repeats-step'
 import type { DevMeetHost } from '../host'
 import { requireCore } from '../core-access'
 import { oneLine } from './conference-rows'
 import { confirmed } from './conference-commands'
 import { createQuestion } from './confirm-texts'
-import { untrusted } from '../../shared/shown-text'
+import { untrusted, type ShownText } from '../../shared/shown-text'
+import { seriesSummary } from './series-summary'
 import { errorShown } from '../notification-texts'
 import { localized, showError, showInfo, showWarning } from '../user-messages'
 import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
 
 export const CREATE_TITLE = localized`Create Conference`
-const TOTAL_STEPS = 5
+const TOTAL_STEPS = 6
 
 /** What the steps collect. */
 interface CreateState {
@@ -31,6 +33,7 @@ interface CreateState {
   durationText: string
   agenda: string
   invitees: string[]
+  repeats: RepeatState
 }
 
 /** "\n" typed in the one-line agenda box starts a new line. */
@@ -49,16 +52,19 @@ export async function createConference (host: DevMeetHost, reveal: (id: string) 
   }
   const devmeet = await requireCore(host)
   if (devmeet == null) return undefined
-  const state: CreateState = { title: '', startText: '', durationText: '30', agenda: '', invitees: [] }
+  const state: CreateState = { title: '', startText: '', durationText: '30', agenda: '', invitees: [], repeats: { choice: { kind: 'never' } } }
   const finished = await MultiStepInput.run(input => askTitle(input, state, devmeet))
   if (!finished || state.start == null) return undefined
+  const timeZone = localTimeZone()
+  const recurrence = repeatRule(state.repeats, state.start, timeZone)
   return await submit(devmeet.conferences, {
     title: oneLine(state.title, MAX_TITLE_CHARS),
     start: state.start,
     durationMinutes: (parseDurationMinutes(state.durationText) as { minutes: number }).minutes,
     agenda: state.agenda,
     invitees: state.invitees,
-    timeZone: localTimeZone()
+    timeZone,
+    ...(recurrence != null ? { recurrence } : {})
   }, reveal).catch(err => {
     void showError(localized`Could not create the conference: ${errorShown(err)}`)
     return undefined
@@ -124,13 +130,13 @@ async function askDuration (input: MultiStepInput, state: CreateState, devmeet: 
       return parsed.ok ? { note: `Duration: ${formatDuration(parsed.minutes)}` } : { error: parsed.reason }
     }
   })
-  return i => askAgenda(i, state, devmeet)
+  return i => askRepeats(i, { title: CREATE_TITLE, step: 4, totalSteps: TOTAL_STEPS }, state.repeats, state.start ?? Date.now(), localTimeZone(), j => askAgenda(j, state, devmeet))
 }
 
 async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep> {
   const value = await input.showInputBox({
     title: CREATE_TITLE,
-    step: 4,
+    step: 5,
     totalSteps: TOTAL_STEPS,
     value: agendaToInput(state.agenda),
     prompt: localized`Agenda (optional, markdown). A list on one line becomes one item a line. Enter to continue.`,
@@ -148,9 +154,9 @@ async function askAgenda (input: MultiStepInput, state: CreateState, devmeet: De
 async function askInvitees (input: MultiStepInput, state: CreateState, devmeet: DevMeet): Promise<InputStep | undefined> {
   state.invitees = await pickPeers(input, devmeet, {
     title: CREATE_TITLE,
-    step: 5,
+    step: 6,
     totalSteps: TOTAL_STEPS,
-    placeholder: localized`Invite whom? Space selects, Enter creates the conference`,
+    placeholder: repeatsPlaceholder(state),
     requireOne: true
   }, state.invitees)
   // The user may have lingered over the later steps: a start that has passed in the meantime is asked again.
@@ -159,5 +165,18 @@ async function askInvitees (input: MultiStepInput, state: CreateState, devmeet: 
     state.start = undefined
     return i => askStart(i, state, devmeet)
   }
+  // A start changed after the Repeats step may no longer be one the rule gives (weekdays from a Saturday).
+  if (state.start != null && repeatRule(state.repeats, state.start, localTimeZone()) === null) {
+    void showWarning(localized`The start no longer fits how the conference repeats; choose again.`)
+    return i => askRepeats(i, { title: CREATE_TITLE, step: 4, totalSteps: TOTAL_STEPS }, state.repeats, state.start ?? Date.now(), localTimeZone(), j => askAgenda(j, state, devmeet))
+  }
   return undefined
+}
+
+/** The invitee step's placeholder; for a series it first says how it repeats, the nearest thing to a confirm step the flow has. */
+function repeatsPlaceholder (state: CreateState): ShownText {
+  const rule = state.start == null ? undefined : repeatRule(state.repeats, state.start, localTimeZone())
+  return rule != null
+    ? localized`${seriesSummary(rule)}. Invite whom? Space selects, Enter creates the series`
+    : localized`Invite whom? Space selects, Enter creates the conference`
 }

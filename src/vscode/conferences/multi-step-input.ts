@@ -198,6 +198,38 @@ export class MultiStepInput {
     }
   }
 
+  /** Shows a single-choice quick pick for one step: Enter on an item chooses it. Rejects with InputFlowAction.back or .cancel. */
+  async showPickOne<T extends ShownPickItem> (options: StepTitle & { items: T[], active?: T, placeholder?: ShownText }): Promise<T> {
+    const disposables: vscode.Disposable[] = []
+    try {
+      return await new Promise<T>((resolve, reject) => {
+        const pick = vscode.window.createQuickPick<T & vscode.QuickPickItem>()
+        pick.title = options.title
+        pick.step = options.step
+        pick.totalSteps = options.totalSteps
+        pick.placeholder = options.placeholder
+        pick.ignoreFocusOut = true
+        pick.matchOnDescription = true
+        pick.items = options.items
+        if (options.active != null) pick.activeItems = [options.active]
+        pick.buttons = this.steps.length > 1 ? [vscode.QuickInputButtons.Back] : []
+        disposables.push(
+          pick.onDidTriggerButton(button => {
+            if (button === vscode.QuickInputButtons.Back) reject(InputFlowAction.back)
+          }),
+          pick.onDidAccept(() => {
+            const chosen = pick.selectedItems[0] ?? pick.activeItems[0]
+            if (chosen != null) resolve(chosen)
+          }),
+          pick.onDidHide(() => reject(InputFlowAction.cancel))
+        )
+        this.replaceCurrent(pick)
+      })
+    } finally {
+      for (const d of disposables) d.dispose()
+    }
+  }
+
   private replaceCurrent (input: vscode.QuickInput): void {
     const previous = this.current
     this.current = input
