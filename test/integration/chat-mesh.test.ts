@@ -1,0 +1,119 @@
+// The bounded chat mesh between real peers on loopback: in a conference larger than a full mesh
+// each participant keeps a few chat links (and few connections), messages travel by forwarding,
+// and a neighbour that drops everything it should pass on isolates nobody.
+import { describe, it, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Stream } from '@libp2p/interface'
+import { makePeer, startAll, eventually, cleanup, transcript, type TestPeer } from '../helpers/peers'
+import { CHAT_PROTOCOL, MAX_CHAT_FRAME_BYTES } from '../../src/core/chat/link'
+import { chosenNeighbours, MAX_CHAT_LINKS, MESH_DEGREE } from '../../src/core/chat/neighbours'
+import { frameStream, type FrameStream } from '../../src/core/wire/framing'
+
+after(cleanup)
+
+const decoder = new TextDecoder()
+
+/** `count` peers, the first the organizer, connected to the organizer only (the others learn addresses from the conference). */
+async function peers (count: number, prefix: string): Promise<TestPeer[]> {
+  const all = Array.from({ length: count }, (_, i) => makePeer(`${prefix} ${i}`))
+  await startAll(...all)
+  for (const p of all.slice(1)) await all[0].connect(p.address())
+  return all
+}
+
+/** A conference starting now among them, every invitee accepted, known to all (nobody joined its chat yet). */
+async function conference (org: TestPeer, invitees: TestPeer[]): Promise<string> {
+  const { context } = await org.conferences.create({ title: 'All hands', start: Date.now() + 3_600_000, durationMinutes: 60, invitees: invitees.map(p => p.peerId!) })
+  await eventually('every invitation arrives', () => invitees.every(p => p.conferences.get(context.id) != null), 30_000)
+  await Promise.all(invitees.map(async p => await p.conferences.respond(context.id, 'accepted')))
+  const all = [org, ...invitees]
+  await eventually('everyone sees everyone accepted', () => all.every(p => p.conferences.participants(context.id).length === all.length), 30_000)
+  return context.id
+}
+
+async function everyoneHolds (all: TestPeer[], id: string, count: number): Promise<void> {
+  await eventually(`every participant holds ${count} messages`, async () => (await Promise.all(all.map(p => p.chat.history(id)))).every(h => h.length === count), 30_000)
+}
+
+describe('the bounded chat mesh', () => {
+  it('sixteen participants: at most six chat links and twelve connections each, and every message reaches everyone', async () => {
+    const all = await peers(16, 'Mesh')
+    const id = await conference(all[0], all.slice(1))
+    for (const p of all) await p.chat.join(id)
+    await eventually('every participant has its neighbours linked', () => all.every(p => {
+      const wanted = chosenNeighbours(id, p.peerId!, all.map(q => q.peerId!))
+      return wanted.every(q => p.chat.presence(id).online.includes(q))
+    }), 30_000)
+    await Promise.all(all.map(async (p, i) => await p.chat.send(id, { kind: 'text', body: `hello from ${i}` })))
+    await everyoneHolds(all, id, all.length)
+    const first = await transcript(all[0], id)
+    for (const p of all.slice(1)) assert.deepEqual(await transcript(p, id), first, 'the same ordered history everywhere')
+    await eventually('links settle at the degree', () => all.every(p => p.chat.presence(id).online.length <= MESH_DEGREE), 15_000)
+    const links = all.map(p => p.chat.presence(id).online.length)
+    assert.ok(Math.max(...links) <= MESH_DEGREE, `links per participant: ${links.join(' ')}`)
+    assert.ok(Math.min(...links) >= 3, `links per participant: ${links.join(' ')}`)
+    // The organizer dialled all fifteen for the invitations: the idle ones close.
+    await eventually('connections settle within the bound', () => all.every(p => p.libp2p.getConnections().length <= MAX_CHAT_LINKS), 40_000)
+    // Still connected after the pruning: another round reaches all.
+    await Promise.all(all.map(async (p, i) => await p.chat.send(id, { kind: 'text', body: `again from ${i}` })))
+    await everyoneHolds(all, id, 2 * all.length)
+  })
+
+  it('a neighbour that takes every message and passes none on (claiming it holds all) isolates nobody', async () => {
+    const all = await peers(10, 'Drop')
+    const hostile = all[4]
+    const honest = all.filter(p => p !== hostile)
+    const id = await conference(all[0], all.slice(1))
+    const everyone = all.map(p => p.peerId!)
+    // Its chat is switched off: it speaks the protocol by hand, taking streams and dialling its
+    // own neighbours, acknowledging everything as held and forwarding nothing.
+    await hostile.chat.stop()
+    await hostile.libp2p.unhandle(CHAT_PROTOCOL)
+    const claim = Object.fromEntries(everyone.map(p => [p, 1000]))
+    const received: string[] = []
+    const streams: Stream[] = []
+    const swallow = async (frames: FrameStream): Promise<void> => {
+      try {
+        for (;;) {
+          const frame = JSON.parse(decoder.decode(await frames.readBytes(0)))
+          if (frame.t === 'msgs') {
+            received.push(...frame.e)
+            await frames.write({ t: 'ack', summary: claim, frames: received.length })
+          }
+        }
+      } catch {}
+    }
+    await hostile.libp2p.handle(CHAT_PROTOCOL, async (stream) => {
+      streams.push(stream)
+      const frames = frameStream(stream, MAX_CHAT_FRAME_BYTES)
+      await frames.readBytes(5000)
+      await frames.write({ t: 'hello', conferenceId: id, summary: claim })
+      await frames.write({ t: 'linked', peers: everyone })
+      void swallow(frames)
+    })
+    for (const p of honest) await p.chat.join(id)
+    const victims = chosenNeighbours(id, hostile.peerId!, everyone)
+    for (const v of victims) {
+      const peer = all.find(p => p.peerId === v)!
+      await hostile.connect(peer.address())
+      const stream = await hostile.libp2p.dialProtocol(peerIdFromString(v), CHAT_PROTOCOL)
+      streams.push(stream)
+      const frames = frameStream(stream, MAX_CHAT_FRAME_BYTES)
+      await frames.write({ t: 'hello', conferenceId: id, summary: claim })
+      await frames.readBytes(5000)
+      await frames.write({ t: 'linked', peers: everyone })
+      void swallow(frames)
+    }
+    await eventually('the hostile neighbour is linked with those who chose it and those it chose', () => {
+      const linked = honest.filter(p => p.chat.presence(id).online.includes(hostile.peerId!))
+      return linked.length >= victims.length
+    }, 30_000)
+    await Promise.all(honest.map(async (p, i) => { for (let k = 0; k < 3; k++) await p.chat.send(id, { kind: 'text', body: `${k} from ${i}` }) }))
+    await everyoneHolds(honest, id, 3 * honest.length)
+    const first = await transcript(honest[0], id)
+    for (const p of honest.slice(1)) assert.deepEqual(await transcript(p, id), first, 'the same history everywhere')
+    assert.ok(received.length > 0, 'the hostile neighbour was sent messages (it was on the path)')
+    for (const s of streams) s.abort(new Error('done'))
+  })
+})
