@@ -51,6 +51,8 @@ export const conferenceCommands: Record<string, PeerCommand> = {
   async respond (devmeet, line) {
     const answer = stringArg(line, 'answer') as RsvpAnswer
     if (!ANSWERS.includes(answer)) throw new Error(`"answer" must be one of ${ANSWERS.join(', ')}`)
+    // {…, occurrence}: an answer to that one occurrence of a series (series-commands.ts)
+    if (line.occurrence != null) return await devmeet.conferences.respondToOccurrence(stringArg(line, 'conferenceId'), startArg(line, 'occurrence'), answer)
     return await devmeet.conferences.respond(stringArg(line, 'conferenceId'), answer, optionalString(line, 'comment'))
   },
   async cancel (devmeet, line) {

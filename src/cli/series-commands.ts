@@ -35,6 +35,11 @@ export const seriesCommands: Record<string, PeerCommand> = {
     return await devmeet.conferences.rescheduleOccurrence(stringArg(line, 'conferenceId'), instantArg(line, 'occurrence'),
       instantArg(line, 'start'), optionalNumber(line, 'durationMinutes'))
   },
+  /** {conferenceId, occurrence, start, durationMinutes?}: "this and following": that occurrence and every later one move by the same wall-clock shift. */
+  async rescheduleFollowing (devmeet, line) {
+    return await devmeet.conferences.rescheduleFollowing(stringArg(line, 'conferenceId'), instantArg(line, 'occurrence'),
+      instantArg(line, 'start'), optionalNumber(line, 'durationMinutes'))
+  },
   /** {conferenceId}: the RFC 5545 text. */
   async ics (devmeet, line) {
     const view = devmeet.conferences.get(stringArg(line, 'conferenceId'))

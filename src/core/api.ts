@@ -22,6 +22,22 @@ export interface Invitee extends PeerRef {
    * is not pending: every receiver checks it, so the organizer cannot answer for anyone.
    */
   answer?: string
+  /**
+   * A series: the invitee's own answers to single occurrences ("not on Friday"), at most
+   * MAX_OCCURRENCE_ANSWERS, each its signed RSVP naming the occurrence. They change that
+   * occurrence's reminder and start for the invitee and what the others see; who may chat is
+   * decided by the series answer alone.
+   */
+  occurrenceAnswers?: OccurrenceAnswer[]
+}
+
+/** An invitee's answer to one occurrence of a series, as the organizer carries it. */
+export interface OccurrenceAnswer {
+  /** the start the rule gives the occurrence (its RECURRENCE-ID) */
+  occurrence: number
+  rsvp: RsvpAnswer
+  /** the invitee's signed RSVP envelope (base64url), whose payload names this occurrence */
+  answer: string
 }
 
 /** The record of a conference, signed by its organizer. Times are UTC epoch milliseconds. */
@@ -79,6 +95,12 @@ export interface OccurrenceException {
   /** a moved occurrence's new start */
   start?: number
   durationMinutes?: number
+  /**
+   * 'thisAndFuture' (RECURRENCE-ID;RANGE=THISANDFUTURE): the change applies to this occurrence and
+   * every later one: each moves by the same wall-clock shift in the series' zone and takes the
+   * duration. A later single exception still wins for its own occurrence.
+   */
+  range?: 'thisAndFuture'
 }
 
 /** One occurrence of a conference as seen after the rule and the exceptions. */
@@ -89,6 +111,11 @@ export interface Occurrence {
   durationMinutes: number
   status: ConferenceStatus
   moved: boolean
+  /**
+   * From ConferenceApi.occurrences, a series: per invitee peer ID, the answer that holds for this
+   * occurrence (their answer to it, else their series answer, else pending)
+   */
+  answers?: Record<string, Rsvp>
 }
 
 /**
@@ -142,6 +169,8 @@ export interface RsvpEvent {
   peerId: string
   rsvp: Rsvp
   comment?: string
+  /** an answer to this one occurrence of a series (the start the rule gives it), not to the series */
+  occurrence?: number
 }
 
 /**
@@ -234,6 +263,8 @@ export interface ConferenceApi {
   invite(id: string, peerIds: string[]): Promise<ConferenceView>
   /** invitee only */
   respond(id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView>
+  /** invitee only, a series: answers one occurrence (the start the rule gives it) and not the others */
+  respondToOccurrence(id: string, occurrenceStart: number, answer: RsvpAnswer): Promise<ConferenceView>
   /** organizer only */
   reschedule(id: string, start: number, durationMinutes?: number): Promise<ConferenceView>
   /** organizer only */
@@ -242,6 +273,12 @@ export interface ConferenceApi {
   cancelOccurrence(id: string, occurrenceStart: number): Promise<ConferenceView>
   /** organizer only, a series: moves the occurrence the rule starts at `occurrenceStart` */
   rescheduleOccurrence(id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView>
+  /**
+   * organizer only, a series: "this and following": the occurrence the rule starts at
+   * `occurrenceStart` moves to `start` and every later one by the same wall-clock shift (and takes
+   * the duration, if given)
+   */
+  rescheduleFollowing(id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView>
   /** the occurrences overlapping [from, to), cancelled ones included with their status; one for a one-off conference */
   occurrences(id: string, from: number, to: number, max?: number): Occurrence[]
   /**

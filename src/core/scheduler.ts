@@ -16,6 +16,8 @@ export interface SchedulerSource {
   get(id: string): ConferenceView | undefined
   /** whether this peer takes part in the conference now (conference/participation.ts decides) */
   takesPart(id: string): boolean
+  /** a series: whether this peer takes part in one occurrence (it did not decline that occurrence) */
+  takesPartIn?(id: string, occurrence: number): boolean
 }
 
 /**
@@ -25,8 +27,8 @@ export interface SchedulerSource {
  *
  * A series arms only its next occurrence (recurrence.ts), so a daily series over years holds one
  * timer and no list of dates. Each occurrence is announced as a view of the series whose start and
- * duration are the occurrence's: the chat keys on the conference id, so a series has one chat, and
- * each occurrence's start opens it again (the transcript of a series is one log, in time order).
+ * duration are the occurrence's, and which names the occurrence (ConferenceView.occurrence): each
+ * occurrence's start opens that occurrence's chat. An occurrence I declined is skipped.
  */
 export class Scheduler {
   private readonly fired = new Set<string>()
@@ -74,8 +76,10 @@ export class Scheduler {
     let next = Infinity
     const views: ConferenceView[] = []
     for (const listed of this.source.list()) {
-      if (!this.source.takesPart(listed.context.id)) continue
-      views.push(...this.dueViews(listed, now))
+      const id = listed.context.id
+      if (!this.source.takesPart(id)) continue
+      // An occurrence I declined ("not on Friday") is neither reminded nor started for me.
+      views.push(...this.dueViews(listed, now).filter(v => v.occurrence == null || this.source.takesPartIn?.(id, v.occurrence.occurrence) !== false))
     }
     for (const view of views) {
       for (const [event, at] of this.times(view)) {

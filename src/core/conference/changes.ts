@@ -11,6 +11,7 @@ import type { StoredConference } from './store'
 import type { ConferenceState } from './state'
 import { checkAgenda, checkDuration, checkInvitees, checkOccurrenceMove, checkRecurrence, checkStart, checkTitle } from './input-checks'
 import { isRuleStart, MAX_EXCEPTIONS } from './recurrence'
+import { withoutOccurrenceAnswers } from './occurrence-answers'
 
 /** The organizer's side: create a conference, invite more, reschedule, cancel; each change signed and queued for every invitee. */
 export class ConferenceChanges {
@@ -70,7 +71,8 @@ export class ConferenceChanges {
       // Moving a whole series moves every occurrence: the exceptions named the old starts, so they go
       // (as when a calendar changes a series' DTSTART), and the rule must still start on the new start.
       checkRecurrence(conf.context.recurrence, moved.start as number, conf.context.timeZone)
-      return await this.republish(conf, { ...moved, exceptions: undefined })
+      // Answers to single occurrences named the old starts too.
+      return await this.republish(conf, { ...moved, exceptions: undefined, invitees: withoutOccurrenceAnswers(conf.context).invitees })
     })
   }
 
@@ -97,6 +99,20 @@ export class ConferenceChanges {
     return await this.changeOccurrence(id, occurrence, exception)
   }
 
+  /**
+   * "This and following" (RECURRENCE-ID;RANGE=THISANDFUTURE): the occurrence moves to `start` and
+   * every later one by the same wall-clock shift, with the new duration if given. One signed
+   * exception in the same context, so every invitee converges on it as on any change; later
+   * this-and-following changes are replaced by it, single exceptions after it stay.
+   */
+  async rescheduleFollowing (id: string, occurrence: number, start: number, durationMinutes?: number): Promise<ConferenceView> {
+    checkOccurrenceMove(occurrence, start, this.state.components.clock.now())
+    if (durationMinutes != null) checkDuration(durationMinutes)
+    const exception: OccurrenceException = { occurrence, start: Math.round(start), range: 'thisAndFuture' }
+    if (durationMinutes != null) exception.durationMinutes = Math.round(durationMinutes)
+    return await this.changeOccurrence(id, occurrence, exception)
+  }
+
   private async changeOccurrence (id: string, occurrence: number, exception: OccurrenceException): Promise<ConferenceView> {
     return await this.state.locked(id, async () => {
       const conf = this.own(id)
@@ -104,7 +120,8 @@ export class ConferenceChanges {
       if (ctx.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
       if (ctx.recurrence == null) throw new ConferenceInputError('The conference does not repeat; reschedule or cancel it instead.')
       if (!Number.isInteger(occurrence) || !isRuleStart(ctx, occurrence)) throw new ConferenceInputError('The series has no occurrence at that time.')
-      const others = (ctx.exceptions ?? []).filter(e => e.occurrence !== occurrence)
+      const others = (ctx.exceptions ?? []).filter(e => e.occurrence !== occurrence &&
+        !(exception.range === 'thisAndFuture' && e.range === 'thisAndFuture' && e.occurrence > occurrence))
       if (others.length >= MAX_EXCEPTIONS) throw new ConferenceInputError(`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
       const exceptions = [...others, exception].sort((a, b) => a.occurrence - b.occurrence)
       return await this.republish(conf, { exceptions })

@@ -31,17 +31,33 @@ export async function deliver (state: ConferenceState, item: OutboxItem): Promis
     })
     return
   }
-  const mine = conf.myRsvp
-  if (mine == null) return
+  if ((conf.myRsvp == null || conf.myRsvp.acked) && !(conf.myOccurrenceRsvps ?? []).some(a => !a.acked)) return
   await components.dialer.dialKnown(item.to, conf.context.organizer.addrs)
-  const sentSeq = mine.rsvpSeq
-  const ack = await sendRecord(components.node, item.to, RSVP_PROTOCOL, MAX_RSVP_BYTES, mine.envelope)
-  if (!ack.ok) components.log.warn(`the organizer refused the answer to ${conf.context.title}: ${ack.error}`)
+  // My series answer and my answers to single occurrences share this entry: each unacknowledged one is sent.
+  if (conf.myRsvp != null && !conf.myRsvp.acked) await deliverAnswer(state, item, conf.myRsvp.envelope, conf.myRsvp.rsvpSeq)
+  for (const answer of state.store.get(item.conferenceId)?.myOccurrenceRsvps ?? []) {
+    if (!answer.acked) await deliverAnswer(state, item, answer.envelope, answer.rsvpSeq, answer.occurrence)
+  }
+}
+
+/** Sends one of my answers to the organizer and marks it acknowledged (or refused for good) if it is still my latest for its slot. */
+async function deliverAnswer (state: ConferenceState, item: OutboxItem, envelope: Uint8Array, sentSeq: number, occurrence?: number): Promise<void> {
+  const { components } = state
+  const ack = await sendRecord(components.node, item.to, RSVP_PROTOCOL, MAX_RSVP_BYTES, envelope)
+  if (!ack.ok) components.log.warn(`the organizer refused an answer to ${state.store.get(item.conferenceId)?.context.title ?? item.conferenceId}: ${ack.error}`)
+  // A refusal is final for this answer (not retried) and shown with the organizer's reason.
+  const outcome = { acked: true, ...(ack.ok ? {} : { refused: (ack.error ?? 'no reason given').slice(0, 500) }) }
   await state.locked(item.conferenceId, async () => {
     const current = state.store.get(item.conferenceId)
-    if (current?.myRsvp == null || current.myRsvp.rsvpSeq !== sentSeq) return
-    // A refusal is final for this answer (not retried) and shown with the organizer's reason.
-    state.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, acked: true, ...(ack.ok ? {} : { refused: (ack.error ?? 'no reason given').slice(0, 500) }) } })
+    if (current == null) return
+    if (occurrence == null) {
+      if (current.myRsvp == null || current.myRsvp.rsvpSeq !== sentSeq) return
+      state.store.putSoon({ ...current, myRsvp: { ...current.myRsvp, ...outcome } })
+    } else {
+      const list = current.myOccurrenceRsvps ?? []
+      if (!list.some(a => a.occurrence === occurrence && a.rsvpSeq === sentSeq)) return
+      state.store.putSoon({ ...current, myOccurrenceRsvps: list.map(a => a.occurrence === occurrence && a.rsvpSeq === sentSeq ? { ...a, ...outcome } : a) })
+    }
     state.updated(state.store.get(item.conferenceId)!)
   })
 }
@@ -53,7 +69,7 @@ export function undelivered (state: ConferenceState): Undelivered[] {
   for (const c of state.store.all()) {
     if (c.context.organizer.peerId === me) {
       for (const i of c.context.invitees) if ((c.delivery[i.peerId] ?? 'pending') === 'pending') out.push({ kind: 'context', conferenceId: c.context.id, to: i.peerId })
-    } else if (c.myRsvp != null && !c.myRsvp.acked) {
+    } else if ((c.myRsvp != null && !c.myRsvp.acked) || (c.myOccurrenceRsvps ?? []).some(a => !a.acked)) {
       out.push({ kind: 'rsvp', conferenceId: c.context.id, to: c.context.organizer.peerId })
     }
   }

@@ -14,6 +14,13 @@ export { MAX_TITLE_CHARS, MAX_AGENDA_BYTES, MAX_INVITEES, MAX_COMMENT_CHARS }
  * of answers; what else a context holds is checked against MAX_INVITE_BYTES when it is signed.
  */
 export const MAX_ANSWER_CHARS = 2048
+/**
+ * Answers to single occurrences an invitee may have carried at once (ended occurrences' answers
+ * are dropped by the organizer first); each has no comment, so it stays under 512 characters.
+ * The context's size limit (MAX_INVITE_BYTES) is checked on top when the organizer signs it.
+ */
+export const MAX_OCCURRENCE_ANSWERS = 8
+export const MAX_OCCURRENCE_ANSWER_CHARS = 512
 
 const YEAR_2000 = Date.UTC(2000, 0, 1)
 const YEAR_2100 = Date.UTC(2100, 0, 1)
@@ -48,10 +55,12 @@ const exceptionSchema = z.strictObject({
   occurrence: instant,
   cancelled: z.literal(true).optional(),
   start: instant.optional(),
-  durationMinutes: z.number().int().min(1).max(24 * 60).optional()
+  durationMinutes: z.number().int().min(1).max(24 * 60).optional(),
+  range: z.literal('thisAndFuture').optional()
 }).superRefine((e, issues) => {
   const moved = e.start != null || e.durationMinutes != null
   if ((e.cancelled === true) === moved) issues.addIssue({ code: 'custom', message: 'an exception either cancels or moves its occurrence' })
+  if (e.range != null && e.cancelled === true) issues.addIssue({ code: 'custom', message: 'this and following is ended by until, not cancelled' })
   if (e.start != null && Math.abs(e.start - e.occurrence) > MAX_OCCURRENCE_MOVE_MS) issues.addIssue({ code: 'custom', message: 'an occurrence is moved too far' })
 })
 
@@ -64,7 +73,13 @@ const inviteeSchema = z.strictObject({
   rsvp: z.enum(['pending', 'accepted', 'declined', 'tentative']),
   answeredAt: instant.optional(),
   comment: z.string().max(MAX_COMMENT_CHARS).optional(),
-  answer: z.string().max(MAX_ANSWER_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'not base64url').optional()
+  answer: z.string().max(MAX_ANSWER_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'not base64url').optional(),
+  occurrenceAnswers: z.array(z.strictObject({
+    occurrence: instant,
+    rsvp: z.enum(['accepted', 'declined', 'tentative']),
+    answer: z.string().max(MAX_OCCURRENCE_ANSWER_CHARS).regex(/^[A-Za-z0-9_-]+$/, 'not base64url')
+  })).min(1).max(MAX_OCCURRENCE_ANSWERS)
+    .refine(list => distinct(list.map(a => a.occurrence)), 'an occurrence is answered twice').optional()
 })
 
 /** A ConferenceContext as received: strict, bounded, names sanitized. Dates are sane but never rejected for skew. */
@@ -91,6 +106,7 @@ export const conferenceContextSchema: z.ZodType<ConferenceContext> = z.strictObj
   if (ctx.recurrence != null && !isValidTimeZone(ctx.timeZone)) issues.addIssue({ code: 'custom', message: 'a series needs a known IANA time zone' })
   if (ctx.exceptions != null && ctx.recurrence == null) issues.addIssue({ code: 'custom', message: 'only a series has exceptions' })
   if (ctx.exceptions != null && !distinct(ctx.exceptions.map(e => e.occurrence))) issues.addIssue({ code: 'custom', message: 'an occurrence has two exceptions' })
+  if (ctx.recurrence == null && ctx.invitees.some(i => i.occurrenceAnswers != null)) issues.addIssue({ code: 'custom', message: 'only a series has answers to single occurrences' })
   const ids = new Set(ctx.invitees.map(i => i.peerId))
   if (ids.size !== ctx.invitees.length) issues.addIssue({ code: 'custom', message: 'an invitee is listed twice' })
   if (ids.has(ctx.organizer.peerId)) issues.addIssue({ code: 'custom', message: 'the organizer cannot be an invitee' })
@@ -105,6 +121,8 @@ export interface RsvpPayload {
   /** per (conference, invitee), raised by the invitee on every answer: a replayed older answer is ignored */
   rsvpSeq: number
   comment?: string
+  /** an answer to one occurrence of a series (the start the rule gives it), not to the series */
+  occurrence?: number
 }
 
 export const rsvpPayloadSchema: z.ZodType<RsvpPayload> = z.strictObject({
@@ -112,8 +130,9 @@ export const rsvpPayloadSchema: z.ZodType<RsvpPayload> = z.strictObject({
   sequence: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   answer: z.enum(['accepted', 'declined', 'tentative']),
   rsvpSeq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  comment: z.string().max(MAX_COMMENT_CHARS).optional()
-})
+  comment: z.string().max(MAX_COMMENT_CHARS).optional(),
+  occurrence: instant.optional()
+}).refine(r => r.occurrence == null || r.comment == null, 'an answer to one occurrence has no comment')
 
 /** Only the organizer's own signature makes a context authentic. */
 export function checkContextSigner (ctx: ConferenceContext, signer: string): void {
@@ -141,6 +160,7 @@ export function applyRsvp (
   now: number
 ): ConferenceContext | undefined {
   if (rsvp.conferenceId !== ctx.id) throw new ConferenceRuleError('the RSVP is for another conference')
+  if (rsvp.occurrence != null) throw new ConferenceRuleError('an answer to one occurrence is not an answer to the series')
   const invitee = ctx.invitees.find(i => i.peerId === signer)
   if (invitee == null) throw new ConferenceRuleError('the RSVP comes from a peer that is not invited')
   if (ctx.status === 'cancelled') throw new ConferenceRuleError('the conference is cancelled')

@@ -55,6 +55,7 @@ export async function receiveContext (state: ConferenceState, bytes: Uint8Array,
       delivery: {},
       lastRsvpSeq: {},
       myRsvp: current?.myRsvp,
+      ...(current?.myOccurrenceRsvps != null ? { myOccurrenceRsvps: current.myOccurrenceRsvps } : {}),
       receivedFrom: current?.receivedFrom ?? from
     }
     await state.store.put(conf)

@@ -2,6 +2,7 @@ import type { ConferenceContext, ConferenceView } from '../api'
 import { open, DOMAINS } from '../wire/envelope'
 import { ConferenceRuleError, ConferenceTooLargeError, RefusedError, isError } from '../errors'
 import { applyRsvp, rsvpPayloadSchema } from './model'
+import { applyOccurrenceRsvp } from './occurrence-answers'
 import type { ConferenceState } from './state'
 
 /** Signs, stores and queues a new version of a context (ConferenceChanges.publish). */
@@ -21,15 +22,23 @@ export async function receiveRsvp (state: ConferenceState, publish: Publish, byt
     if (conf == null || conf.context.organizer.peerId !== state.me()) throw new RefusedError('unknown conference')
     let next: ConferenceContext | undefined
     try {
-      next = applyRsvp(conf.context, rsvp, opened.signer, Buffer.from(opened.bytes).toString('base64url'), conf.lastRsvpSeq[opened.signer] ?? 0, clock.now())
+      const signed = Buffer.from(opened.bytes).toString('base64url')
+      // An answer to one occurrence has its own slot, and its replay is judged against the answer carried there.
+      next = rsvp.occurrence != null
+        ? applyOccurrenceRsvp(conf.context, rsvp, opened.signer, signed, clock.now())
+        : applyRsvp(conf.context, rsvp, opened.signer, signed, conf.lastRsvpSeq[opened.signer] ?? 0, clock.now())
       if (next == null) return
       next = withFreshAddrs(next, opened.signer, state.components.peers.peerInfo(opened.signer).addrs)
-      await publish(next, { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
+      await publish(next, rsvp.occurrence != null ? conf.lastRsvpSeq : { ...conf.lastRsvpSeq, [opened.signer]: rsvp.rsvpSeq })
     } catch (err) {
       if (isError(err, ConferenceRuleError) || isError(err, ConferenceTooLargeError)) throw new RefusedError(err.message)
       throw err
     }
     const invitee = next.invitees.find(i => i.peerId === opened.signer)!
+    if (rsvp.occurrence != null) {
+      events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: rsvp.answer, occurrence: rsvp.occurrence })
+      return
+    }
     events.emit('rsvp', { conferenceId: rsvp.conferenceId, peerId: opened.signer, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
   })
 }

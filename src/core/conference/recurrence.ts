@@ -7,7 +7,7 @@
 // as RFC 5545 3.3.10 asks.
 import ICAL from 'ical.js'
 import type { ConferenceContext, Occurrence, OccurrenceException, RecurrenceRule } from '../api'
-import { wallTimeToInstant } from '../../shared/time'
+import { wallTimeToInstant, zoneOffsetMs } from '../../shared/time'
 import { rruleParts, wallTimeOf } from '../../shared/recurrence-rule'
 
 const DAY_MS = 24 * 60 * 60_000
@@ -80,12 +80,11 @@ export function occurrences (context: ConferenceContext, from: number, to: numbe
     const only: Occurrence = { occurrence: context.start, start: context.start, durationMinutes: context.durationMinutes, status: seriesStatus, moved: false }
     return overlaps(only) ? [only] : []
   }
-  const exceptions = new Map<number, OccurrenceException>()
-  for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
+  const changes = new SeriesChanges(context)
   const out: Occurrence[] = []
-  // A moved occurrence may land in the window from up to MAX_OCCURRENCE_MOVE_MS outside it.
-  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, to + MAX_OCCURRENCE_MOVE_MS, from - MAX_OCCURRENCE_MOVE_MS - DAY_MS)) {
-    const occurrence = applyException(original, context.durationMinutes, seriesStatus, exceptions.get(original))
+  // A moved occurrence may land in the window from up to MAX_OCCURRENCE_MOVE_MS (and a zone's offset change) outside it.
+  for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, to + MAX_OCCURRENCE_MOVE_MS + DAY_MS, from - MAX_OCCURRENCE_MOVE_MS - DAY_MS)) {
+    const occurrence = changes.apply(original)
     if (overlaps(occurrence)) out.push(occurrence)
   }
   out.sort((a, b) => a.start - b.start || a.occurrence - b.occurrence)
@@ -105,30 +104,86 @@ export function isRuleStart (context: ConferenceContext, instant: number): boole
 export function nextOccurrence (context: ConferenceContext, at: number): Occurrence | undefined {
   if (context.status === 'cancelled') return undefined
   if (context.recurrence == null) return occurrences(context, at, Number.MAX_SAFE_INTEGER, 1).find(o => o.status === 'scheduled')
-  const exceptions = new Map<number, OccurrenceException>()
-  for (const e of context.exceptions ?? []) exceptions.set(e.occurrence, e)
+  const changes = new SeriesChanges(context)
   const anyMoved = (context.exceptions ?? []).some(e => e.cancelled !== true)
   let best: Occurrence | undefined
   for (const original of ruleStarts(context.start, context.timeZone, context.recurrence, Number.MAX_SAFE_INTEGER, at - MAX_OCCURRENCE_MOVE_MS - DAY_MS)) {
     // No later original can be moved before the best found so far: stop there (at once when nothing is moved).
-    if (best != null && (!anyMoved || original > best.start + MAX_OCCURRENCE_MOVE_MS)) break
-    const o = applyException(original, context.durationMinutes, context.status, exceptions.get(original))
+    if (best != null && (!anyMoved || original > best.start + MAX_OCCURRENCE_MOVE_MS + DAY_MS)) break
+    const o = changes.apply(original)
     if (o.status !== 'scheduled' || o.start + o.durationMinutes * 60_000 <= at) continue
     if (best == null || o.start < best.start) best = o
   }
   return best
 }
 
-function applyException (original: number, durationMinutes: number, seriesStatus: Occurrence['status'], exception: OccurrenceException | undefined): Occurrence {
-  const base: Occurrence = { occurrence: original, start: original, durationMinutes, status: seriesStatus, moved: false }
-  if (exception == null) return base
-  if (exception.cancelled === true) return { ...base, status: 'cancelled' }
-  return {
-    ...base,
-    start: exception.start ?? original,
-    durationMinutes: exception.durationMinutes ?? durationMinutes,
-    moved: true
+/**
+ * A series' exceptions, applied to the starts the rule gives: a single one (cancel or move) names
+ * its own occurrence; a 'thisAndFuture' one moves its occurrence and every later one by the same
+ * wall-clock shift in the series' zone (as ical.js and RFC 5545 read RANGE=THISANDFUTURE), so a
+ * 09:00 stand-up moved to 10:00 from some day on stays at 10:00 across daylight-saving changes.
+ * The latest such change at or before an occurrence holds; a single exception wins over it.
+ */
+export class SeriesChanges {
+  private readonly single = new Map<number, OccurrenceException>()
+  /** thisAndFuture changes, latest first */
+  private readonly ranges: OccurrenceException[]
+
+  constructor (private readonly context: ConferenceContext) {
+    const ranges: OccurrenceException[] = []
+    for (const e of context.exceptions ?? []) {
+      if (e.range === 'thisAndFuture') ranges.push(e)
+      else this.single.set(e.occurrence, e)
+    }
+    this.ranges = ranges.sort((a, b) => b.occurrence - a.occurrence)
   }
+
+  apply (original: number): Occurrence {
+    const { durationMinutes, status, timeZone } = this.context
+    const base: Occurrence = { occurrence: original, start: original, durationMinutes, status, moved: false }
+    const exception = this.single.get(original)
+    if (exception?.cancelled === true) return { ...base, status: 'cancelled' }
+    if (exception != null) {
+      return { ...base, start: exception.start ?? original, durationMinutes: exception.durationMinutes ?? durationMinutes, moved: true }
+    }
+    const range = this.ranges.find(r => r.occurrence <= original)
+    if (range == null) return base
+    const start = range.start == null || range.occurrence === original ? (range.start ?? original) : shiftedWallTime(original, range.occurrence, range.start, timeZone)
+    return { ...base, start, durationMinutes: range.durationMinutes ?? durationMinutes, moved: true }
+  }
+}
+
+/** `instant` moved by the wall-clock shift that takes `from` to `to` in `timeZone`. */
+function shiftedWallTime (instant: number, from: number, to: number, timeZone: string): number {
+  const wallMs = (t: number): number => t + zoneOffsetMs(t, timeZone)
+  const shifted = new Date(wallMs(instant) + wallMs(to) - wallMs(from))
+  return wallTimeToInstant({
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
+    hour: shifted.getUTCHours(),
+    minute: shifted.getUTCMinutes(),
+    second: shifted.getUTCSeconds()
+  }, timeZone).start
+}
+
+/**
+ * Which of `instants` are starts the rule gives: one walk over the rule from the earliest to the
+ * latest (verifyContext checks every occurrence answer a context carries this way).
+ */
+export function ruleStartsAmong (context: ConferenceContext, instants: number[]): Set<number> {
+  const found = new Set<number>()
+  const wanted = new Set(instants.filter(Number.isFinite))
+  if (wanted.size === 0) return found
+  if (context.recurrence == null) {
+    if (wanted.has(context.start)) found.add(context.start)
+    return found
+  }
+  const sorted = [...wanted].sort((a, b) => a - b)
+  for (const start of ruleStarts(context.start, context.timeZone, context.recurrence, sorted[sorted.length - 1], sorted[0])) {
+    if (wanted.has(start)) found.add(start)
+  }
+  return found
 }
 
 /**

@@ -7,7 +7,8 @@ import { serveRecordProtocol, INVITE_PROTOCOL, RSVP_PROTOCOL, MAX_INVITE_BYTES, 
 import type { ConferenceComponents, ConferenceNode } from './ports'
 import { ConferenceState } from './state'
 import { ConferenceChanges } from './changes'
-import { answerInvitation } from './answer'
+import { answerInvitation, answerOccurrence } from './answer'
+import { answersForOccurrence, takesPartInOccurrence } from './occurrence-answers'
 import { receiveContext } from './receive-context'
 import { receiveRsvp } from './receive-rsvp'
 import { deliver, undelivered } from './delivery'
@@ -97,6 +98,13 @@ export class ConferenceService implements ConferenceApi {
     return this.isParticipant(id, this.state.me())
   }
 
+  /** Whether this peer takes part in one occurrence of a series: a participant who did not decline that occurrence. */
+  takesPartIn (id: string, occurrence: number): boolean {
+    const c = this.state.store.get(id)
+    if (c == null) return false
+    return takesPartInOccurrence(c.context, c.answers, this.state.me(), occurrence, this.state.mine(c))
+  }
+
   /** Every peer named in a conference I keep (the contacts list evicts them last). */
   peersInConferences (): Set<string> {
     const out = new Set<string>()
@@ -146,13 +154,27 @@ export class ConferenceService implements ConferenceApi {
     return await this.changes.rescheduleOccurrence(id, occurrenceStart, start, durationMinutes)
   }
 
-  /** The occurrences of a conference overlapping [from, to) (recurrence.ts), at most `max`. */
+  /** "This and following": moves the occurrence the rule starts at `occurrenceStart` to `start` and every later one by the same wall-clock shift. */
+  async rescheduleFollowing (id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView> {
+    return await this.changes.rescheduleFollowing(id, occurrenceStart, start, durationMinutes)
+  }
+
+  /** The occurrences of a conference overlapping [from, to) (recurrence.ts), at most `max`; a series' carry each invitee's answer for them. */
   occurrences (id: string, from: number, to: number, max?: number): Occurrence[] {
     const c = this.state.store.get(id)
-    return c == null ? [] : occurrences(c.context, from, to, max)
+    if (c == null) return []
+    const listed = occurrences(c.context, from, to, max)
+    if (c.context.recurrence == null) return listed
+    const mine = this.state.mine(c)
+    return listed.map(o => ({ ...o, answers: answersForOccurrence(c.context, c.answers, o.occurrence, mine) }))
   }
 
   async respond (id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView> {
     return await answerInvitation(this.state, this.outbox, id, answer, comment)
+  }
+
+  /** Answers one occurrence of a series I am invited to ("not on Friday"); `occurrenceStart` is the start the rule gives it. */
+  async respondToOccurrence (id: string, occurrenceStart: number, answer: RsvpAnswer): Promise<ConferenceView> {
+    return await answerOccurrence(this.state, this.outbox, id, occurrenceStart, answer)
   }
 }

@@ -5,6 +5,7 @@ import type { SignedAnswer } from './verify'
 import * as participation from './participation'
 import type { ConferenceComponents } from './ports'
 import { NextOccurrenceCache } from './recurrence'
+import { answersForOccurrence, type MyOccurrenceRsvp } from './occurrence-answers'
 
 /**
  * What the parts of the conference service share: the store, one lock per conference (two RSVPs
@@ -31,8 +32,12 @@ export class ConferenceState {
   }
 
   /** My own latest signed answer, which counts at once, before the organizer's updated context arrives. */
-  mine (c: StoredConference): { peerId: string, answer?: SignedAnswer } {
-    return { peerId: this.me(), ...(c.myRsvp != null ? { answer: { answer: c.myRsvp.answer, rsvpSeq: c.myRsvp.rsvpSeq } } : {}) }
+  mine (c: StoredConference): { peerId: string, answer?: SignedAnswer, occurrences?: MyOccurrenceRsvp[] } {
+    return {
+      peerId: this.me(),
+      ...(c.myRsvp != null ? { answer: { answer: c.myRsvp.answer, rsvpSeq: c.myRsvp.rsvpSeq } } : {}),
+      ...(c.myOccurrenceRsvps != null ? { occurrences: c.myOccurrenceRsvps } : {})
+    }
   }
 
   /** A stored conference as the UI shows it. */
@@ -51,7 +56,7 @@ export class ConferenceState {
       ...(c.refusals != null && Object.keys(c.refusals).length > 0 ? { refusals: { ...c.refusals } } : {}),
       ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {}),
       ...(c.myRsvp?.refused != null ? { rsvpRefused: c.myRsvp.refused } : {}),
-      ...(next != null ? { nextOccurrence: next } : {})
+      ...(next != null ? { nextOccurrence: { ...next, answers: answersForOccurrence(c.context, c.answers, next.occurrence, this.mine(c)) } } : {})
     }
   }
 

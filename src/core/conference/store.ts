@@ -2,7 +2,8 @@ import * as z from 'zod'
 import type { ConferenceContext, DeliveryState, RsvpAnswer } from '../api'
 import { type Storage } from '../storage'
 import { open, DOMAINS } from '../wire/envelope'
-import { conferenceContextSchema } from './model'
+import { conferenceContextSchema, MAX_OCCURRENCE_ANSWERS } from './model'
+import type { MyOccurrenceRsvp } from './occurrence-answers'
 import { verifyContext, type VerifiedAnswers } from './verify'
 import { DamagedFileError, isError } from '../errors'
 
@@ -23,6 +24,16 @@ export interface StoredConference {
   lastRsvpSeq: Record<string, number>
   /** invitee side: my latest answer, signed, and whether the organizer acknowledged it */
   myRsvp?: { answer: RsvpAnswer, rsvpSeq: number, envelope: Uint8Array, acked: boolean, comment?: string, refused?: string }
+  /** invitee side, a series: my answers to single occurrences, each delivered like myRsvp */
+  myOccurrenceRsvps?: MyOccurrenceRsvp[]
+}
+
+const myAnswerSchema = {
+  answer: z.enum(['accepted', 'declined', 'tentative']),
+  rsvpSeq: z.number(),
+  envelope: z.string(),
+  acked: z.boolean(),
+  refused: z.string().max(500).optional()
 }
 
 const fileSchema = z.object({
@@ -39,7 +50,8 @@ const fileSchema = z.object({
     acked: z.boolean(),
     comment: z.string().optional(),
     refused: z.string().max(500).optional()
-  }).optional()
+  }).optional(),
+  myOccurrenceRsvps: z.array(z.object({ occurrence: z.number(), ...myAnswerSchema })).max(MAX_OCCURRENCE_ANSWERS).optional()
 })
 
 const FOLDER = 'conferences'
@@ -71,7 +83,8 @@ export class ConferenceStore {
           ...(data.refusals != null ? { refusals: data.refusals } : {}),
           ...(data.receivedFrom != null ? { receivedFrom: data.receivedFrom } : {}),
           lastRsvpSeq: data.lastRsvpSeq,
-          myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') }
+          myRsvp: data.myRsvp == null ? undefined : { ...data.myRsvp, envelope: Buffer.from(data.myRsvp.envelope, 'base64') },
+          ...(data.myOccurrenceRsvps != null ? { myOccurrenceRsvps: data.myOccurrenceRsvps.map(a => ({ ...a, envelope: Buffer.from(a.envelope, 'base64') })) } : {})
         })
       } catch (err: any) {
         if (isError(err, DamagedFileError)) continue
@@ -135,7 +148,8 @@ export class ConferenceStore {
       refusals: conf.refusals,
       receivedFrom: conf.receivedFrom,
       lastRsvpSeq: conf.lastRsvpSeq,
-      myRsvp: conf.myRsvp == null ? undefined : { ...conf.myRsvp, envelope: Buffer.from(conf.myRsvp.envelope).toString('base64') }
+      myRsvp: conf.myRsvp == null ? undefined : { ...conf.myRsvp, envelope: Buffer.from(conf.myRsvp.envelope).toString('base64') },
+      myOccurrenceRsvps: conf.myOccurrenceRsvps?.map(a => ({ ...a, envelope: Buffer.from(a.envelope).toString('base64') }))
     })
   }
 }

@@ -3,6 +3,7 @@ import { open, DOMAINS } from '../wire/envelope'
 import { checkConferenceId } from './conference-id'
 import { checkContextSigner, rsvpPayloadSchema } from './model'
 import { ConferenceRuleError } from '../errors'
+import { verifyOccurrenceAnswers } from './occurrence-answers'
 
 /** An invitee's answer as its own signature says it. */
 export interface SignedAnswer {
@@ -17,7 +18,8 @@ export type VerifiedAnswers = Record<string, SignedAnswer>
 /**
  * Checks what a context asserts that only others could say: it is signed by its organizer, its
  * id is bound to that organizer's key, and every answer it lists is the invitee's own signed RSVP
- * for this conference saying exactly that (answer and comment). One claim that does not verify
+ * for this conference saying exactly that (answer and comment), and so is every answer to a single
+ * occurrence (occurrence-answers.ts). One claim that does not verify
  * refuses the whole context (ConferenceRuleError): a context is the organizer's word on all of it.
  */
 export async function verifyContext (ctx: ConferenceContext, signer: string): Promise<VerifiedAnswers> {
@@ -40,10 +42,12 @@ export async function verifyContext (ctx: ConferenceContext, signer: string): Pr
     const rsvp = opened.payload
     if (opened.signer !== invitee.peerId) throw new ConferenceRuleError(`the answer listed for ${who} is signed by someone else`)
     if (rsvp.conferenceId !== ctx.id) throw new ConferenceRuleError(`the answer listed for ${who} is for another conference`)
+    if (rsvp.occurrence != null) throw new ConferenceRuleError(`the answer listed as ${who}'s answer to the series answers one occurrence`)
     if (rsvp.answer !== invitee.rsvp) throw new ConferenceRuleError(`the context lists ${who} as ${invitee.rsvp}, but their signed answer is ${rsvp.answer}`)
     if ((rsvp.comment ?? '') !== (invitee.comment ?? '')) throw new ConferenceRuleError(`the comment listed for ${who} is not the one in their signed answer`)
     if (rsvp.sequence > ctx.sequence) throw new ConferenceRuleError(`the answer listed for ${who} names a later version of the conference`)
     answers[invitee.peerId] = { answer: rsvp.answer, rsvpSeq: rsvp.rsvpSeq }
   }
+  await verifyOccurrenceAnswers(ctx)
   return answers
 }
