@@ -27,7 +27,8 @@ export function peerCalendarAddress (peerId: string): string {
 /**
  * RFC 5545 text for one conference: a VCALENDAR with one VEVENT, CRLF line ends, lines folded at
  * 75 octets. A series is written in its organizer's zone (DTSTART;TZID with a VTIMEZONE) with its
- * RRULE, its cancelled occurrences as EXDATE and each moved one as a VEVENT with RECURRENCE-ID.
+ * RRULE, its cancelled occurrences as EXDATE and each moved one as a VEVENT with RECURRENCE-ID
+ * (with RANGE=THISANDFUTURE for a "this and following" change).
  */
 export function conferenceToIcs (ctx: ConferenceContext): string {
   const zone = ctx.timeZone
@@ -56,7 +57,8 @@ export function conferenceToIcs (ctx: ConferenceContext): string {
     if (cancelled.length > 0) when.push(`EXDATE;TZID=${zone}:${cancelled.map(e => localDateTimeText(e.occurrence, zone)).join(',')}`)
     for (const moved of (ctx.exceptions ?? []).filter(e => e.cancelled !== true)) {
       overrides.push('BEGIN:VEVENT', ...common,
-        `RECURRENCE-ID${local(moved.occurrence)}`,
+        // "This and following": RFC 5545 3.8.4.4, the change applies to every later occurrence too.
+        `RECURRENCE-ID${moved.range === 'thisAndFuture' ? ';RANGE=THISANDFUTURE' : ''}${local(moved.occurrence)}`,
         `DTSTART${local(moved.start ?? moved.occurrence)}`,
         `DURATION:PT${Math.max(0, Math.round(moved.durationMinutes ?? ctx.durationMinutes))}M`,
         summary, ...people, sequence, status, 'END:VEVENT')

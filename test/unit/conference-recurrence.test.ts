@@ -180,6 +180,32 @@ describe('recurring conferences: the schema refuses hostile rules', () => {
     assert.ok(rejects(base(rule, { exceptions: [{ occurrence: start, cancelled: true, start: start + 60_000 }] })))
     assert.ok(rejects(base(rule, { exceptions: [{ occurrence: start, start: start + 60 * DAY }] })))
     assert.ok(rejects(base(rule, { exceptions: Array.from({ length: 101 }, (_, i) => ({ occurrence: start + i * DAY, cancelled: true })) })))
+    assert.ok(rejects(base(rule, { exceptions: [{ occurrence: start, cancelled: true, range: 'thisAndFuture' }] })), 'this and following is ended by until, not cancelled')
+    assert.ok(rejects(base(rule, { exceptions: [{ occurrence: start, start: start + 60 * DAY, range: 'thisAndFuture' }] })), 'this and following moved too far')
+    assert.ok(rejects(base(rule, { exceptions: [{ occurrence: start, start: start + 60_000, range: 'everything' }] })))
+  })
+})
+
+describe('recurring conferences: "this and following"', () => {
+  it('moves that occurrence and every later one by the same wall-clock shift; a single exception after it still wins, and the next occurrence follows', () => {
+    const rule: RecurrenceRule = { freq: 'daily', interval: 1, count: 12 }
+    // From Friday 26 March (09:00 CET) on, the stand-up is at 10:00 for 30 minutes, also after summer time begins on the 28th.
+    const ctx = series('2027-03-22T08:00:00Z', rule, {
+      exceptions: [
+        { occurrence: Date.parse('2027-03-26T08:00:00Z'), start: Date.parse('2027-03-26T09:00:00Z'), durationMinutes: 30, range: 'thisAndFuture' },
+        { occurrence: Date.parse('2027-03-30T07:00:00Z'), cancelled: true },
+        { occurrence: Date.parse('2027-03-31T07:00:00Z'), start: Date.parse('2027-03-31T12:00:00Z') }
+      ]
+    })
+    const listed = occurrences(ctx, Date.parse('2027-03-22T00:00:00Z'), Date.parse('2027-04-10T00:00:00Z'))
+    assert.deepEqual(listed.map(o => `${iso(o.start)} ${o.durationMinutes} ${o.status}`), [
+      '2027-03-22T08:00 15 scheduled', '2027-03-23T08:00 15 scheduled', '2027-03-24T08:00 15 scheduled', '2027-03-25T08:00 15 scheduled',
+      '2027-03-26T09:00 30 scheduled', '2027-03-27T09:00 30 scheduled', '2027-03-28T08:00 30 scheduled', '2027-03-29T08:00 30 scheduled',
+      '2027-03-30T07:00 15 cancelled', '2027-03-31T12:00 15 scheduled', '2027-04-01T08:00 30 scheduled', '2027-04-02T08:00 30 scheduled'
+    ])
+    assert.ok(listed.slice(4).every(o => o.moved || o.status === 'cancelled'))
+    assert.equal(iso(nextOccurrence(ctx, Date.parse('2027-03-29T08:10:00Z'))!.start), '2027-03-29T08:00', 'the one in progress (at its moved time)')
+    assert.equal(iso(nextOccurrence(ctx, Date.parse('2027-03-29T08:31:00Z'))!.start), '2027-03-31T12:00')
   })
 })
 

@@ -97,6 +97,37 @@ describe('.ics export of a series', () => {
     assert.equal(new Date(ours[2].start).toISOString(), '2027-11-09T14:00:00.000Z', '09:00 EST after the change')
   })
 
+  it('writes "this and following" as RECURRENCE-ID;RANGE=THISANDFUTURE, and ical.js expands it to DevMeet\'s occurrences across both daylight-saving changes', () => {
+    // A daily 09:00 Berlin stand-up from 22 March 2027; from 25 March on it moves four days later
+    // at 10:00 for 30 minutes, a shift across the start of summer time (28 March) that is 4 days
+    // 1 hour on the wall clock but 4 days in UTC: every later one is at 10:00 in Berlin; a later
+    // "this and following" from 5 April moves it to 08:30; one occurrence after it is moved alone (to 13:00) and one cancelled.
+    // In autumn the same series shape crosses the change back (31 October).
+    for (const [first, from, to, second] of [
+      ['2027-03-22T08:00:00Z', '2027-03-25T08:00:00Z', '2027-03-29T08:00:00Z', '2027-04-05T07:00:00Z'],
+      ['2027-10-25T07:00:00Z', '2027-10-27T07:00:00Z', '2027-11-01T09:00:00Z', '2027-11-05T08:00:00Z']
+    ]) {
+      const ctx = weekly({
+        start: Date.parse(first),
+        durationMinutes: 15,
+        recurrence: { freq: 'daily', interval: 1, count: 30 },
+        exceptions: [
+          { occurrence: Date.parse(from), start: Date.parse(to), durationMinutes: 30, range: 'thisAndFuture' },
+          { occurrence: Date.parse(second), start: Date.parse(second) - 30 * 60_000, range: 'thisAndFuture' },
+          { occurrence: Date.parse(second) + 2 * DAY, start: Date.parse(second) + 2 * DAY + 4 * 3_600_000 },
+          { occurrence: Date.parse(second) + 3 * DAY, cancelled: true }
+        ]
+      })
+      const ics = conferenceToIcs(ctx).replace(/\r\n /g, '')
+      assert.match(ics, /\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe\/Berlin:2027\d{4}T090000\r\nDTSTART;TZID=Europe\/Berlin:2027\d{4}T100000\r\nDURATION:PT30M\r\n/)
+      const ours = devmeetOccurrences(ctx)
+      assert.equal(ours.length, 29, 'thirty by the rule, one cancelled')
+      assert.deepEqual(expandWithIcalJs(conferenceToIcs(ctx)), ours)
+      const berlinTimes = new Set(ours.map(o => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' }).format(o.start)))
+      assert.deepEqual([...berlinTimes].sort(), ['08:30', '09:00', '10:00', '13:00'], `${first}: every occurrence at a Berlin wall time the changes give`)
+    }
+  })
+
   it('finds a zone\'s offset changes to the second and none in a zone without them', () => {
     const berlin = offsetChanges('Europe/Berlin', Date.parse('2027-01-01'), Date.parse('2028-01-01'))
     assert.deepEqual(berlin.map(c => new Date(c.at).toISOString()), ['2027-03-28T01:00:00.000Z', '2027-10-31T01:00:00.000Z'])
