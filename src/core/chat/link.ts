@@ -4,7 +4,8 @@ import { frameStream, resetStream, type FrameStream } from '../wire/framing'
 import type { Summary } from './sync'
 import type { HeldMessage } from './log'
 
-export const CHAT_PROTOCOL = '/devmeet/chat/1.0.0'
+/** 2.0.0: messages carry `prev`, the hash chain (docs/HASH-CHAIN.md); a 1.x peer's schema refuses them */
+export const CHAT_PROTOCOL = '/devmeet/chat/2.0.0'
 export const MAX_CHAT_FRAME_BYTES = 64 * 1024
 /** a frame of messages stays under this, leaving room for the frame's own JSON */
 const BATCH_BYTES = 48 * 1024

@@ -3,6 +3,7 @@ import { readUnverified } from '../wire/envelope'
 import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload, type HeldMessage } from './message'
 import { contiguousHigh, planSync, type Summary } from './sync'
 import { PrefixDigests, preferredVersion } from './equivocation'
+import { heldHash } from './chain'
 
 export type { HeldMessage } from './message'
 
@@ -22,6 +23,8 @@ export class ChatLog {
   private lamportMax = 0
   private bytesHeld = 0
   private readonly digests = new PrefixDigests()
+  /** messages whose fork mark changed after they were held (see takeRemarked) */
+  private remarked: HeldMessage[] = []
   private queue: Array<{ line: string, done: () => void, fail: (err: unknown) => void }> = []
   private writing = false
   private appended = false
@@ -55,6 +58,7 @@ export class ChatLog {
       if (held == null) this.insert(m)
       else if (held.envelope !== m.envelope) this.resolve(held, m)
     }
+    this.remarked = []
     return skipped
   }
 
@@ -231,7 +235,32 @@ export class ChatLog {
     if (this.ordered[at] === held) this.ordered.splice(at, 1)
     else this.ordered.splice(this.ordered.indexOf(held), 1)
     this.ordered.splice(this.position(winner.payload), 0, winner)
+    this.markFork(winner, false)
+    const next = this.byKey.get(messageKey(author, seq + 1))
+    if (next != null) this.markFork(next, true)
     return winner
+  }
+
+  /**
+   * A fork in an author's hash chain (docs/HASH-CHAIN.md): the message's `prev` does not name the
+   * version held of the message before it, or it names none though that one is chained. Decided
+   * from what is held alone, so every peer holding the same versions marks the same messages.
+   */
+  private markFork (m: HeldMessage, remark: boolean): void {
+    const { author, seq, prev } = m.payload
+    const before = this.byKey.get(messageKey(author, seq - 1))
+    const forked = before != null && (prev != null ? prev !== heldHash(before) : before.payload.prev != null)
+    if (forked === (m.forked === true)) return
+    if (forked) m.forked = true
+    else delete m.forked
+    if (remark) this.remarked.push(m)
+  }
+
+  /** Messages held before whose fork mark changed since the last call (to be shown again). */
+  takeRemarked (): HeldMessage[] {
+    const out = this.remarked
+    this.remarked = []
+    return out
   }
 
   /** Where `p` goes in display order (binary search). */
@@ -260,6 +289,9 @@ export class ChatLog {
     this.contiguous.set(author, now)
     for (let s = was + 1; s <= now; s++) this.digests.toggle(author, this.byKey.get(messageKey(author, s))!.envelope)
     if (lamport > this.lamportMax) this.lamportMax = lamport
+    this.markFork(m, false)
+    const next = this.byKey.get(messageKey(author, seq + 1))
+    if (next != null) this.markFork(next, true)
     // Binary search: new messages almost always go last.
     this.ordered.splice(this.position(m.payload), 0, m)
   }

@@ -20,6 +20,13 @@ export interface ChatPayload {
   on?: boolean
   replyTo?: MessageRef
   mentions?: string[]
+  /**
+   * The hash chain: chainHash() of the envelope of its author's previous message (sequence - 1),
+   * so that one verified signature authenticates every message linked behind it. The first
+   * message names none, and so do messages signed before chains existed (legacy, see
+   * docs/HASH-CHAIN.md).
+   */
+  prev?: string
 }
 
 /** A verified message with the exact envelope its author signed (what we store and forward). */
@@ -28,6 +35,8 @@ export interface HeldMessage {
   envelope: string
   /** its author signed another version with the same sequence (this one is the version every peer keeps) */
   equivocated?: boolean
+  /** its `prev` does not name the version held of its author's previous message: the author forked its chain */
+  forked?: boolean
 }
 
 const codeRefSchema = z.strictObject({
@@ -36,6 +45,9 @@ const codeRefSchema = z.strictObject({
   endLine: z.number().int().min(1).max(10_000_000),
   languageId: z.string().max(64)
 })
+
+/** a SHA-256 in base64url (see chainHash) */
+const CHAIN_HASH = /^[A-Za-z0-9_-]{43}$/
 
 const peerIdSchema = z.string().min(40).max(64)
 const messageRefSchema = z.strictObject({
@@ -78,8 +90,9 @@ export const chatPayloadSchema: z.ZodType<ChatPayload> = z.strictObject({
   emoji: z.string().max(64).refine(isReactionEmoji, 'a reaction is one emoji').optional(),
   on: z.boolean().optional(),
   replyTo: messageRefSchema.optional(),
-  mentions: z.array(peerIdSchema).min(1).max(MAX_MENTIONS).refine(m => new Set(m).size === m.length, 'each participant is mentioned once').optional()
-}).refine(fieldsFit, 'the fields do not fit the kind of message')
+  mentions: z.array(peerIdSchema).min(1).max(MAX_MENTIONS).refine(m => new Set(m).size === m.length, 'each participant is mentioned once').optional(),
+  prev: z.string().regex(CHAIN_HASH).optional()
+}).refine(fieldsFit, 'the fields do not fit the kind of message').refine(p => p.prev == null || p.seq > 1, 'the first message names no previous one')
 
 export { compareMessages, messageKey } from '../../shared/message-order'
 
@@ -108,7 +121,7 @@ export function toChatMessage (m: HeldMessage, authorName: string, pending?: boo
     ...(p.on != null ? { on: p.on } : {}),
     ...(p.replyTo != null ? { replyTo: { author: p.replyTo.author, seq: p.replyTo.seq } } : {}),
     ...(p.mentions != null ? { mentions: [...p.mentions] } : {}),
-    ...(m.equivocated === true ? { equivocated: true } : {}),
+    ...(m.equivocated === true || m.forked === true ? { equivocated: true } : {}),
     ...(pending != null ? { pending } : {})
   }
 }

@@ -1,12 +1,13 @@
 import type { ChatMessage, ChatMessageInput } from '../api'
 import { MAX_CHAT_BODY_BYTES } from '../api'
-import { seal, DOMAINS } from '../wire/envelope'
+import { sealText, DOMAINS } from '../wire/envelope'
 import type { ChatCounters } from './counters'
 import { ChatInputError } from '../errors'
 import { nextLamport } from './lamport'
 import type { ChatLog } from './log'
 import type { ChatLogs } from './logs'
 import { chatPayloadSchema, type ChatPayload, type HeldMessage } from './message'
+import { chainHash } from './chain'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { ChatScope } from './scope'
 
@@ -32,6 +33,8 @@ export interface OutgoingHooks {
 /** My messages: checked, numbered, signed, written ahead, shown, then sent. */
 export class ChatSender {
   private readonly sendsInFlight = new Map<string, number>()
+  /** per conference: the sequence and chainHash of my newest signed message (it may still be being written) */
+  private readonly lastSigned = new Map<string, { seq: number, hash: string }>()
 
   constructor (
     private readonly scope: ChatScope,
@@ -75,6 +78,15 @@ export class ChatSender {
     return mentions.length > 0 ? { mentions } : {}
   }
 
+  /** The hash chain's link to my previous message (none for my first). */
+  private prevOf (conferenceId: string, log: ChatLog, me: string, seq: number): { prev?: string } {
+    if (seq <= 1) return {}
+    const last = this.lastSigned.get(conferenceId)
+    if (last?.seq === seq - 1) return { prev: last.hash }
+    const held = log.get(me, seq - 1)
+    return held != null ? { prev: chainHash(held.envelope) } : {}
+  }
+
   private async sendNext (conferenceId: string, log: ChatLog, me: string, input: ChatMessageInput): Promise<ChatMessage> {
     // Sequence and Lamport time are taken synchronously, so concurrent sends never share one.
     const seq = this.counters.takeSeq(conferenceId, log, me)
@@ -92,11 +104,14 @@ export class ChatSender {
       ...(input.target != null ? { target: { author: input.target.author, seq: input.target.seq } } : {}),
       ...(input.kind === 'reaction' ? { emoji: input.emoji, on: input.on ?? true } : {}),
       ...(input.replyTo != null ? { replyTo: { author: input.replyTo.author, seq: input.replyTo.seq } } : {}),
-      ...this.mentionsOf(conferenceId, input)
+      ...this.mentionsOf(conferenceId, input),
+      ...this.prevOf(conferenceId, log, me, seq)
     }
     const parsed = chatPayloadSchema.safeParse(payload)
     if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)
-    const envelope = new TextDecoder().decode(await seal(this.scope.components.key, DOMAINS.chat, payload))
+    // Signed synchronously: the next send, which may run as soon as this one awaits, links to it.
+    const envelope = sealText(this.scope.components.key, DOMAINS.chat, payload)
+    this.lastSigned.set(conferenceId, { seq, hash: chainHash(envelope) })
     const held: HeldMessage = { payload, envelope }
     // Write-ahead: written before it shows or leaves this peer, so a crash of this process can
     // neither lose it nor reuse its sequence number; the disk sync follows in the background.

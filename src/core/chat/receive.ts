@@ -1,8 +1,9 @@
 import type { ChatMessage } from '../api'
 import { InvalidFrameError, InvalidSignatureError } from '../errors'
-import { open, DOMAINS } from '../wire/envelope'
+import { parseEnvelope, verifySigned, DOMAINS, type ParsedEnvelope } from '../wire/envelope'
 import type { FloodGuard } from '../wire/rate-limit'
 import type { Acknowledgements } from './acks'
+import { authenticateChains, chainHash } from './chain'
 import type { ChatCounters } from './counters'
 import { preferredVersion } from './equivocation'
 import type { FloodControl } from './flood-control'
@@ -20,8 +21,6 @@ import type { VersionConflicts } from './versions'
 const MAX_WRITES_IN_FLIGHT = 4
 /** messages in one frame from which their signatures are checked on the thread pool */
 const OFF_THREAD_VERIFY_FROM = 8
-
-const encoder = new TextEncoder()
 
 /** What the receiver works with besides its own state. */
 export interface ReceiveParts {
@@ -123,10 +122,7 @@ export class ChatReceiver {
       }
       candidates.push({ envelope })
     }
-    // A frame of many messages (a catch-up) is verified on the thread pool, in parallel; a frame
-    // of a few stays on this thread, where one check is quicker than the hop to another.
-    const offThread = candidates.length >= OFF_THREAD_VERIFY_FROM
-    const payloads = await Promise.all(candidates.map(c => this.verify(link, c.envelope, offThread)))
+    const payloads = await this.authenticate(link, log, candidates.map(c => c.envelope))
     // Messages of a sync come in Lamport order, so each is measured against those before it.
     let lamport = counters.lamportSeen(conferenceId, log)
     let freshBytes = 0
@@ -185,6 +181,12 @@ export class ChatReceiver {
       link.markSent(h)
       this.scope.components.events.emit('message', this.parts.toMessage(h))
     }
+    // Messages held before whose fork mark these changed are shown again, marked.
+    const remarked = log.takeRemarked()
+    if (remarked.length > 0) {
+      const shown = new Set(added)
+      for (const h of remarked) if (!shown.has(h)) this.scope.components.events.emit('message', this.parts.toMessage(h))
+    }
     for (const other of this.parts.links.perPeer(link.conferenceId)) {
       if (other.peer === link.peer || !this.scope.mayChat(link.conferenceId, other.peer)) continue
       other.sendMessages(added.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true))
@@ -198,18 +200,53 @@ export class ChatReceiver {
     await log.synced()
   }
 
-  private async verify (link: ChatLink, envelope: string, offThread = false): Promise<ChatPayload | undefined> {
+  /**
+   * Authenticates a frame's messages (docs/HASH-CHAIN.md): each is read and shaped, then per
+   * author only the newest of each hash-linked chain has its signature checked (plus any whose
+   * chain is broken); the hashes vouch for the rest. Returns each message's payload, or undefined
+   * for one that is refused.
+   */
+  private async authenticate (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<Array<ChatPayload | undefined>> {
+    const parsed = envelopes.map(e => this.parse(link, e))
+    const at: number[] = []
+    const items = []
+    for (let i = 0; i < parsed.length; i++) {
+      const p = parsed[i]
+      if (p == null) continue
+      at.push(i)
+      items.push({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash: chainHash(envelopes[i]) })
+    }
+    const ok = await authenticateChains(items, (author, seq) => log.get(author, seq + 1)?.payload.prev, async indexes => {
+      // Many checks (a catch-up) run on the thread pool, in parallel; a few stay on this thread,
+      // where one check is quicker than the hop to another.
+      const offThread = indexes.length >= OFF_THREAD_VERIFY_FROM
+      return await Promise.all(indexes.map(async k => await verifySigned(parsed[at[k]]!.signed, offThread).catch(() => false)))
+    })
+    const out = new Array<ChatPayload | undefined>(envelopes.length)
+    for (let k = 0; k < items.length; k++) {
+      if (ok[k]) out[at[k]] = parsed[at[k]]!.payload
+      else this.refuse(link, 'its signature does not verify and no message of its author vouches for it')
+    }
+    return out
+  }
+
+  /** An envelope read and checked in every way but its signature; undefined (counted against the peer) when refused. */
+  private parse (link: ChatLink, envelope: string): ParsedEnvelope<ChatPayload> | undefined {
     try {
-      const opened = await open(encoder.encode(envelope), DOMAINS.chat, chatPayloadSchema, { offThread })
-      const payload = opened.payload
-      if (opened.signer !== payload.author) throw new InvalidSignatureError('author is not the signer')
+      const parsed = parseEnvelope(envelope, DOMAINS.chat, chatPayloadSchema)
+      const payload = parsed.payload
+      if (parsed.signer !== payload.author) throw new InvalidSignatureError('author is not the signer')
       if (payload.conferenceId !== link.conferenceId) throw new InvalidFrameError('message of another conference')
       if (!this.scope.mayChat(payload.conferenceId, payload.author)) throw new Error('author is not a participant (or the conference is cancelled)')
-      return payload
+      return parsed
     } catch (err: any) {
-      this.scope.components.log.debug(`chat: dropped a message from ${link.peer}: ${err?.message ?? err}`)
-      if (this.parts.flood.strike(link.peer)) link.close(new Error('too many bad messages'))
+      this.refuse(link, err?.message ?? String(err))
       return undefined
     }
+  }
+
+  private refuse (link: ChatLink, why: string): void {
+    this.scope.components.log.debug(`chat: dropped a message from ${link.peer}: ${why}`)
+    if (this.parts.flood.strike(link.peer)) link.close(new Error('too many bad messages'))
   }
 }

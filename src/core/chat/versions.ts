@@ -57,6 +57,8 @@ export class VersionConflicts {
     const { held, replaced } = await log.addVersion(version)
     this.scope.components.log.warn(`chat: ${author} signed two versions of message ${version.payload.seq}; keeping ${replaced ? 'the one just received' : 'ours'}`)
     if (replaced || !wasMarked) this.scope.components.events.emit('message', this.toMessage(held))
+    // the next message's fork mark may have changed with the version held (docs/HASH-CHAIN.md)
+    for (const h of log.takeRemarked()) if (h !== held) this.scope.components.events.emit('message', this.toMessage(h))
     if (replaced) {
       link.markSent(held)
       for (const other of this.links.perPeer(conferenceId)) {

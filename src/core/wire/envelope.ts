@@ -47,10 +47,15 @@ function signedBytes (domain: string, payloadText: string): Uint8Array {
 
 /** Signs `payload` (any JSON value) for `domain` with `key`; returns the envelope bytes. */
 export async function seal (key: PrivateKey, domain: string, payload: unknown): Promise<Uint8Array> {
+  return encoder.encode(sealText(key, domain, payload))
+}
+
+/** seal(), synchronously and as text: for a caller that must know the envelope before anything else runs. */
+export function sealText (key: PrivateKey, domain: string, payload: unknown): string {
   const payloadText = JSON.stringify(payload)
   const sig = signWith(key, signedBytes(domain, payloadText))
   const signer = peerIdFromPublicKeyCached(key)
-  return encoder.encode(JSON.stringify({ k: domain, s: signer, p: payloadText, g: Buffer.from(sig).toString('base64url') }))
+  return JSON.stringify({ k: domain, s: signer, p: payloadText, g: Buffer.from(sig).toString('base64url') })
 }
 
 /**
@@ -59,21 +64,66 @@ export async function seal (key: PrivateKey, domain: string, payload: unknown): 
  */
 export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodType<T>, { offThread = false }: { offThread?: boolean } = {}): Promise<OpenedEnvelope<T>> {
   const env = decodeJson(bytes, envelopeSchema)
+  const signed = signedPart(env, domain)
+  if (!await verifySigned(signed, offThread)) throw new InvalidSignatureError('signature does not verify')
+  return { signer: env.s, payload: parsePayload(env.p, schema), bytes }
+}
+
+/** What a signature covers and the signature itself, checked for form (not verified). */
+export interface SignedPart {
+  signer: string
+  publicKey: PublicKey
+  data: Uint8Array
+  sig: Uint8Array
+}
+
+/** An envelope whose form and payload were checked but whose signature was NOT (see verifySigned). */
+export interface ParsedEnvelope<T> {
+  signer: string
+  payload: T
+  signed: SignedPart
+}
+
+function signedPart (env: Envelope, domain: string): SignedPart {
   if (env.k !== domain) throw new InvalidSignatureError(`envelope is for ${env.k.slice(0, 40)}, expected ${domain}`)
   const publicKey = publicKeyOf(env.s)
   const sig = Buffer.from(env.g, 'base64url')
   if (sig.length !== 64) throw new InvalidSignatureError('malformed signature')
-  const ok = await verifyWith(env.s, publicKey, signedBytes(domain, env.p), sig, offThread)
-  if (!ok) throw new InvalidSignatureError('signature does not verify')
+  return { signer: env.s, publicKey, data: signedBytes(domain, env.p), sig }
+}
+
+function parsePayload<T> (payloadText: string, schema: z.ZodType<T>): T {
   let value: unknown
   try {
-    value = JSON.parse(env.p)
+    value = JSON.parse(payloadText)
   } catch {
     throw new InvalidFrameError('payload is not JSON')
   }
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new InvalidFrameError(`payload has the wrong shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
-  return { signer: env.s, payload: parsed.data, bytes }
+  return parsed.data
+}
+
+/**
+ * Reads an envelope for `domain` and shapes its payload with `schema`, WITHOUT verifying the
+ * signature: for records authenticated another way (a hash chain, see src/core/chat/chain.ts) or
+ * verified next with verifySigned. Nothing read this way may be accepted before one of those.
+ * Throws as open() does for what is malformed.
+ */
+export function parseEnvelope<T> (envelope: string, domain: string, schema: z.ZodType<T>): ParsedEnvelope<T> {
+  let env: Envelope
+  try {
+    env = envelopeSchema.parse(JSON.parse(envelope))
+  } catch {
+    throw new InvalidFrameError('not an envelope')
+  }
+  const signed = signedPart(env, domain)
+  return { signer: env.s, payload: parsePayload(env.p, schema), signed }
+}
+
+/** Whether the signature of a parsed envelope holds; with `offThread` on libuv's thread pool. */
+export async function verifySigned (signed: SignedPart, offThread = false): Promise<boolean> {
+  return await verifyWith(signed.signer, signed.publicKey, signed.data, signed.sig, offThread)
 }
 
 /**
