@@ -40,12 +40,63 @@ const node = {
   plugins: watch ? [problemMatcher] : []
 }
 
+/**
+ * The heavy parts of libp2p that a node may never use stay out of core.js and peer.js, loaded from
+ * beside the bundle when first needed:
+ * - @libp2p/webrtc (with its certificate stack) becomes dist/libp2p-webrtc.js; node.ts imports it
+ *   only when WebRTC is on.
+ * - @libp2p/kad-dht's precomputed prefix table (65,536 numbers, used only by a routing-table
+ *   refresh) becomes dist/kad-dht-prefixes.bin, read on first use.
+ */
+const WEBRTC_BUNDLE = 'libp2p-webrtc.js'
+const PREFIX_TABLE = 'kad-dht-prefixes.bin'
+const lazyParts = {
+  name: 'lazy-parts',
+  setup (build) {
+    // `import()` becomes require() (supported below): the file beside the bundle, loaded synchronously like the rest.
+    build.initialOptions.supported = { ...build.initialOptions.supported, 'dynamic-import': false }
+    build.onResolve({ filter: /^@libp2p\/webrtc$/ }, () => ({ path: './' + WEBRTC_BUNDLE, external: true }))
+    build.onLoad({ filter: /kad-dht[\\/]dist[\\/]src[\\/]routing-table[\\/]generated-prefix-list\.js$/ }, args => ({
+      loader: 'js',
+      ...writePrefixTable(args.path),
+      contents: `
+        import { readFileSync } from 'node:fs'
+        import { join } from 'node:path'
+        let table
+        const at = i => {
+          table ??= readFileSync(join(__dirname, ${JSON.stringify(PREFIX_TABLE)}))
+          return i * 4 + 4 <= table.length ? table.readUInt32LE(i * 4) : undefined
+        }
+        // Indexed like the array it replaces (GENERATED_PREFIXES[prefix]).
+        export default new Proxy([], { get: (target, key) => typeof key === 'string' && /^\\d+$/.test(key) ? at(Number(key)) : target[key] })
+      `
+    }))
+  }
+}
+
+/** Writes the kad-dht prefix table (the module at `file`) as little-endian uint32s, read back by the stand-in above. */
+function writePrefixTable (file) {
+  const source = fs.readFileSync(file, 'utf8')
+  const numbers = source.slice(source.indexOf('['), source.lastIndexOf(']')).match(/\d+/g).map(Number)
+  if (numbers.length !== 65536) throw new Error(`the kad-dht prefix table has ${numbers.length} entries, not 65,536`)
+  const table = Buffer.alloc(numbers.length * 4)
+  numbers.forEach((n, i) => table.writeUInt32LE(n, i * 4))
+  fs.mkdirSync('dist', { recursive: true })
+  fs.writeFileSync(path.join('dist', PREFIX_TABLE), table)
+  return {}
+}
+
 const builds = [
   { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' },
+  { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [...node.plugins, lazyParts] },
+  {
+    ...node,
+    stdin: { contents: "export * from '@libp2p/webrtc'", resolveDir: __dirname, sourcefile: 'libp2p-webrtc.js' },
+    outfile: path.join('dist', WEBRTC_BUNDLE)
+  },
   // The chat history on disk, read without libp2p: what a restored chat panel shows at once.
   { ...node, entryPoints: ['src/core/chat/stored-history.ts'], outfile: 'dist/stored-history.js' },
-  { ...node, entryPoints: ['src/cli/peer.ts'], outfile: 'dist/peer.js', banner: { js: '#!/usr/bin/env node\n' + node.banner.js } },
+  { ...node, entryPoints: ['src/cli/peer.ts'], outfile: 'dist/peer.js', banner: { js: '#!/usr/bin/env node\n' + node.banner.js }, plugins: [...node.plugins, lazyParts] },
   {
     bundle: true,
     format: 'iife',
@@ -79,7 +130,7 @@ function copyNativeModules () {
 }
 
 async function main () {
-  const present = builds.filter(b => fs.existsSync(b.entryPoints[0]))
+  const present = builds.filter(b => b.stdin != null || fs.existsSync(b.entryPoints[0]))
   if (watch) {
     for (const b of present) await (await esbuild.context(b)).watch()
     return

@@ -27,7 +27,7 @@ export function checkPackage (file: string, target: string): PackageReport {
   if (target === UNIVERSAL ? named != null : named !== target) problems.push(`manifest names target ${named ?? '(none)'}, expected ${target === UNIVERSAL ? '(none)' : target}`)
   const pkg = JSON.parse(byName.get('extension/package.json')?.read().toString('utf8') ?? '{}')
   if (pkg.main !== './dist/extension.js') problems.push(`package.json main is ${pkg.main}`)
-  for (const bundle of ['extension/dist/extension.js', 'extension/dist/core.js', 'extension/dist/peer.js', 'extension/l10n/bundle.l10n.json']) {
+  for (const bundle of ['extension/dist/extension.js', 'extension/dist/core.js', 'extension/dist/peer.js', 'extension/dist/libp2p-webrtc.js', 'extension/dist/kad-dht-prefixes.bin', 'extension/l10n/bundle.l10n.json']) {
     if (!byName.has(bundle)) problems.push(`${bundle} is missing`)
   }
 
