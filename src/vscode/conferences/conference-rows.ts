@@ -5,6 +5,7 @@ import { formatLocal, formatInZone, formatRelative, formatDuration, formatShort 
 import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
 import { personLabel } from '../notification-texts'
 import { localized } from '../localized'
+import { seriesSummary } from './series-summary'
 
 export { personLabel }
 
@@ -68,7 +69,8 @@ export function conferencesIn (group: ConferenceGroup, views: ConferenceView[], 
  */
 export function contextValueOf (view: ConferenceView, myPeerId?: string): string {
   if (view.context.status === 'cancelled') return view.mine ? 'conference.cancelled.own' : 'conference.cancelled'
-  if (view.mine) return 'conference.own'
+  // A series I organize also offers Cancel/Move This Meeting (menus match /^conference\.own/ for the rest).
+  if (view.mine) return view.context.recurrence != null ? 'conference.own.series' : 'conference.own'
   if (isUninvited(view, myPeerId)) return 'conference.uninvited'
   const rsvp = view.myRsvp ?? 'pending'
   if (rsvp === 'pending') return 'conference.invitation'
@@ -122,7 +124,9 @@ export function descriptionOf (view: ConferenceView, now: number, timeZone?: str
     : view.rsvpPending === true ? localized` · sending your answer…` : shown``
   // "today 6:00 PM", "tomorrow 9:00 AM" and "on Dec 2, 2026" already say when
   const when = /^(today|tomorrow|on) /.test(String(relative)) ? localized`${relative}` : localized`${relative} · ${local}`
-  return localized`${when}${answer}`
+  // A series says how it repeats last: the least needed when the view is narrow.
+  const series = context.recurrence != null ? localized` · ${seriesSummary(context.recurrence, timeZone)}` : shown``
+  return localized`${when}${answer}${series}`
 }
 
 /** Why my answer or the organizer's record was refused, as inert text; undefined when it was not. */

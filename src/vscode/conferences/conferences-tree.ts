@@ -1,5 +1,5 @@
 import * as vscode from 'vscode'
-import type { ConferenceView } from '../../core/api'
+import type { ConferenceView, Occurrence } from '../../core/api'
 import { formatInZone, formatLocal, formatRelative, formatDuration, localTimeZone } from '../../shared/time'
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
@@ -16,6 +16,9 @@ import { ShownMarkdown, shownTreeItem } from '../user-messages'
 import type { ChatUnread } from '../chat/unread-tracker'
 import { unreadLabel } from '../../shared/unread'
 import { ActionItemIndex, actionItemTreeItem } from './action-items'
+import { MAX_NEXT_SHOWN, MAX_PAST_SHOWN, nextOccurrences, occurrenceRow, pastOccurrences, type ListOccurrences } from './occurrence-rows'
+import { seriesSummary } from './series-summary'
+import { localized } from '../localized'
 
 export const CONFERENCES_VIEW_ID = 'devmeet.conferences'
 
@@ -26,6 +29,8 @@ export type ConferenceNode =
   | { kind: 'person', conferenceId: string, peerId: string }
   | { kind: 'actions' }
   | { kind: 'action', conferenceId: string, author: string, seq: number }
+  | { kind: 'meetings', conferenceId: string, when: 'next' | 'past' }
+  | { kind: 'occurrence', conferenceId: string, occurrence: number }
 
 const GROUPS: ConferenceGroup[] = ['invitations', 'upcoming', 'past']
 const REFRESH_EVERY_MS = 60_000
@@ -48,6 +53,8 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   private readonly personNodes = new Map<string, ConferenceNode>()
   private readonly actionsNode: ConferenceNode = { kind: 'actions' }
   private readonly actionNodes = new Map<string, ConferenceNode>()
+  private readonly meetingsNodes = new Map<string, ConferenceNode>()
+  private readonly occurrenceNodes = new Map<string, ConferenceNode>()
 
   constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread, private readonly actions: ActionItemIndex, private readonly now: () => number = Date.now) {
     super()
@@ -88,7 +95,17 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     if (node.kind === 'conference') {
       const view = views.find(v => v.context.id === node.conferenceId)
       if (view == null) return []
-      return peopleOf(view, this.me).map(p => this.personNode(node.conferenceId, p.peerId))
+      const people = peopleOf(view, this.me).map(p => this.personNode(node.conferenceId, p.peerId))
+      if (view.context.recurrence == null) return people
+      const meetings = (['next', 'past'] as const)
+        .filter(when => this.occurrencesOf(view, when).length > 0)
+        .map(when => this.meetingsNode(node.conferenceId, when))
+      return [...meetings, ...people]
+    }
+    if (node.kind === 'meetings') {
+      const view = views.find(v => v.context.id === node.conferenceId)
+      if (view == null) return []
+      return this.occurrencesOf(view, node.when).map(o => this.occurrenceNode(node.conferenceId, o.occurrence))
     }
     return []
   }
@@ -96,7 +113,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   getParent (node: ConferenceNode): ConferenceNode | undefined {
     if (node.kind === 'group' || node.kind === 'actions') return undefined
     if (node.kind === 'action') return this.actionsNode
-    if (node.kind === 'person') return this.conferenceNode(node.conferenceId)
+    if (node.kind === 'person' || node.kind === 'meetings') return this.conferenceNode(node.conferenceId)
+    if (node.kind === 'occurrence') {
+      const view = this.views().find(v => v.context.id === node.conferenceId)
+      const past = view != null && this.occurrencesOf(view, 'past').some(o => o.occurrence === node.occurrence)
+      return this.meetingsNode(node.conferenceId, past ? 'past' : 'next')
+    }
     const view = this.views().find(v => v.context.id === node.conferenceId)
     return view == null ? undefined : this.groupNode(groupOf(view, this.now(), this.me))
   }
@@ -117,6 +139,8 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const view = this.views().find(v => v.context.id === node.conferenceId)
     if (view == null) return shownTreeItem(shown`(no longer known)`, vscode.TreeItemCollapsibleState.None)
     if (node.kind === 'conference') return this.conferenceItem(view)
+    if (node.kind === 'meetings') return this.meetingsItem(view, node.when)
+    if (node.kind === 'occurrence') return this.occurrenceItem(view, node)
     if (node.kind === 'action') {
       const item = this.actions.items().find(o => o.conferenceId === node.conferenceId && o.author === node.author && o.seq === node.seq)
       if (item == null) return shownTreeItem(shown`(no longer assigned to you)`, vscode.TreeItemCollapsibleState.None)
@@ -130,6 +154,49 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   /** The row of a conference, for reveal(); undefined when it is not in the list. */
   nodeFor (conferenceId: string): ConferenceNode | undefined {
     return this.views().some(v => v.context.id === conferenceId) ? this.conferenceNode(conferenceId) : undefined
+  }
+
+  /** A series' next or last meetings, from the core; never throws into the tree. */
+  private occurrencesOf (view: ConferenceView, when: 'next' | 'past'): Occurrence[] {
+    const devmeet = this.host.devmeet
+    if (devmeet == null) return []
+    const list: ListOccurrences = (from, to, max) => devmeet.conferences.occurrences(view.context.id, from, to, max)
+    try {
+      return when === 'next' ? nextOccurrences(view, list, this.now()) : pastOccurrences(view, list, this.now())
+    } catch (err) {
+      this.host.log.debug(`listing occurrences of ${view.context.id}: ${err}`)
+      return []
+    }
+  }
+
+  private meetingsItem (view: ConferenceView, when: 'next' | 'past'): vscode.TreeItem {
+    const count = this.occurrencesOf(view, when).length
+    const item = shownTreeItem(when === 'next' ? localized`Next meetings` : localized`Past meetings`, when === 'next' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, {
+      description: shown`${count}`,
+      tooltip: when === 'next' ? localized`The next ${MAX_NEXT_SHOWN} meetings of the series at most` : localized`The last ${MAX_PAST_SHOWN} meetings of the series at most; each opens the series' chat`
+    })
+    item.id = `conference:${view.context.id}/meetings:${when}`
+    item.contextValue = `meetings.${when}`
+    item.iconPath = new vscode.ThemeIcon(when === 'next' ? 'calendar' : 'history')
+    return item
+  }
+
+  private occurrenceItem (view: ConferenceView, node: ConferenceNode & { kind: 'occurrence' }): vscode.TreeItem {
+    const now = this.now()
+    const o = [...this.occurrencesOf(view, 'next'), ...this.occurrencesOf(view, 'past')].find(x => x.occurrence === node.occurrence)
+    if (o == null) return shownTreeItem(localized`(no longer listed)`, vscode.TreeItemCollapsibleState.None)
+    const row = occurrenceRow(view, o, now)
+    const item = shownTreeItem(row.label, vscode.TreeItemCollapsibleState.None, {
+      description: row.description,
+      tooltip: row.tooltip,
+      accessibilityLabel: shown`${row.label}, ${row.description}`
+    })
+    item.id = `conference:${view.context.id}/occurrence:${o.occurrence}`
+    item.contextValue = row.contextValue
+    item.iconPath = new vscode.ThemeIcon(row.icon)
+    // Each meeting opens the series' chat: the core keeps one chat per series (docs/RECURRING.md).
+    if (o.status !== 'cancelled') item.command = { command: 'devmeet.openChat', title: 'Open Chat', arguments: [node] }
+    return item
   }
 
   private groupItem (group: ConferenceGroup): vscode.TreeItem {
@@ -188,6 +255,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
       .text(shown`Duration: ${untrusted(formatDuration(context.durationMinutes))}`).lineBreak()
       .text(shown`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
       .paragraph()
+    if (context.recurrence != null) {
+      // "Your time" above is the series' first meeting; the rule runs on the organizer's clock.
+      tip.text(localized`Repeats: ${seriesSummary(context.recurrence, zone)} (${untrusted(context.timeZone)} time)`).lineBreak()
+      const next = view.nextOccurrence
+      tip.text(next != null ? localized`Next meeting: ${untrusted(formatLocal(next.start, zone))}` : localized`No meetings left in the series`).paragraph()
+    }
     const myRefusal = this.me == null ? undefined : refusalOf(view, this.me, this.me)
     if (myRefusal != null) tip.italic(myRefusal).paragraph()
     if (context.invitees.length > 0) {
@@ -241,6 +314,21 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     let node = this.actionNodes.get(key)
     // What devmeet.openChat receives on a click: marked as ours, like the conference rows.
     if (node == null) this.actionNodes.set(key, node = ourArgument<ConferenceNode>({ kind: 'action', conferenceId, author, seq }))
+    return node
+  }
+
+  private meetingsNode (conferenceId: string, when: 'next' | 'past'): ConferenceNode {
+    const key = `${conferenceId}/${when}`
+    let node = this.meetingsNodes.get(key)
+    if (node == null) this.meetingsNodes.set(key, node = { kind: 'meetings', conferenceId, when })
+    return node
+  }
+
+  private occurrenceNode (conferenceId: string, occurrence: number): ConferenceNode {
+    const key = `${conferenceId}/${occurrence}`
+    let node = this.occurrenceNodes.get(key)
+    // What the occurrence commands and devmeet.openChat receive: marked as ours, like the conference rows.
+    if (node == null) this.occurrenceNodes.set(key, node = ourArgument<ConferenceNode>({ kind: 'occurrence', conferenceId, occurrence }))
     return node
   }
 

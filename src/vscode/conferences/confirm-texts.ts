@@ -7,6 +7,7 @@ import { formatDuration, formatLocal, formatRelative } from '../../shared/time'
 import { joinShown, untrusted, type ShownText } from '../../shared/shown-text'
 import { personLabel, titleOf } from '../notification-texts'
 import { localized, plural } from '../localized'
+import { seriesSummary } from './series-summary'
 
 /** A question for confirmModal: the message, the detail, and the button that goes ahead. */
 export interface Question {

@@ -5,6 +5,7 @@ import { whenCoreLoaded } from '../core-access'
 import { ConferencesView } from './conferences-tree'
 import { createConference } from './create-conference'
 import { registerConferenceCommands } from './conference-commands'
+import { registerOccurrenceCommands } from './occurrence-commands'
 import { ConferenceNotifications } from './notifications'
 import type { ChatUnread } from '../chat/unread-tracker'
 
@@ -17,6 +18,7 @@ export class ConferencesUi extends Disposable {
     const reveal = (id: string): Promise<void> => view.reveal(id)
     reg('devmeet.createConference', (arg?: unknown) => createConference(host, reveal, arg))
     registerConferenceCommands(reg, host)
+    registerOccurrenceCommands(reg, host)
     whenCoreLoaded(host, devmeet => { this._register(new ConferenceNotifications(devmeet, reveal)) })
   }
 }

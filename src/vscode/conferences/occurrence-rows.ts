@@ -1,0 +1,71 @@
+// How a series' meetings appear under its row in the Conferences view: the next few (which the
+// organizer can cancel or move) and the last few past ones, cancelled and moved ones marked. The
+// occurrences come from the core (ConferenceApi.occurrences); the windows asked for are bounded
+// so that a daily series over years costs a few dozen rule steps per refresh. No 'vscode' import.
+import type { ConferenceView, Occurrence, RecurrenceRule } from '../../core/api'
+import { formatLocal, formatRelative, formatShort } from '../../shared/time'
+import { untrusted, type ShownText } from '../../shared/shown-text'
+import { localized } from '../localized'
+
+/** How many past meetings a series lists (the latest first). */
+export const MAX_PAST_SHOWN = 10
+/** How many coming meetings a series lists (the soonest first). */
+export const MAX_NEXT_SHOWN = 5
+
+const DAY = 24 * 60 * 60_000
+
+export type ListOccurrences = (from: number, to: number, max: number) => Occurrence[]
+
+/** A span that holds at least `n` steps of the rule (longer for cancelled ones), never more than the core expands. */
+function spanFor (rule: RecurrenceRule, n: number): number {
+  const step = rule.freq === 'daily' ? DAY : rule.freq === 'weekly' ? 7 * DAY : 31 * DAY
+  return Math.min(10 * 366 * DAY, step * Math.max(1, rule.interval) * (n * 2 + 2))
+}
+
+/** The series' next meetings from `now` on (one running now included), soonest first. */
+export function nextOccurrences (view: ConferenceView, list: ListOccurrences, now: number): Occurrence[] {
+  const rule = view.context.recurrence
+  if (rule == null) return []
+  return list(now, now + spanFor(rule, MAX_NEXT_SHOWN), MAX_NEXT_SHOWN).slice(0, MAX_NEXT_SHOWN)
+}
+
+/** The series' last meetings that ended before `now`, the latest first. */
+export function pastOccurrences (view: ConferenceView, list: ListOccurrences, now: number): Occurrence[] {
+  const rule = view.context.recurrence
+  if (rule == null || now <= view.context.start) return []
+  const from = Math.max(view.context.start, now - spanFor(rule, MAX_PAST_SHOWN))
+  const ended = list(from, now, 1000).filter(o => o.start + o.durationMinutes * 60_000 <= now)
+  return ended.slice(-MAX_PAST_SHOWN).reverse()
+}
+
+/** One meeting's row: label, description, icon and the contextValue the menus key on. */
+export interface OccurrenceRow {
+  label: ShownText
+  description: ShownText
+  tooltip: ShownText
+  icon: string
+  /** `occurrence.own` (organizer, coming, not cancelled: Cancel/Move), `occurrence.cancelled`, `occurrence` */
+  contextValue: string
+}
+
+export function occurrenceRow (view: ConferenceView, o: Occurrence, now: number, timeZone?: string): OccurrenceRow {
+  const when = localized`${untrusted(formatShort(o.start, now, timeZone))}`
+  const full = untrusted(formatLocal(o.start, timeZone))
+  const cancelled = o.status === 'cancelled'
+  const coming = o.start + o.durationMinutes * 60_000 > now
+  const moved = o.moved ? localized`moved from ${untrusted(formatShort(o.occurrence, now, timeZone))}` : undefined
+  const description = cancelled
+    ? localized`cancelled`
+    : moved != null
+      ? coming ? localized`${untrusted(formatRelative(o.start, now, { timeZone, durationMinutes: o.durationMinutes }))} · ${moved}` : moved
+      : coming ? localized`${untrusted(formatRelative(o.start, now, { timeZone, durationMinutes: o.durationMinutes }))}` : localized`open its chat`
+  return {
+    label: when,
+    description,
+    tooltip: cancelled
+      ? localized`${full}: cancelled by the organizer`
+      : moved != null ? localized`${full} (${moved})` : localized`${full}`,
+    icon: cancelled ? 'circle-slash' : o.moved ? 'history' : coming ? 'calendar' : 'comment-discussion',
+    contextValue: cancelled ? 'occurrence.cancelled' : view.mine && coming && view.context.status !== 'cancelled' ? 'occurrence.own' : 'occurrence'
+  }
+}
