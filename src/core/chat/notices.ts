@@ -15,6 +15,10 @@ export function equivocationNotice (name: string, peerId: string): ShownText {
   return shown`${who(name, peerId)} sent two different versions of a chat message; every participant keeps the same one, marked in the chat.`
 }
 
+export function forkNotice (name: string, peerId: string): ShownText {
+  return shown`${who(name, peerId)} forked their chat history: a message of theirs does not follow the one before it. Every participant keeps the same messages; those after the fork are marked in the chat.`
+}
+
 export function chatFullNotice (title: string, why: string): ShownText {
   return shown`The chat of "${untrusted(sanitizeDisplayName(title), 80)}" is full: ${untrusted(why)}. New messages are refused; its history stays readable.`
 }

@@ -13,6 +13,7 @@ import type { ChatLink } from './link'
 import type { LinkTable } from './link-table'
 import type { ChatLog } from './log'
 import { chatPayloadSchema, messageKey, peekAuthorSeq, type ChatPayload, type HeldMessage } from './message'
+import { forkNotice } from './notices'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { Refusals } from './refusals'
 import type { ChatScope } from './scope'
@@ -187,6 +188,7 @@ export class ChatReceiver {
       const shown = new Set(added)
       for (const h of remarked) if (!shown.has(h)) this.scope.components.events.emit('message', this.parts.toMessage(h))
     }
+    for (const h of added.concat(remarked)) if (h.forked === true) this.noteFork(link.conferenceId, h)
     for (const other of this.parts.links.perPeer(link.conferenceId)) {
       if (other.peer === link.peer || !this.scope.mayChat(link.conferenceId, other.peer)) continue
       other.sendMessages(added.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true))
@@ -243,6 +245,14 @@ export class ChatReceiver {
       this.refuse(link, err?.message ?? String(err))
       return undefined
     }
+  }
+
+  /** An author forked its hash chain (docs/HASH-CHAIN.md): counted, logged, and the user told once. */
+  private noteFork (conferenceId: string, h: HeldMessage): void {
+    const { author, seq } = h.payload
+    this.parts.refusals.stats.forks++
+    this.scope.components.log.warn(`chat: ${author}#${seq} does not follow the message before it (a fork in its hash chain)`)
+    this.parts.refusals.warnOnce('fork', conferenceId, author, name => forkNotice(name, author))
   }
 
   private refuse (link: ChatLink, why: string): void {

@@ -7,7 +7,7 @@ import type { ChatComponents } from './ports'
 /** What the chat refused or noticed, counted, logged, and told the user once. */
 export class Refusals {
   /** what else was refused or noticed, for tests and diagnostics */
-  readonly stats = { lamport: 0, quota: 0, equivocations: 0, requestsThrottled: 0 }
+  readonly stats = { lamport: 0, quota: 0, equivocations: 0, forks: 0, requestsThrottled: 0 }
   /** warnings given once: kind, conference and author */
   private readonly warned = new Set<string>()
 

@@ -8,7 +8,7 @@ import type { ChatLink } from './link'
 import type { LinkTable } from './link-table'
 import type { ChatLog } from './log'
 import type { HeldMessage } from './message'
-import { equivocationNotice } from './notices'
+import { equivocationNotice, forkNotice } from './notices'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { Refusals } from './refusals'
 import type { ChatScope } from './scope'
@@ -58,7 +58,13 @@ export class VersionConflicts {
     this.scope.components.log.warn(`chat: ${author} signed two versions of message ${version.payload.seq}; keeping ${replaced ? 'the one just received' : 'ours'}`)
     if (replaced || !wasMarked) this.scope.components.events.emit('message', this.toMessage(held))
     // the next message's fork mark may have changed with the version held (docs/HASH-CHAIN.md)
-    for (const h of log.takeRemarked()) if (h !== held) this.scope.components.events.emit('message', this.toMessage(h))
+    for (const h of log.takeRemarked()) {
+      if (h !== held) this.scope.components.events.emit('message', this.toMessage(h))
+      if (h.forked === true) {
+        this.refusals.stats.forks++
+        this.refusals.warnOnce('fork', conferenceId, author, name => forkNotice(name, author))
+      }
+    }
     if (replaced) {
       link.markSent(held)
       for (const other of this.links.perPeer(conferenceId)) {
