@@ -40,6 +40,10 @@ export const seriesCommands: Record<string, PeerCommand> = {
     return await devmeet.conferences.rescheduleFollowing(stringArg(line, 'conferenceId'), instantArg(line, 'occurrence'),
       instantArg(line, 'start'), optionalNumber(line, 'durationMinutes'))
   },
+  /** {conferenceId, occurrence}: one occurrence's chat transcript (each message by the time its author signed it). */
+  async occurrenceHistory (devmeet, line) {
+    return await devmeet.chat.history(stringArg(line, 'conferenceId'), instantArg(line, 'occurrence'))
+  },
   /** {conferenceId}: the RFC 5545 text. */
   async ics (devmeet, line) {
     const view = devmeet.conferences.get(stringArg(line, 'conferenceId'))

@@ -232,6 +232,12 @@ export interface ChatMessage {
   /** local only: true until at least one other participant acknowledged it (own messages) */
   pending?: boolean
   /**
+   * local only, a series: the occurrence (the start the rule gives it) this message belongs to:
+   * the one in progress when its author signed it (its sentAt), else the next one. A reaction,
+   * edit or delete is shown in its target's occurrence.
+   */
+  occurrence?: number
+  /**
    * Its author signed two different versions of this message (same sequence); this is the one
    * every participant keeps. Shown beside the message, never hidden.
    */
@@ -294,8 +300,11 @@ export interface ConferenceApi {
 export interface ChatApi {
   /** signs, writes to the log, then sends; resolves once on disk (pending until a peer acknowledges) */
   send(conferenceId: string, input: ChatMessageInput): Promise<ChatMessage>
-  /** every message held, in display order (Lamport, then author) */
-  history(conferenceId: string): Promise<ChatMessage[]>
+  /**
+   * every message held, in display order (Lamport, then author); with `occurrence`, a series'
+   * transcript of that one occurrence (see ChatMessage.occurrence)
+   */
+  history(conferenceId: string, occurrence?: number): Promise<ChatMessage[]>
   presence(conferenceId: string): PresenceEvent
   setTyping(conferenceId: string, typing: boolean): void
 }

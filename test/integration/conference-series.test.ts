@@ -54,7 +54,8 @@ describe('a recurring conference between three real peers', () => {
     assert.equal(listed(ben), listed(org))
     const seen = org.conferences.occurrences(id, 0, start + 100 * WEEK)
     assert.deepEqual(seen.map(o => o.status), ['scheduled', 'cancelled', ...Array(8).fill('scheduled')])
-    assert.deepEqual(seen[2], { occurrence: third, start: third + 2 * 60 * 60_000, durationMinutes: 45, status: 'scheduled', moved: true })
+    const bothAccepted = { [ann.peerId!]: 'accepted', [benId]: 'accepted' }
+    assert.deepEqual(seen[2], { occurrence: third, start: third + 2 * 60 * 60_000, durationMinutes: 45, status: 'scheduled', moved: true, answers: bothAccepted })
     // Each peer's view names the next occurrence (the tree shows it, and keeps the series upcoming).
     for (const p of [org, ann, ben]) assert.deepEqual(p.conferences.get(id)!.nextOccurrence, seen[0])
     // An exception is the organizer's alone, and only for a start the rule gives.

@@ -45,6 +45,8 @@ export interface MembershipPort {
   isParticipant(conferenceId: string, peerId: string): boolean
   /** the addresses the conference's signed records give for a peer */
   addressesOf(conferenceId: string, peerId: string): string[]
+  /** a series: the occurrence a moment belongs to (in progress, else the next); undefined for a one-off conference */
+  occurrenceAt?(conferenceId: string, at: number): number | undefined
 }
 
 /** The name shown for a peer in a conference (my petname, its own name, the organizer's word). */

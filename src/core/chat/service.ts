@@ -1,4 +1,5 @@
 import type { ChatApi, ChatMessage, ChatMessageInput, PresenceEvent } from '../api'
+import { messagesOfOccurrence } from '../../shared/occurrence-messages'
 import { shown, untrusted } from '../../shared/shown-text'
 import type { FloodGuard } from '../wire/rate-limit'
 import { Acknowledgements } from './acks'
@@ -125,10 +126,11 @@ export class ChatService implements ChatApi {
     return await this.sender.send(conferenceId, input)
   }
 
-  async history (conferenceId: string): Promise<ChatMessage[]> {
+  async history (conferenceId: string, occurrence?: number): Promise<ChatMessage[]> {
     if (this.components.membership.get(conferenceId) == null) return []
     const log = await this.logs.open(conferenceId)
-    return log.messages().map(m => this.toMessage(m))
+    const all = log.messages().map(m => this.toMessage(m))
+    return occurrence == null ? all : messagesOfOccurrence(all, occurrence)
   }
 
   presence (conferenceId: string): PresenceEvent {
@@ -143,6 +145,9 @@ export class ChatService implements ChatApi {
     const { conferenceId, author, seq } = m.payload
     const pending = author === this.scope.me() ? this.acks.isPending(conferenceId, seq) : undefined
     const message = toChatMessage(m, this.components.names.nameOf(conferenceId, author), pending)
+    // A series: the occurrence it belongs to, by the time its author signed it (not a signed claim of its own).
+    const occurrence = this.components.membership.occurrenceAt?.(conferenceId, m.payload.sentAt)
+    if (occurrence != null) message.occurrence = occurrence
     // A mention reaches participants only: a signed list naming anyone else loses those names.
     if (message.mentions != null) {
       const mentions = message.mentions.filter(p => this.scope.mayChat(conferenceId, p))

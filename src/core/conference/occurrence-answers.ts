@@ -5,10 +5,11 @@
 // chat); an occurrence answer decides that occurrence's reminder and start for its author and
 // what the others see for it.
 import type { ConferenceContext, Invitee, OccurrenceAnswer, Rsvp, RsvpAnswer } from '../api'
-import { open, readUnverified, DOMAINS } from '../wire/envelope'
+import { readUnverified } from '../wire/envelope'
 import { ConferenceRuleError } from '../errors'
 import { MAX_OCCURRENCE_ANSWERS, MAX_OCCURRENCE_ANSWER_CHARS, rsvpPayloadSchema, type RsvpPayload } from './model'
 import { ruleStartsAmong, SeriesChanges } from './recurrence'
+export { verifyOccurrenceAnswers } from './verify-occurrence-answers'
 import type { SignedAnswer, VerifiedAnswers } from './verify'
 import { answerOf, isParticipant } from './participation'
 
@@ -20,36 +21,6 @@ export interface MyOccurrenceRsvp {
   envelope: Uint8Array
   acked: boolean
   refused?: string
-}
-
-/**
- * Checks every occurrence answer a context carries: the invitee's own signature, this conference,
- * the occurrence and answer the context lists, a version already made, and an occurrence the rule
- * gives. Throws ConferenceRuleError for the first that does not hold.
- */
-export async function verifyOccurrenceAnswers (ctx: ConferenceContext): Promise<void> {
-  const named: number[] = []
-  for (const invitee of ctx.invitees) {
-    const who = `${invitee.displayName} (${invitee.peerId.slice(-8)})`
-    for (const listed of invitee.occurrenceAnswers ?? []) {
-      let opened
-      try {
-        opened = await open(Buffer.from(listed.answer, 'base64url'), DOMAINS.rsvp, rsvpPayloadSchema)
-      } catch (err: any) {
-        throw new ConferenceRuleError(`an occurrence answer listed for ${who} does not verify: ${err?.message ?? err}`)
-      }
-      const rsvp = opened.payload
-      if (opened.signer !== invitee.peerId) throw new ConferenceRuleError(`an occurrence answer listed for ${who} is signed by someone else`)
-      if (rsvp.conferenceId !== ctx.id) throw new ConferenceRuleError(`an occurrence answer listed for ${who} is for another conference`)
-      if (rsvp.occurrence !== listed.occurrence) throw new ConferenceRuleError(`an occurrence answer listed for ${who} names another occurrence than it answers`)
-      if (rsvp.answer !== listed.rsvp) throw new ConferenceRuleError(`the context lists ${who} as ${listed.rsvp} for an occurrence, but their signed answer is ${rsvp.answer}`)
-      if (rsvp.sequence > ctx.sequence) throw new ConferenceRuleError(`an occurrence answer listed for ${who} names a later version of the conference`)
-      named.push(listed.occurrence)
-    }
-  }
-  if (named.length === 0) return
-  const given = ruleStartsAmong(ctx, named)
-  if (named.some(o => !given.has(o))) throw new ConferenceRuleError('an occurrence answer names an occurrence the series does not have')
 }
 
 /** The invitee's counter in an answer the context carries (verified when the context was kept); 0 when unreadable. */
@@ -157,7 +128,7 @@ export function answersForOccurrence (
   occurrence: number,
   mine?: { peerId: string, answer?: SignedAnswer, occurrences?: MyOccurrenceRsvp[] }
 ): Record<string, Rsvp> {
-  const out: Record<string, Rsvp> = Object.create(null)
+  const out: Record<string, Rsvp> = {}
   for (const i of ctx.invitees) out[i.peerId] = answerForOccurrence(ctx, answers, i.peerId, occurrence, mine) ?? 'pending'
   return out
 }

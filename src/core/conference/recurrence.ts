@@ -205,3 +205,40 @@ export class NextOccurrenceCache {
     return result
   }
 }
+
+/**
+ * The occurrence a moment belongs to, among a series' scheduled occurrences sorted by start: the
+ * one in progress, else the next one to start; after the last, the last. What a chat message
+ * belongs to, by the time its author signed it (docs/RECURRING.md).
+ */
+export function occurrenceAtTime (scheduled: Occurrence[], at: number): Occurrence | undefined {
+  let lo = 0
+  let hi = scheduled.length
+  // The first occurrence that ends after `at` (ends are in start order unless an occurrence was moved over another).
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const o = scheduled[mid]
+    if (o.start + o.durationMinutes * 60_000 > at) hi = mid
+    else lo = mid + 1
+  }
+  return scheduled[lo] ?? scheduled[scheduled.length - 1]
+}
+
+/**
+ * Per conference, its scheduled occurrences (at most MAX_OCCURRENCES_LISTED from its first start),
+ * kept until the context changes: placing every message of a long chat in its occurrence then
+ * costs one expansion and a binary search each.
+ */
+export class ScheduledOccurrencesCache {
+  private readonly byId = new Map<string, { sequence: number, list: Occurrence[] }>()
+
+  of (context: ConferenceContext): Occurrence[] {
+    const kept = this.byId.get(context.id)
+    if (kept != null && kept.sequence === context.sequence) return kept.list
+    const list = occurrences(context, context.start - MAX_OCCURRENCE_MOVE_MS - DAY_MS, context.start + MAX_EXPANSION_SPAN_MS)
+      .filter(o => o.status === 'scheduled')
+    if (this.byId.size > 1000) this.byId.clear()
+    this.byId.set(context.id, { sequence: context.sequence, list })
+    return list
+  }
+}

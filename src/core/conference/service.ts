@@ -1,5 +1,5 @@
 import type { ConferenceApi, ConferenceView, CreateConferenceInput, Occurrence, RsvpAnswer } from '../api'
-import { occurrences } from './recurrence'
+import { occurrenceAtTime, occurrences, ScheduledOccurrencesCache } from './recurrence'
 import { PeerRateLimiter } from '../wire/rate-limit'
 import * as participation from './participation'
 import { Outbox, type BackoffOptions, type OutboxItem } from '../invite/outbox'
@@ -30,6 +30,7 @@ export class ConferenceService implements ConferenceApi {
   private readonly limiter: PeerRateLimiter
   private readonly unsubscribe: Array<() => void> = []
   private serving: ConferenceNode | undefined
+  private readonly scheduled = new ScheduledOccurrencesCache()
 
   constructor (private readonly components: ConferenceComponents, init: ConferenceServiceInit = {}) {
     this.state = new ConferenceState(components)
@@ -103,6 +104,17 @@ export class ConferenceService implements ConferenceApi {
     const c = this.state.store.get(id)
     if (c == null) return false
     return takesPartInOccurrence(c.context, c.answers, this.state.me(), occurrence, this.state.mine(c))
+  }
+
+  /**
+   * A series: the occurrence (the start the rule gives it) a moment belongs to: the one in
+   * progress, else the next; after the last, the last. Undefined for a one-off conference. The
+   * chat places each message by the time its author signed it.
+   */
+  occurrenceAt (id: string, at: number): number | undefined {
+    const c = this.state.store.get(id)
+    if (c?.context.recurrence == null) return undefined
+    return occurrenceAtTime(this.scheduled.of(c.context), at)?.occurrence
   }
 
   /** Every peer named in a conference I keep (the contacts list evicts them last). */

@@ -3,7 +3,7 @@ import { open, DOMAINS } from '../wire/envelope'
 import { checkConferenceId } from './conference-id'
 import { checkContextSigner, rsvpPayloadSchema } from './model'
 import { ConferenceRuleError } from '../errors'
-import { verifyOccurrenceAnswers } from './occurrence-answers'
+import { verifyOccurrenceAnswers } from './verify-occurrence-answers'
 
 /** An invitee's answer as its own signature says it. */
 export interface SignedAnswer {
