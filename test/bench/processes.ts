@@ -4,7 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import * as path from 'node:path'
 import * as readline from 'node:readline'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import * as os from 'node:os'
+import { buildSync } from 'esbuild'
 import { PEER_JS, REPO } from './paths'
 import { benchDir } from './cores'
 
@@ -98,10 +100,36 @@ export class HeadlessPeer extends LineChild {
   }
 }
 
+let bareBundle: string | undefined
+
+/** bare-peer.ts as one minified CommonJS file (built once per run), run by plain node like dist/peer.js. */
+export function bareBundlePath (): string {
+  if (bareBundle != null) return bareBundle
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'devmeet-bench-bare-')), 'bare-peer.cjs')
+  buildSync({
+    entryPoints: [path.join(REPO, 'test', 'bench', 'bare-peer.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node22',
+    minify: true,
+    logLevel: 'warning',
+    // The same settings as esbuild.js gives dist/peer.js.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    mainFields: ['module', 'main'],
+    conditions: ['node', 'import']
+  })
+  process.on('exit', () => { rmSync(path.dirname(out), { recursive: true, force: true }) })
+  bareBundle = out
+  return out
+}
+
 /** A bare libp2p node (TCP, noise, yamux; '/bench/1.0.0' frames) in its own process: bare-peer.ts. */
 export class BareProcess extends LineChild {
   static spawn (): BareProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'bench', 'bare-peer.ts')], {
+    const child = spawn(process.execPath, [bareBundlePath()], {
       cwd: REPO,
       stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore']
     })

@@ -8,7 +8,8 @@ import type { BenchOptions } from '../options'
 import type { Row } from '../report'
 import { benchDir, corePool, stopCores } from '../cores'
 import { settle, sleep, until, within } from '../stats'
-import { HeadlessPeer, rssOf } from '../processes'
+import { BareProcess, HeadlessPeer, rssOf } from '../processes'
+import { spawn } from 'node:child_process'
 import { sendBurst } from './throughput'
 
 const MB = 1024 * 1024
@@ -22,6 +23,7 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
     const ready = await peer.ready
     await sleep(opts.smoke ? 200 : 2000)
     const idle = peer.rss()
+    const { bareIdle, nodeIdle } = await idleBaselines(opts.smoke ? 200 : 2000)
     await org.connect(ready.address)
     const answered = new Promise<void>(resolve => {
       const off = peer.onLine(line => {
@@ -55,10 +57,21 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
     const holding = peer.rss()
     const bench = rssOf(process.pid)
     return [
-      { scenario: '7', measure: 'RSS of an idle headless peer (dist/peer.js)', unit: 'MB', devmeet: { value: idle / MB }, baselines: [], target: '< 80 MB', met: idle < 80 * MB },
+      {
+        scenario: '7',
+        where: 'its own process',
+        measure: 'RSS of an idle headless peer (dist/peer.js, WebRTC off as headless by default)',
+        unit: 'MB',
+        devmeet: { value: idle / MB },
+        baselines: [{ label: 'a bare libp2p node (TCP, noise, yamux), bundled, idle', figures: { value: bareIdle / MB } }, { label: '`node` doing nothing', figures: { value: nodeIdle / MB } }],
+        ratio: idle / bareIdle,
+        target: '< 80 MB',
+        met: idle < 80 * MB
+      },
       {
         scenario: '7',
         measure: `RSS of a headless peer holding a ${opts.memoryParticipants}-participant conference with ${opts.memoryMessages.toLocaleString("en-US")} messages (caught up after a restart)`,
+        where: 'its own process',
         unit: 'MB',
         devmeet: { value: holding / MB },
         baselines: [],
@@ -68,5 +81,20 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
   } finally {
     await peer.stop()
     await stopCores(cores)
+  }
+}
+
+/** RSS of a bare libp2p process and of a `node` doing nothing, each `afterMs` after it was ready. */
+async function idleBaselines (afterMs: number): Promise<{ bareIdle: number, nodeIdle: number }> {
+  const bare = BareProcess.spawn()
+  const idleNode = spawn(process.execPath, ['-e', 'process.stdout.write("ready\\n"); setInterval(() => {}, 60_000)'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  try {
+    await bare.ready
+    await new Promise<void>(resolve => idleNode.stdout.once('data', () => resolve()))
+    await sleep(afterMs)
+    return { bareIdle: bare.rss(), nodeIdle: rssOf(idleNode.pid!) }
+  } finally {
+    idleNode.kill()
+    await bare.stop()
   }
 }
