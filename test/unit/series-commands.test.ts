@@ -12,10 +12,14 @@ function recorder (): { devmeet: DevMeet, calls: unknown[][] } {
     create: record('create'),
     cancelOccurrence: record('cancelOccurrence'),
     rescheduleOccurrence: record('rescheduleOccurrence'),
+    rescheduleFollowing: record('rescheduleFollowing'),
+    respond: record('respond'),
+    respondToOccurrence: record('respondToOccurrence'),
     occurrences: (...args: unknown[]) => { calls.push(['occurrences', ...args]); return [] },
     get: () => undefined
   }
-  return { devmeet: { conferences } as unknown as DevMeet, calls }
+  const chat = { history: record('history') }
+  return { devmeet: { conferences, chat } as unknown as DevMeet, calls }
 }
 
 describe('headless peer: series commands', () => {
@@ -30,6 +34,14 @@ describe('headless peer: series commands', () => {
     assert.deepEqual(calls[2], ['cancelOccurrence', 'c', Date.parse('2027-01-11T08:00:00Z')])
     await seriesCommands.rescheduleOccurrence(devmeet, { conferenceId: 'c', occurrence: 1, start: 2, durationMinutes: 45 })
     assert.deepEqual(calls[3], ['rescheduleOccurrence', 'c', 1, 2, 45])
+    await seriesCommands.rescheduleFollowing(devmeet, { conferenceId: 'c', occurrence: '2027-01-18T08:00:00Z', start: '2027-01-18T09:00:00Z', durationMinutes: 30 })
+    assert.deepEqual(calls[4], ['rescheduleFollowing', 'c', Date.parse('2027-01-18T08:00:00Z'), Date.parse('2027-01-18T09:00:00Z'), 30])
+    await conferenceCommands.respond(devmeet, { conferenceId: 'c', answer: 'declined', occurrence: '2027-01-21T08:00:00Z' })
+    assert.deepEqual(calls[5], ['respondToOccurrence', 'c', Date.parse('2027-01-21T08:00:00Z'), 'declined'])
+    await conferenceCommands.respond(devmeet, { conferenceId: 'c', answer: 'accepted' })
+    assert.deepEqual(calls[6], ['respond', 'c', 'accepted', undefined], 'without occurrence, the answer is to the series')
+    await seriesCommands.occurrenceHistory(devmeet, { conferenceId: 'c', occurrence: 7 })
+    assert.deepEqual(calls[7], ['history', 'c', 7])
   })
 
   it('refuses malformed arguments with a message, and an unknown conference for ics', async () => {
@@ -38,5 +50,7 @@ describe('headless peer: series commands', () => {
     await assert.rejects(seriesCommands.rescheduleOccurrence(devmeet, { conferenceId: 'c', occurrence: 1, start: 2, durationMinutes: '45' }), /"durationMinutes" must be a number/)
     await assert.rejects(seriesCommands.cancelOccurrence(devmeet, { occurrence: 1 }), /"conferenceId"/)
     await assert.rejects(seriesCommands.ics(devmeet, { conferenceId: 'nope' }), /no such conference/)
+    await assert.rejects(conferenceCommands.respond(devmeet, { conferenceId: 'c', answer: 'declined', occurrence: 'friday' }), /"occurrence" must be/)
+    await assert.rejects(seriesCommands.occurrenceHistory(devmeet, { conferenceId: 'c' }), /"occurrence" must be/)
   })
 })
