@@ -4,6 +4,7 @@ import { type NetworkConfig, networkConfigChanged } from './config'
 import { Storage } from './storage'
 import { type KeyStore, loadOrCreateKey, sanitizeDisplayName } from './identity'
 import { ContactStore } from './contacts'
+import { TeamStore } from './teams'
 import { openDataFolder } from './data-folder'
 import { NodeLock } from './lock'
 import { formatPeerAddress } from './address'
@@ -48,6 +49,8 @@ export class DevMeet {
   readonly events: Emitter<DevMeetEvents>
   readonly storage: Storage
   readonly contacts: ContactStore
+  /** the user's teams: named groups of peers, local only (never sent) */
+  readonly teams: TeamStore
   readonly clock: Clock
   readonly log: Logger
   /** the peers I know: contacts and connected DevMeet peers */
@@ -83,6 +86,7 @@ export class DevMeet {
     this.components = createComponents({ node: () => this.node, key: () => this.privateKey, storage, clock, log, events })
     // Contacts named in a conference I keep are evicted last when the list is full.
     this.contacts = new ContactStore(storage, { inConferences: () => this.conferences.peersInConferences() })
+    this.teams = new TeamStore(storage, () => this.clock.now())
     this.storageHealth = new StorageHealth(this.components, () => { void this.contacts.flush().catch(() => {}) }, () => this.statusValue.state === 'running')
     this.webrtcChoice = new WebRTCChoice(opts.webrtcProbe ?? probeWebRTC, m => warnUser(this.components, m))
     this.lock = new NodeLock(opts.dataDir)
@@ -153,6 +157,8 @@ export class DevMeet {
 
   private async startOwned (): Promise<void> {
     await openDataFolder(this.storage, this.contacts, this.log)
+    const teams = await this.teams.load()
+    if (teams.skipped != null) this.log.warn(`${teams.skipped} team(s) in teams.json were malformed or over the limit and were left out`)
     this.privateKey ??= await loadOrCreateKey(this.opts.keyStore, m => warnUserOfOutsideText(this.components, m))
     this.log.debug('peer key loaded')
     const config = this.webrtcChoice.configFor(this.config)
@@ -184,6 +190,7 @@ export class DevMeet {
     await this.stopProtocols().catch(err => this.log.warn(`stopping protocols: ${err}`))
     await this.stopNode()
     await this.contacts.flush().catch(() => {})
+    await this.teams.flush().catch(() => {})
     await this.lock.release().catch(() => {})
     this.setStatus({ state: 'stopped' })
   }

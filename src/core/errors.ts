@@ -105,6 +105,11 @@ export class UnknownContactError extends NamedError {
   constructor (message = 'unknown contact') { super(message) }
 }
 
+/** A team operation is refused (too many teams or members, a member that is not a peer ID, an unknown team); the message says why. */
+export class TeamRuleError extends NamedError {
+  static override name = 'TeamRuleError'
+}
+
 /** A storage file name outside the data folder's rules (a bug of ours, never user input). */
 export class InvalidStorageNameError extends NamedError {
   static override name = 'InvalidStorageNameError'
