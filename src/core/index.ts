@@ -8,6 +8,7 @@ export { FileKeyStore, sanitizeDisplayName, shortPeerId } from './identity'
 export type { KeyStore } from './identity'
 export { parsePeerAddress } from './address'
 export { lineLogger } from './log'
+export { useTranslator } from '../shared/localized'
 export type { Logger, LogLevel } from './log'
 export type {
   ConferenceApi, ConferenceContext, ConferenceView, CreateConferenceInput, Invitee, PeerRef, Rsvp, RsvpAnswer, RsvpEvent, DeliveryState

@@ -1,6 +1,7 @@
 import type { Components } from './components'
 import { warnUser } from './components'
-import { shown, untrusted } from '../shared/shown-text'
+import { untrusted } from '../shared/shown-text'
+import { localized } from '../shared/localized'
 
 /** While writes fail, how often a small write checks whether the folder works again. */
 const STORAGE_PROBE_MS = 5000
@@ -24,7 +25,7 @@ export class StorageHealth {
   onWritable (writable: boolean, error?: string): void {
     this.components.events.emit('storage', { writable, ...(error != null ? { error } : {}) })
     if (!writable) {
-      warnUser(this.components, shown`${untrusted(error ?? 'cannot write the data folder', 300)}. DevMeet keeps running, but changes are not saved and messages are not sent until it can write again.`)
+      warnUser(this.components, localized`${error == null ? localized`cannot write the data folder` : untrusted(error, 300)}. DevMeet keeps running, but changes are not saved and messages are not sent until it can write again.`)
       this.schedule()
       return
     }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
-import { shown, untrusted, type ShownText } from '../shared/shown-text'
+import { untrusted, type ShownText } from '../shared/shown-text'
+import { localized } from '../shared/localized'
 import type { NetworkConfig } from './config'
 
 /**
@@ -53,7 +54,7 @@ export function describeLoadError (err: unknown): string {
 /** The one warning a user sees: why, what still works, and how to get WebRTC back. */
 export function webrtcUnavailableWarning (reason: string): ShownText {
   // The reason holds an error message (a file path at most): shown as outside text, capped.
-  return shown`WebRTC is unavailable: ${untrusted(reason, MAX_REASON)}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). \
+  return localized`WebRTC is unavailable: ${untrusted(reason, MAX_REASON)}. DevMeet runs over TCP and relays instead (the LAN, invitations and chat work; direct connections through NAT do not). \
 To get WebRTC back, install the DevMeet package for your platform (the Marketplace and Open VSX choose it for you; see docs/PLATFORMS.md), \
 or turn WebRTC off to stop this warning (the setting devmeet.webrtc.enabled; devmeet-peer without --webrtc).`
 }

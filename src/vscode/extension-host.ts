@@ -11,6 +11,7 @@ import { SecretKeyStore, fallbackText } from './secret-key-store'
 import { Disposable, toDisposable } from './disposable'
 import { errorShown } from './notification-texts'
 import { localized, showError, showWarning } from './user-messages'
+import { currentTranslation } from '../shared/localized'
 
 export interface Timings {
   /** activate() from call to return */
@@ -57,6 +58,9 @@ export class ExtensionHost extends Disposable implements DevMeetHost {
       const corePath = path.join(__dirname, 'core.js')
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       this.core = require(corePath) as typeof Core
+      // The core's warnings are worded in the user's language too: its bundle gets our translator.
+      const translation = currentTranslation()
+      this.core.useTranslator(translation.translate, translation.language)
       this.timings.coreLoadedMs = performance.now() - this.activatedAt
       this.log.info(`core loaded in ${this.timings.coreLoadedMs.toFixed(0)} ms after activation`)
       const settings = this.settings()

@@ -119,7 +119,7 @@ function render (item: vscode.StatusBarItem, host: DevMeetHost, register: (d: vs
       register(toDisposable(devmeet.events.on(event, () => update())))
     }
     register(toDisposable(devmeet.events.on('storage', s => {
-      notSaving = s.writable ? undefined : (s.error ?? 'the data folder does not take writes')
+      notSaving = s.writable ? undefined : (s.error ?? localized`the data folder does not take writes`)
       update()
     })))
   }, () => {

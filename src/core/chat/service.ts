@@ -1,6 +1,7 @@
 import type { ChatApi, ChatMessage, ChatMessageInput, PresenceEvent } from '../api'
 import { messagesOfOccurrence } from '../../shared/occurrence-messages'
-import { shown, untrusted } from '../../shared/shown-text'
+import { untrusted } from '../../shared/shown-text'
+import { localized } from '../../shared/localized'
 import type { FloodGuard } from '../wire/rate-limit'
 import { Acknowledgements } from './acks'
 import { ChatCounters } from './counters'
@@ -191,7 +192,7 @@ export class ChatService implements ChatApi {
     const name = this.components.names.nameOf(conferenceId, peer)
     const seconds = Math.round(cut.ms / 1000)
     this.components.log.warn(`chat: ${peer} ${cut.why}; cut off for ${seconds} s`)
-    this.components.events.emit('warning', shown`${untrusted(name, 64)} (${untrusted(peer.slice(-8))}) ${untrusted(cut.why)}: their chat is cut off for ${seconds} s.`)
+    this.components.events.emit('warning', localized`${untrusted(name, 64)} (${untrusted(peer.slice(-8))}) ${untrusted(cut.why)}: their chat is cut off for ${seconds} s.`)
     this.mesh.disconnect(peer, 'cut off for flooding')
     void this.logs.opened(conferenceId)?.then(log => this.repair.askOthersFor(conferenceId, log, peer, link.highestOwn), () => {})
   }

@@ -1,4 +1,5 @@
-import { shown, untrusted, type ShownText } from '../../shared/shown-text'
+import { untrusted, type ShownText } from '../../shared/shown-text'
+import { localized, plural } from '../../shared/localized'
 
 /** a peer clock off by more than this is worth a warning (HOSTILE-INPUTS 32) */
 export const CLOCK_SKEW_WARN_MS = 2 * 60_000
@@ -18,10 +19,12 @@ export class ClockSkewNotes {
     if (skewMs == null || Math.abs(skewMs) <= CLOCK_SKEW_WARN_MS || this.warned.has(peerId)) return
     this.warned.add(peerId)
     const minutes = Math.round(Math.abs(skewMs) / 60_000)
-    const amount = minutes >= 120 ? shown`${Math.round(minutes / 60)} hours` : shown`${minutes} minutes`
-    const direction = skewMs > 0 ? shown`ahead of` : shown`behind`
+    const hours = Math.round(minutes / 60)
+    const amount = minutes >= 120 ? plural(hours, localized`${hours} hour`, localized`${hours} hours`) : plural(minutes, localized`${minutes} minute`, localized`${minutes} minutes`)
     // The name is the peer's own: a link or bidi trick in it must stay inert in the notification.
     const who = untrusted(name, 64)
-    this.warn(shown`${who}'s clock is ${amount} ${direction} yours. Chat order and meeting start times are not affected, but the times on ${who}'s messages will look off.`)
+    this.warn(skewMs > 0
+      ? localized`${who}'s clock is ${amount} ahead of yours. Chat order and meeting start times are not affected, but the times on ${who}'s messages will look off.`
+      : localized`${who}'s clock is ${amount} behind yours. Chat order and meeting start times are not affected, but the times on ${who}'s messages will look off.`)
   }
 }

@@ -46,11 +46,10 @@ export class ChatUi extends Disposable {
       this._register(new ConferenceReminders(devmeet, () => settings().get<number>('reminderMinutes') ?? 5, () => settings().get<boolean>('chat.openAutomatically') ?? true))
       this._register(toDisposable(devmeet.events.on('conference:start', v => {
         if (settings().get<boolean>('chat.openAutomatically') ?? true) {
-          // A series' start names its occurrence: that occurrence's chat opens.
-          void panels.open(v.context.id, { preserveFocus: true, occurrence: v.occurrence?.occurrence })
+          void panels.open(v.context.id, { preserveFocus: true })
         } else {
           void showInfo(startingText(v), OPEN_CHAT).then(choice => {
-            if (choice === OPEN_CHAT) void panels.open(v.context.id, { occurrence: v.occurrence?.occurrence })
+            if (choice === OPEN_CHAT) void panels.open(v.context.id)
           })
         }
       })))

@@ -4,8 +4,8 @@
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { whenCoreLoaded } from '../core-access'
-import { shown, untrusted } from '../../shared/shown-text'
-import { showInfo } from '../user-messages'
+import { untrusted } from '../../shared/shown-text'
+import { localized, showInfo } from '../user-messages'
 import { mentionsMe } from '../../shared/mentions'
 
 /** How much of the message the notification quotes, characters. */
@@ -17,8 +17,8 @@ export class MentionNotifier extends Disposable {
     whenCoreLoaded(host, devmeet => {
       this._register(toDisposable(devmeet.events.on('message', m => {
         if (!mentionsMe(m, devmeet.peerId) || seen(m.conferenceId)) return
-        const open = shown`Open chat`
-        const text = shown`${untrusted(m.authorName, 64)} mentioned you: ${untrusted(m.body, EXCERPT_CHARS)}`
+        const open = localized`Open chat`
+        const text = localized`${untrusted(m.authorName, 64)} mentioned you: ${untrusted(m.body, EXCERPT_CHARS)}`
         void Promise.resolve(showInfo(text, open)).then(choice => { if (choice === open) openChat(m.conferenceId) }, () => {})
       })))
     })

@@ -6,9 +6,8 @@
 import type { ConferenceView } from '../../core/api'
 import type { DevMeet } from '../../core/devmeet'
 import { Disposable, toDisposable } from '../disposable'
-import { shown } from '../../shared/shown-text'
 import { reminderText } from '../notification-texts'
-import { showNoticeUntil } from '../user-messages'
+import { localized, showNoticeUntil } from '../user-messages'
 import { ReminderGate } from './reminder-gate'
 
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -42,8 +41,7 @@ export class ConferenceReminders extends Disposable {
     const until = new Promise<void>(resolve => { withdraw = resolve })
     const timer = setTimeout(() => this.withdraw(id), Math.min(MAX_TIMER_MS, Math.max(0, view.context.start - now)))
     this.withdraws.set(id, () => { clearTimeout(timer); withdraw() })
-    const then = this.opensAutomatically() ? shown` The chat opens then.` : shown``
-    void showNoticeUntil(() => shown`${reminderText(view, Date.now())}${then}`, until).then(() => this.withdraw(id))
+    void showNoticeUntil(() => this.opensAutomatically() ? localized`${reminderText(view, Date.now())} The chat opens then.` : reminderText(view, Date.now()), until).then(() => this.withdraw(id))
   }
 
   private withdraw (id: string): void {

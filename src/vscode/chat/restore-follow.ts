@@ -3,16 +3,17 @@
 import type * as vscode from 'vscode'
 import type { DevMeet, NodeStatus } from '../../core/devmeet'
 import type { StoredChatPreview } from './stored-preview'
-import { STARTING_REASON } from './stored-preview'
+import { startingReason } from './stored-preview'
+import { localized } from '../localized'
 
 /** Why a restored panel still shows the saved history in this node state. */
 export function previewReason (status: NodeStatus['state'], known: boolean): string {
   switch (status) {
-    case 'locked': return 'DevMeet runs in another VS Code window; this is the saved history. Take it over from the status bar to chat here.'
-    case 'failed': return 'The DevMeet node could not start; this is the saved history.'
-    case 'stopped': return 'The DevMeet node is stopped; this is the saved history.'
-    case 'running': return known ? '' : 'This conference is no longer known here; this is the saved history.'
-    default: return STARTING_REASON
+    case 'locked': return localized`DevMeet runs in another VS Code window; this is the saved history. Take it over from the status bar to chat here.`
+    case 'failed': return localized`The DevMeet node could not start; this is the saved history.`
+    case 'stopped': return localized`The DevMeet node is stopped; this is the saved history.`
+    case 'running': return known ? '' : localized`This conference is no longer known here; this is the saved history.`
+    default: return startingReason()
   }
 }
 

@@ -9,6 +9,7 @@ import { parseWebviewMessage } from '../../shared/chat-messages'
 import type { Logger } from '../../core/log'
 import { Disposable } from '../disposable'
 import { participantsOf } from './participants'
+import { localized } from '../localized'
 
 type StoredHistoryModule = typeof import('../../core/chat/stored-history')
 
@@ -27,14 +28,17 @@ export async function loadStoredHistory (dataDir: string, conferenceId: string, 
   }
 }
 
-export const STARTING_REASON = 'Showing the saved history; DevMeet is starting…'
+/** What the read-only preview says while the node starts. */
+export function startingReason (): string {
+  return localized`Showing the saved history; DevMeet is starting…`
+}
 
 /** Answers the page's 'ready' with the stored history until the live panel takes the page over. */
 export class StoredChatPreview extends Disposable {
   /** the page asked for its content (it is loaded and listening) */
   pageReady = false
   private readonly history: Promise<StoredHistory | undefined>
-  private reason = STARTING_REASON
+  private reason = startingReason()
 
   constructor (private readonly panel: vscode.WebviewPanel, dataDir: string, conferenceId: string, log: Logger) {
     super()

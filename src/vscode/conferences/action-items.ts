@@ -13,7 +13,7 @@ import { actionItemsFor, mattersForOutcomes, MAX_OUTCOMES_SHOWN, outcomeParticip
 import { compareMessages, messageKey } from '../../shared/message-order'
 import { shown, untrusted } from '../../shared/shown-text'
 import { formatLocal } from '../../shared/time'
-import { shownTreeItem } from '../user-messages'
+import { localized, shownTreeItem } from '../user-messages'
 
 export class ActionItemIndex extends Disposable {
   /** per conference: outcome records (originals, their edits and deletes), by author and sequence */
@@ -114,17 +114,17 @@ export class ActionItemIndex extends Disposable {
 
 /** The row of one action item: its text, who asked and in which conference; a click opens that chat. */
 export function actionItemTreeItem (item: Outcome, conferenceTitle: string, arg: object): vscode.TreeItem {
-  const text = untrusted(item.text === '' ? '(no text)' : item.text, 200)
+  const text = item.text === '' ? localized`(no text)` : untrusted(item.text, 200)
   const from = untrusted(item.authorName, 64)
   const title = untrusted(conferenceTitle, 120)
   const row = shownTreeItem(shown`${text}`, vscode.TreeItemCollapsibleState.None, {
     description: shown`${title} · ${from}`,
-    tooltip: shown`${text}\nAsked by ${from} in ${title}, ${untrusted(formatLocal(item.sentAt))}`,
-    accessibilityLabel: shown`Action item: ${text}, asked by ${from} in ${title}`
+    tooltip: localized`${text}\nAsked by ${from} in ${title}, ${untrusted(formatLocal(item.sentAt))}`,
+    accessibilityLabel: localized`Action item: ${text}, asked by ${from} in ${title}`
   })
   row.id = `action:${item.conferenceId}/${item.author}/${item.seq}`
   row.iconPath = new vscode.ThemeIcon('checklist')
   row.contextValue = 'actionItem'
-  row.command = { command: 'devmeet.openChat', title: 'Open Chat', arguments: [arg] }
+  row.command = { command: 'devmeet.openChat', title: localized`Open Chat`, arguments: [arg] }
   return row
 }

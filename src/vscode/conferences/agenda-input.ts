@@ -3,6 +3,7 @@
 // a line; a literal \n still works. The box's note shows the lines as they will be kept, so a
 // split the user did not mean is seen before Enter. (An editor tab would allow real lines but
 // leaves the quick input flow; the agenda is short in practice.) No 'vscode' import: unit tested.
+import { localized, plural } from '../localized'
 
 /** The agenda as markdown lines. */
 export function agendaFromInput (value: string): string {
@@ -35,11 +36,11 @@ function splitOneLineList (line: string): string[] {
 
 /** The note under the box: how the agenda will read, line by line. */
 export function agendaPreview (agenda: string, maxChars = 200): string {
-  if (agenda === '') return 'Optional. A list typed on one line ("- Demo - Questions") becomes one item a line.'
+  if (agenda === '') return localized`Optional. A list typed on one line ("- Demo - Questions") becomes one item a line.`
   const lines = agenda.split('\n')
   const joined = lines.join('  ⏎  ')
   const shown = joined.length > maxChars ? joined.slice(0, maxChars - 1) + '…' : joined
-  return `${lines.length} line${lines.length === 1 ? '' : 's'}: ${shown}`
+  return `${plural(lines.length, localized`${lines.length} line:`, localized`${lines.length} lines:`)} ${shown}`
 }
 
 /** The agenda back in the one-line box (after Back): a list on one line again, other lines joined by \n. */

@@ -148,7 +148,7 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
         validateInput: value => {
           const d = describeStartInput(value, new Date(), zone)
           if (d.error != null) return { message: d.error, severity: vscode.InputBoxValidationSeverity.Error }
-          if (value.trim() === '') return { message: 'Type the new start time.', severity: vscode.InputBoxValidationSeverity.Error }
+          if (value.trim() === '') return { message: localized`Type the new start time.`, severity: vscode.InputBoxValidationSeverity.Error }
           return { message: d.note ?? '', severity: vscode.InputBoxValidationSeverity.Info }
         }
       })
@@ -214,8 +214,8 @@ export function registerConferenceCommands (reg: Register, host: DevMeetHost): v
     const uri = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export Conference as .ics'),
       defaultUri: vscode.Uri.joinPath(folder, icsFileName(t.view.context)),
-      filters: { 'iCalendar files': ['ics'] },
-      saveLabel: 'Export'
+      filters: { [vscode.l10n.t('iCalendar files')]: ['ics'] },
+      saveLabel: vscode.l10n.t('Export')
     })
     if (uri == null) return undefined
     try {

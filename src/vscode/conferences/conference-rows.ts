@@ -11,10 +11,13 @@ export { personLabel }
 
 export type ConferenceGroup = 'invitations' | 'upcoming' | 'past'
 
-export const GROUP_LABELS: Record<ConferenceGroup, string> = {
-  invitations: 'Invitations',
-  upcoming: 'Upcoming',
-  past: 'Past'
+/** The heading of a group in the Conferences view. */
+export function groupLabel (group: ConferenceGroup): ShownText {
+  switch (group) {
+    case 'invitations': return localized`Invitations`
+    case 'upcoming': return localized`Upcoming`
+    case 'past': return localized`Past`
+  }
 }
 
 const MINUTE = 60_000
@@ -132,7 +135,8 @@ export function descriptionOf (view: ConferenceView, now: number, timeZone?: str
 /** Why my answer or the organizer's record was refused, as inert text; undefined when it was not. */
 export function refusalOf (view: ConferenceView, peerId: string, myPeerId: string | undefined): ShownText | undefined {
   if (view.mine && view.delivery[peerId] === 'refused') {
-    return localized`refused the invitation: ${untrusted(view.refusals?.[peerId] ?? 'no reason given', 300)}`
+    const reason = view.refusals?.[peerId]
+    return reason == null ? localized`refused the invitation: no reason given` : localized`refused the invitation: ${untrusted(reason, 300)}`
   }
   if (!view.mine && peerId === myPeerId && view.rsvpRefused != null) {
     return localized`the organizer refused your answer: ${untrusted(view.rsvpRefused, 300)}`
@@ -140,11 +144,14 @@ export function refusalOf (view: ConferenceView, peerId: string, myPeerId: strin
   return undefined
 }
 
-export const RSVP_WORDS: Record<Rsvp, string> = {
-  accepted: 'accepted',
-  declined: 'declined',
-  tentative: 'tentative',
-  pending: 'no answer yet'
+/** An answer to an invitation, in words. */
+export function rsvpWords (rsvp: Rsvp): ShownText {
+  switch (rsvp) {
+    case 'accepted': return localized`accepted`
+    case 'declined': return localized`declined`
+    case 'tentative': return localized`tentative`
+    case 'pending': return localized`no answer yet`
+  }
 }
 
 /** One person row under a conference. */
@@ -154,7 +161,7 @@ export interface PersonRow {
   role: 'organizer' | 'invitee'
   rsvp?: Rsvp
   /** what the row says after the short ID: "organizer", "not yet delivered", "delivered", "refused", "accepted"… */
-  state: string
+  state: ShownText
   icon: string
   isMe: boolean
   /** why this person's invitation (organizer side) or my answer (my own row) was refused */
@@ -171,7 +178,7 @@ export function peopleOf (view: ConferenceView, myPeerId: string | undefined): P
     peerId: context.organizer.peerId,
     name: context.organizer.displayName,
     role: 'organizer',
-    state: 'organizer',
+    state: localized`organizer`,
     icon: 'organization',
     isMe: context.organizer.peerId === myPeerId
   }]
@@ -181,8 +188,8 @@ export function peopleOf (view: ConferenceView, myPeerId: string | undefined): P
     const invitee = isMe && view.myRsvp != null ? { ...listed, rsvp: view.myRsvp } : listed
     const refusal = refusalOf(view, invitee.peerId, myPeerId)
     const state = isMe && view.rsvpRefused != null
-      ? `${RSVP_WORDS[invitee.rsvp]} · refused by the organizer`
-      : isMe && view.rsvpPending === true ? `${inviteeState(view, invitee)} · sending…` : inviteeState(view, invitee)
+      ? localized`${rsvpWords(invitee.rsvp)} · refused by the organizer`
+      : isMe && view.rsvpPending === true ? localized`${inviteeState(view, invitee)} · sending…` : inviteeState(view, invitee)
     rows.push({
       peerId: invitee.peerId,
       name: invitee.displayName,
@@ -197,16 +204,16 @@ export function peopleOf (view: ConferenceView, myPeerId: string | undefined): P
   return rows
 }
 
-function inviteeState (view: ConferenceView, invitee: Invitee): string {
+function inviteeState (view: ConferenceView, invitee: Invitee): ShownText {
   const delivery = view.delivery[invitee.peerId]
   if (invitee.rsvp === 'pending') {
-    if (!view.mine) return RSVP_WORDS.pending
-    return delivery === 'refused' ? 'refused' : delivery === 'delivered' ? 'delivered' : 'not yet delivered'
+    if (!view.mine) return rsvpWords('pending')
+    return delivery === 'refused' ? localized`refused` : delivery === 'delivered' ? localized`delivered` : localized`not yet delivered`
   }
-  const word = RSVP_WORDS[invitee.rsvp]
+  const word = rsvpWords(invitee.rsvp)
   if (!view.mine || delivery === 'delivered') return word
   // The organizer's latest update (e.g. a new time) may not have reached, or been refused by, someone who answered earlier.
-  return delivery === 'refused' ? `${word} · update refused` : `${word} · update not yet delivered`
+  return delivery === 'refused' ? localized`${word} · update refused` : localized`${word} · update not yet delivered`
 }
 
 function inviteeIcon (view: ConferenceView, invitee: Invitee): string {
@@ -226,15 +233,15 @@ export function detailsText (view: ConferenceView, now: number, timeZone?: strin
   const lines = [
     oneLine(context.title, 500),
     '',
-    `When: ${formatLocal(context.start, timeZone)} (your time, ${formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes })})`,
-    `Organizer's time: ${formatInZone(context.start, context.timeZone)}`,
-    `Duration: ${formatDuration(context.durationMinutes)}`,
-    `Status: ${context.status === 'cancelled' ? 'cancelled' : 'scheduled'}`,
-    `Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`,
-    'Participants:',
-    ...context.invitees.map(i => `- ${personLabel(i.displayName, i.peerId)}: ${RSVP_WORDS[i.rsvp]}`)
+    localized`When: ${untrusted(formatLocal(context.start, timeZone))} (your time, ${untrusted(formatRelative(context.start, now, { timeZone, durationMinutes: context.durationMinutes }))})`,
+    localized`Organizer's time: ${untrusted(formatInZone(context.start, context.timeZone))}`,
+    localized`Duration: ${untrusted(formatDuration(context.durationMinutes))}`,
+    localized`Status: ${context.status === 'cancelled' ? localized`cancelled` : localized`scheduled`}`,
+    localized`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`,
+    localized`Participants:`,
+    ...context.invitees.map(i => `- ${personLabel(i.displayName, i.peerId)}: ${rsvpWords(i.rsvp)}`)
   ]
-  if (context.agenda.trim() !== '') lines.push('', 'Agenda:', withoutHidden(context.agenda))
-  lines.push('', `Conference ID: ${context.id}`)
+  if (context.agenda.trim() !== '') lines.push('', localized`Agenda:`, withoutHidden(context.agenda))
+  lines.push('', localized`Conference ID: ${untrusted(context.id)}`)
   return lines.join('\n') + '\n'
 }

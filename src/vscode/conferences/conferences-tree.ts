@@ -7,18 +7,17 @@ import { whenCoreLoaded } from '../core-access'
 import { showWhileStarting } from '../starting-message'
 import { ourArgument } from '../command-args'
 import {
-  GROUP_LABELS, REFUSED_ICON, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
-  peopleOf, personLabel, refusalOf, RSVP_WORDS, type ConferenceGroup, type PersonRow
+  groupLabel, REFUSED_ICON, conferencesIn, contextValueOf, descriptionOf, groupOf, iconOf,
+  peopleOf, personLabel, refusalOf, rsvpWords, type ConferenceGroup, type PersonRow
 } from './conference-rows'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, untrustedLines } from '../../shared/shown-text'
-import { ShownMarkdown, shownTreeItem } from '../user-messages'
+import { localized, plural, ShownMarkdown, shownTreeItem } from '../user-messages'
 import type { ChatUnread } from '../chat/unread-tracker'
 import { unreadLabel } from '../../shared/unread'
 import { ActionItemIndex, actionItemTreeItem } from './action-items'
 import { MAX_NEXT_SHOWN, MAX_PAST_SHOWN, nextOccurrences, occurrenceRow, pastOccurrences, type ListOccurrences } from './occurrence-rows'
 import { seriesSummary } from './series-summary'
-import { localized } from '../localized'
 
 export const CONFERENCES_VIEW_ID = 'devmeet.conferences'
 
@@ -129,7 +128,7 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     } catch (err) {
       // One malformed record must not blank the whole view.
       this.host.log.warn(`cannot show conference row: ${(err as Error)?.stack ?? err}`)
-      return shownTreeItem(shown`(cannot show this conference)`, vscode.TreeItemCollapsibleState.None)
+      return shownTreeItem(localized`(cannot show this conference)`, vscode.TreeItemCollapsibleState.None)
     }
   }
 
@@ -137,17 +136,17 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     if (node.kind === 'group') return this.groupItem(node.group)
     if (node.kind === 'actions') return this.actionsItem()
     const view = this.views().find(v => v.context.id === node.conferenceId)
-    if (view == null) return shownTreeItem(shown`(no longer known)`, vscode.TreeItemCollapsibleState.None)
+    if (view == null) return shownTreeItem(localized`(no longer known)`, vscode.TreeItemCollapsibleState.None)
     if (node.kind === 'conference') return this.conferenceItem(view)
     if (node.kind === 'meetings') return this.meetingsItem(view, node.when)
     if (node.kind === 'occurrence') return this.occurrenceItem(view, node)
     if (node.kind === 'action') {
       const item = this.actions.items().find(o => o.conferenceId === node.conferenceId && o.author === node.author && o.seq === node.seq)
-      if (item == null) return shownTreeItem(shown`(no longer assigned to you)`, vscode.TreeItemCollapsibleState.None)
+      if (item == null) return shownTreeItem(localized`(no longer assigned to you)`, vscode.TreeItemCollapsibleState.None)
       return actionItemTreeItem(item, view.context.title, node)
     }
     const person = peopleOf(view, this.me).find(p => p.peerId === node.peerId)
-    if (person == null) return shownTreeItem(shown`(no longer invited)`, vscode.TreeItemCollapsibleState.None)
+    if (person == null) return shownTreeItem(localized`(no longer invited)`, vscode.TreeItemCollapsibleState.None)
     return this.personItem(view, person)
   }
 
@@ -201,7 +200,7 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
 
   private groupItem (group: ConferenceGroup): vscode.TreeItem {
     const count = conferencesIn(group, this.views(), this.now(), this.me).length
-    const item = shownTreeItem(shown`${untrusted(GROUP_LABELS[group])}`, group === 'past' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded, {
+    const item = shownTreeItem(groupLabel(group), group === 'past' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded, {
       description: shown`${count}`
     })
     item.id = `group:${group}`
@@ -210,9 +209,9 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   }
 
   private actionsItem (): vscode.TreeItem {
-    const item = shownTreeItem(shown`My action items`, vscode.TreeItemCollapsibleState.Expanded, {
+    const item = shownTreeItem(localized`My action items`, vscode.TreeItemCollapsibleState.Expanded, {
       description: shown`${this.actions.items().length}`,
-      tooltip: shown`Every /todo assigned to you in a conference's chat`
+      tooltip: localized`Every /todo assigned to you in a conference's chat`
     })
     item.id = 'group:actions'
     item.contextValue = 'group.actions'
@@ -224,12 +223,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const now = this.now()
     const title = untrusted(context.title, 120)
     const role = view.mine
-      ? shown`you organize it`
-      : view.myRsvp == null ? shown`you are no longer invited` : shown`your answer: ${untrusted(RSVP_WORDS[view.myRsvp])}`
+      ? localized`you organize it`
+      : view.myRsvp == null ? localized`you are no longer invited` : localized`your answer: ${rsvpWords(view.myRsvp)}`
     // The unread count goes first: a narrow view clips the end of the description.
     const unread = this.unread.count(context.id)
     const description = unread > 0
-      ? shown`${untrusted(unreadLabel(unread))} unread · ${descriptionOf(view, now, undefined, this.me)}`
+      ? localized`${untrusted(unreadLabel(unread))} unread · ${descriptionOf(view, now, undefined, this.me)}`
       : descriptionOf(view, now, undefined, this.me)
     const item = shownTreeItem(shown`${title}`, vscode.TreeItemCollapsibleState.Collapsed, {
       description,
@@ -248,12 +247,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const { context } = view
     const zone = localTimeZone()
     const tip = new ShownMarkdown().bold(shown`${untrusted(context.title, 200)}`)
-    if (context.status === 'cancelled') tip.text(shown` — `).italic(shown`cancelled`)
+    if (context.status === 'cancelled') tip.text(shown` — `).italic(localized`cancelled`)
     tip.paragraph()
-      .text(shown`Your time: ${untrusted(formatLocal(context.start, zone))} ${untrusted(zone)} (${untrusted(formatRelative(context.start, now, { durationMinutes: context.durationMinutes }))})`).lineBreak()
-      .text(shown`Organizer's time: ${untrusted(formatInZone(context.start, context.timeZone))}`).lineBreak()
-      .text(shown`Duration: ${untrusted(formatDuration(context.durationMinutes))}`).lineBreak()
-      .text(shown`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
+      .text(localized`Your time: ${untrusted(formatLocal(context.start, zone))} ${untrusted(zone)} (${untrusted(formatRelative(context.start, now, { durationMinutes: context.durationMinutes }))})`).lineBreak()
+      .text(localized`Organizer's time: ${untrusted(formatInZone(context.start, context.timeZone))}`).lineBreak()
+      .text(localized`Duration: ${untrusted(formatDuration(context.durationMinutes))}`).lineBreak()
+      .text(localized`Organizer: ${personLabel(context.organizer.displayName, context.organizer.peerId)}`)
       .paragraph()
     if (context.recurrence != null) {
       // "Your time" above is the series' first meeting; the rule runs on the organizer's clock.
@@ -264,10 +263,10 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const myRefusal = this.me == null ? undefined : refusalOf(view, this.me, this.me)
     if (myRefusal != null) tip.italic(myRefusal).paragraph()
     if (context.invitees.length > 0) {
-      tip.text(shown`Participants:`)
+      tip.text(localized`Participants:`)
       for (const i of context.invitees) {
         const refusal = view.mine ? refusalOf(view, i.peerId, this.me) : undefined
-        tip.bullet(shown`${personLabel(i.displayName, i.peerId)}: ${untrusted(RSVP_WORDS[i.rsvp])}${refusal != null ? shown` (${refusal})` : shown``}`)
+        tip.bullet(refusal != null ? localized`${personLabel(i.displayName, i.peerId)}: ${rsvpWords(i.rsvp)} (${refusal})` : localized`${personLabel(i.displayName, i.peerId)}: ${rsvpWords(i.rsvp)}`)
       }
       tip.paragraph()
     }
@@ -281,12 +280,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
 
   private personItem (view: ConferenceView, person: PersonRow): vscode.TreeItem {
     const name = untrusted(person.name, 64)
-    const state = untrusted(person.state)
+    const state = person.state
     const refusal = person.refusal != null ? shown`\n${person.refusal}` : shown``
-    const item = shownTreeItem(person.isMe ? shown`${name} (you)` : shown`${name}`, vscode.TreeItemCollapsibleState.None, {
+    const item = shownTreeItem(person.isMe ? localized`${name} (you)` : shown`${name}`, vscode.TreeItemCollapsibleState.None, {
       description: shown`${untrusted(shortPeerId(person.peerId))} · ${state}`,
-      tooltip: shown`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}${refusal}`,
-      accessibilityLabel: shown`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}${person.refusal != null ? shown`, ${person.refusal}` : shown``}`
+      tooltip: localized`${name}\nPeer ID: ${untrusted(person.peerId)}\n${state}${refusal}`,
+      accessibilityLabel: person.refusal != null ? localized`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}, ${person.refusal}` : localized`${name}, peer ${untrusted(shortPeerId(person.peerId))}, ${state}`
     })
     item.id = `conference:${view.context.id}/peer:${person.peerId}`
     const color = STATE_COLORS[person.icon]
@@ -370,7 +369,7 @@ export class ConferencesView extends Disposable {
     const count = this.tree.invitationCount()
     this.view.badge = count === 0
       ? undefined
-      : { value: count, tooltip: count === 1 ? '1 conference invitation waits for your answer' : `${count} conference invitations wait for your answer` }
+      : { value: count, tooltip: plural(count, localized`${count} conference invitation waits for your answer`, localized`${count} conference invitations wait for your answer`) }
   }
 
   /** Shows a conference's row, opening the view if needed. */

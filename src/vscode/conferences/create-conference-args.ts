@@ -5,13 +5,15 @@ import { formatLocal, formatRelative, localTimeZone } from '../../shared/time'
 import { parseStartTime } from '../../shared/start-time'
 import { MAX_AGENDA_BYTES, MAX_DURATION_MINUTES, MAX_START_AHEAD_MS, MAX_TITLE_CHARS, MIN_DURATION_MINUTES, isValidDuration, utf8Bytes } from '../../shared/limits'
 import { oneLine } from './conference-rows'
+import { untrusted } from '../../shared/shown-text'
+import { localized } from '../localized'
 
 // The core's limits (src/shared/limits.ts), checked here to explain them before sending.
 export { MAX_TITLE_CHARS }
 
 /** Why an agenda is refused, or undefined. */
 export function checkAgenda (agenda: string): string | undefined {
-  return utf8Bytes(agenda) > MAX_AGENDA_BYTES ? `An agenda is at most ${MAX_AGENDA_BYTES / 1024} KiB.` : undefined
+  return utf8Bytes(agenda) > MAX_AGENDA_BYTES ? localized`An agenda is at most ${MAX_AGENDA_BYTES / 1024} KiB.` : undefined
 }
 export const START_EXAMPLES = 'in 15m, 14:30, tomorrow 9:00, 2026-12-01 10:00'
 /** An argument's start may lie this far in the past: it was computed a moment before the call. */
@@ -30,17 +32,17 @@ export interface CreateConferenceArgs {
 
 export function checkTitle (value: string): string | undefined {
   const title = oneLine(value, Number.MAX_SAFE_INTEGER)
-  if (title === '') return 'Give the conference a title.'
-  if (title.length > MAX_TITLE_CHARS) return `A title has at most ${MAX_TITLE_CHARS} characters.`
+  if (title === '') return localized`Give the conference a title.`
+  if (title.length > MAX_TITLE_CHARS) return localized`A title has at most ${MAX_TITLE_CHARS} characters.`
   return undefined
 }
 
 /** What the start box says about a value: the parsed time in local time, or why it is refused. */
 export function describeStartInput (value: string, now: Date, timeZone = localTimeZone()): { error?: string, note?: string, start?: number } {
-  if (value.trim() === '') return { note: `When does it start? Type e.g. ${START_EXAMPLES}` }
+  if (value.trim() === '') return { note: localized`When does it start? Type e.g. ${untrusted(START_EXAMPLES)}` }
   const parsed = parseStartTime(value, now, timeZone)
   if (!parsed.ok) return { error: parsed.reason }
-  const when = `Starts ${formatLocal(parsed.start, timeZone)} (${formatRelative(parsed.start, now, { timeZone })}), your time ${timeZone}`
+  const when = localized`Starts ${untrusted(formatLocal(parsed.start, timeZone))} (${untrusted(formatRelative(parsed.start, now, { timeZone }))}), your time ${untrusted(timeZone)}`
   return { note: parsed.note == null ? when : `${when}. ${parsed.note}`, start: parsed.start }
 }
 

@@ -62,7 +62,7 @@ export async function pickPeers (
       selected: items.filter(i => i.peerId != null && selectedIds.includes(i.peerId)),
       isAction: item => item.paste === true,
       checkSelection: selected => step.requireOne && selected.length === 0
-        ? 'Pick at least one peer (Space selects), or paste an address.'
+        ? localized`Pick at least one peer (Space selects), or paste an address.`
         : undefined
     })
     if (outcome.kind === 'chosen') return outcome.items.map(i => i.peerId!).filter(id => id != null)
@@ -89,13 +89,13 @@ async function pasteAddress (input: MultiStepInput, devmeet: DevMeet, step: Step
     prompt: localized`Paste the peer's DevMeet address (they get it from "DevMeet: Copy My Address"), a multiaddr, or a peer ID. Enter connects.`,
     placeholder: localized`12D3KooW… /ip4/192.168.1.20/tcp/40123`,
     check: value => {
-      if (value.length > MAX_ADDRESS_CHARS) return { error: 'That is too long for an address.' }
-      if (value.trim() === '') return { note: 'Paste the peer\'s DevMeet address, then press Enter.' }
-      if (devmeet.peerId != null && value.includes(devmeet.peerId)) return { error: 'That is your own address.' }
+      if (value.length > MAX_ADDRESS_CHARS) return { error: localized`That is too long for an address.` }
+      if (value.trim() === '') return { note: localized`Paste the peer's DevMeet address, then press Enter.` }
+      if (devmeet.peerId != null && value.includes(devmeet.peerId)) return { error: localized`That is your own address.` }
       return {}
     },
     onAccept: async value => {
-      if (value.trim() === '') return 'Paste an address first.'
+      if (value.trim() === '') return localized`Paste an address first.`
       try {
         connected = await devmeet.connect(value.trim())
         return undefined
