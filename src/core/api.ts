@@ -287,6 +287,8 @@ export interface ConferenceApi {
   rescheduleFollowing(id: string, occurrenceStart: number, start: number, durationMinutes?: number): Promise<ConferenceView>
   /** the occurrences overlapping [from, to), cancelled ones included with their status; one for a one-off conference */
   occurrences(id: string, from: number, to: number, max?: number): Occurrence[]
+  /** a series: the occurrence (the start the rule gives it) a moment belongs to: in progress, else the next; after the last, the last */
+  occurrenceAt(id: string, at: number): number | undefined
   /**
    * Peer IDs that take part now: the organizer plus invitees whose own signed answer is accepted
    * or tentative. Empty for a cancelled conference (its chat history stays readable).

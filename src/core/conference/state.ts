@@ -47,6 +47,7 @@ export class ConferenceState {
     const invited = c.context.invitees.some(i => i.peerId === me)
     // Only my own signature says what I answered: my latest answer, or the one the verified context carries.
     const myAnswer = participation.answerOf(c.context, c.answers, me, this.mine(c))
+    const refused = c.myRsvp?.refused ?? (c.myOccurrenceRsvps ?? []).find(a => a.refused != null)?.refused
     const next = c.context.recurrence == null ? undefined : this.nextOccurrences.next(c.context, this.components.clock.now())
     return {
       context: c.context,
@@ -54,8 +55,9 @@ export class ConferenceState {
       myRsvp: mine || !invited ? undefined : (myAnswer ?? 'pending'),
       delivery: { ...c.delivery },
       ...(c.refusals != null && Object.keys(c.refusals).length > 0 ? { refusals: { ...c.refusals } } : {}),
-      ...(c.myRsvp != null ? { rsvpPending: !c.myRsvp.acked } : {}),
-      ...(c.myRsvp?.refused != null ? { rsvpRefused: c.myRsvp.refused } : {}),
+      // My answers to single occurrences travel like my series answer, and count here too.
+      ...(c.myRsvp != null || c.myOccurrenceRsvps != null ? { rsvpPending: c.myRsvp?.acked === false || (c.myOccurrenceRsvps ?? []).some(a => !a.acked) } : {}),
+      ...(refused != null ? { rsvpRefused: refused } : {}),
       ...(next != null ? { nextOccurrence: { ...next, answers: answersForOccurrence(c.context, c.answers, next.occurrence, this.mine(c)) } } : {})
     }
   }
