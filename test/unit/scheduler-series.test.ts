@@ -61,10 +61,10 @@ function seriesView (over: Partial<ConferenceContext> = {}): ConferenceView {
   }
 }
 
-function setup (views: ConferenceView[]): { clock: FakeClock, fired: Array<{ event: ScheduleEvent, at: string, id: string, occurrence?: number }> } {
+function setup (views: ConferenceView[], declined: number[] = []): { clock: FakeClock, fired: Array<{ event: ScheduleEvent, at: string, id: string, occurrence?: number }> } {
   const clock = new FakeClock()
   const fired: Array<{ event: ScheduleEvent, at: string, id: string, occurrence?: number }> = []
-  const source = { list: () => views, get: (id: string) => views.find(v => v.context.id === id), takesPart: () => true }
+  const source = { list: () => views, get: (id: string) => views.find(v => v.context.id === id), takesPart: () => true, takesPartIn: (_id: string, occurrence: number) => !declined.includes(occurrence) }
   const scheduler = new Scheduler(clock, source, (event, view) => fired.push({ event, at: new Date(clock.now()).toISOString().slice(0, 16), id: view.context.id, occurrence: view.occurrence?.occurrence }), 5)
   scheduler.start()
   return { clock, fired }
@@ -78,7 +78,7 @@ describe('scheduler: a series', () => {
     assert.deepEqual(starts.map(f => f.at), ['2027-03-26T08:00', '2027-03-27T08:00', '2027-03-28T07:00'])
     assert.deepEqual(fired.filter(f => f.event === 'conference:reminder').map(f => f.at), ['2027-03-26T07:55', '2027-03-27T07:55', '2027-03-28T06:55'])
     assert.equal(fired.filter(f => f.event === 'conference:end').length, 3, 'each started occurrence ends')
-    assert.ok(starts.every(f => f.id === 'conf-aaaaaaaaaaaaaaaaaaaaaa'), 'one chat per series: every occurrence opens the chat of the series')
+    assert.ok(starts.every(f => f.id === 'conf-aaaaaaaaaaaaaaaaaaaaaa'), 'every occurrence is announced under the series\' id')
     assert.deepEqual(starts.map(f => f.occurrence), [FIRST, FIRST + DAY, FIRST + 2 * DAY - 3_600_000])
   })
 
@@ -97,6 +97,13 @@ describe('scheduler: a series', () => {
     })])
     clock.advance(2 * DAY + 2 * 60 * MIN)
     assert.deepEqual(fired.filter(f => f.event === 'conference:start').map(f => f.at), ['2027-03-26T10:00', '2027-03-28T07:00'])
+  })
+
+  it('neither reminds nor starts an occurrence I declined on its own ("not on Saturday"), and goes on with the next', () => {
+    const { clock, fired } = setup([seriesView()], [FIRST + DAY])
+    clock.advance(3 * DAY)
+    assert.deepEqual(fired.filter(f => f.event === 'conference:start').map(f => f.at), ['2027-03-26T08:00', '2027-03-28T07:00'])
+    assert.deepEqual(fired.filter(f => f.event === 'conference:reminder').map(f => f.at), ['2027-03-26T07:55', '2027-03-28T06:55'])
   })
 
   it('announces nothing after the last occurrence (count) and nothing for a cancelled series', () => {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode'
 import type { DevMeet } from '../../core/devmeet'
-import type { ChatMessage, ConferenceView } from '../../core/api'
+import type { ChatMessage, ConferenceView, Occurrence } from '../../core/api'
+import { formatShort } from '../../shared/time'
 import type { DevMeetHost } from '../host'
 import { Disposable, toDisposable } from '../disposable'
 import { requireCore } from '../core-access'
@@ -11,7 +12,7 @@ import { shownNames } from '../../core/shown-names'
 import { shown, untrusted } from '../../shared/shown-text'
 import { unreadLabel } from '../../shared/unread'
 import { linkRefusedText, notInWorkspaceText, openLinkQuestion } from '../notification-texts'
-import { confirmModal, showInfo, showWarning } from '../user-messages'
+import { confirmModal, localized, showInfo, showWarning } from '../user-messages'
 import { realFileInWorkspace } from './workspace-file'
 import { chatPageHtml, chatWebviewOptions } from './chat-page'
 import { participantsOf } from './participants'
@@ -23,9 +24,15 @@ import { chatInputFor } from './chat-actions'
 import { MentionNotifier } from './mention-notifier'
 
 export const CHAT_VIEW_TYPE = 'devmeet.chat'
+/** An occurrence is moved at most 31 days (recurrence.ts): it is looked for this far around the start the rule gives it. */
+const OCCURRENCE_SEARCH_MS = 32 * 24 * 60 * 60_000
 
-/** One chat panel per conference: re-opening reveals it. Disposing closes them all. */
+/**
+ * One chat panel per conference, and per occurrence of a series (each occurrence has its own
+ * transcript, docs/RECURRING.md): re-opening reveals it. Disposing closes them all.
+ */
 export class ChatPanels extends Disposable {
+  /** by panelKey(conference, occurrence) */
   private readonly panels = new Map<string, ChatPanel>()
   /** restored panels that show the stored history until the node knows their conference */
   private readonly restoring = new Map<string, vscode.WebviewPanel>()
@@ -33,19 +40,28 @@ export class ChatPanels extends Disposable {
   constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread) {
     super()
     this._register(toDisposable(() => { for (const chat of [...this.panels.values()]) chat.panel.dispose() }))
-    unread.setSeen(id => this.panels.get(id)?.seen() ?? false)
-    this._register(new MentionNotifier(host, id => this.panels.get(id)?.seen() ?? false, id => { void this.open(id) }))
+    unread.setSeen(id => this.anySeen(id))
+    this._register(new MentionNotifier(host, id => this.anySeen(id), id => { void this.open(id) }))
   }
 
-  /** Opens (or reveals) the chat beside the editor without taking the focus from typing. */
-  async open (conferenceId: string, opts: { preserveFocus?: boolean } = {}): Promise<void> {
-    const existing = this.panels.get(conferenceId)?.panel ?? this.restoring.get(conferenceId)
-    if (existing != null) {
-      existing.reveal(undefined, opts.preserveFocus ?? false)
+  /**
+   * Opens (or reveals) the chat beside the editor without taking the focus from typing. A series
+   * opens the chat of `occurrence`, by default the occurrence now or next.
+   */
+  async open (conferenceId: string, opts: { preserveFocus?: boolean, occurrence?: number } = {}): Promise<void> {
+    const restoring = this.restoring.get(conferenceId)
+    if (restoring != null) {
+      restoring.reveal(undefined, opts.preserveFocus ?? false)
       return
     }
     const devmeet = await requireCore(this.host, 'loaded')
     if (devmeet == null) return
+    const occurrence = opts.occurrence ?? devmeet.conferences.occurrenceAt(conferenceId, Date.now())
+    const existing = this.panels.get(panelKey(conferenceId, occurrence))?.panel
+    if (existing != null) {
+      existing.reveal(undefined, opts.preserveFocus ?? false)
+      return
+    }
     const view = devmeet.conferences.get(conferenceId)
     if (view == null) {
       void showWarning(shown`DevMeet does not know that conference.`)
@@ -55,7 +71,7 @@ export class ChatPanels extends Disposable {
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: opts.preserveFocus ?? false
     }, chatWebviewOptions(this.host.context.extensionUri))
-    this.adopt(panel, devmeet, conferenceId, false)
+    this.adopt(panel, devmeet, conferenceId, false, occurrence)
   }
 
   /**
@@ -65,7 +81,7 @@ export class ChatPanels extends Disposable {
    */
   async restore (panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const conferenceId = typeof (state as any)?.conferenceId === 'string' ? (state as any).conferenceId as string : undefined
-    if (conferenceId == null || this.panels.has(conferenceId) || this.restoring.has(conferenceId)) {
+    if (conferenceId == null || this.has(conferenceId) || this.restoring.has(conferenceId)) {
       panel.dispose()
       return
     }
@@ -77,21 +93,35 @@ export class ChatPanels extends Disposable {
     this.restoring.set(conferenceId, panel)
     const forget = panel.onDidDispose(() => { preview.dispose(); this.restoring.delete(conferenceId) })
     const release = (): void => { forget.dispose(); preview.dispose(); this.restoring.delete(conferenceId) }
-    this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown)) }, () => {
+    this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown, devmeet.conferences.occurrenceAt(conferenceId, Date.now()))) }, () => {
       preview.setReason('DevMeet failed to load; this is the saved history.')
     })
   }
 
+  /** Whether a chat of the conference (of any of its occurrences) is open. */
   has (conferenceId: string): boolean {
-    return this.panels.has(conferenceId)
+    return [...this.panels.values()].some(chat => chat.conferenceId === conferenceId)
   }
 
-  /** `pageShown`: the page is loaded already (the stored-history preview's); it is not reloaded. */
-  private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string, pageShown: boolean): void {
-    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host, this.unread, pageShown)
-    this.panels.set(conferenceId, chat)
-    chat.onClosed(() => this.panels.delete(conferenceId))
+  private anySeen (conferenceId: string): boolean {
+    return [...this.panels.values()].some(chat => chat.conferenceId === conferenceId && chat.seen())
   }
+
+  /**
+   * `pageShown`: the page is loaded already (the stored-history preview's); it is not reloaded.
+   * A panel restored after a reload shows the occurrence now or next (its saved state names only
+   * the conference).
+   */
+  private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string, pageShown: boolean, occurrence: number | undefined): void {
+    const key = panelKey(conferenceId, occurrence)
+    const chat = new ChatPanel(panel, devmeet, conferenceId, this.host, this.unread, pageShown, occurrence)
+    this.panels.set(key, chat)
+    chat.onClosed(() => { if (this.panels.get(key) === chat) this.panels.delete(key) })
+  }
+}
+
+function panelKey (conferenceId: string, occurrence: number | undefined): string {
+  return occurrence == null ? conferenceId : `${conferenceId}@${occurrence}`
 }
 
 /** One open chat: its webview and the core events it follows, all released when the panel closes. */
@@ -99,7 +129,16 @@ class ChatPanel extends Disposable {
   private ready = false
   private readonly typing = new TypingShown()
 
-  constructor (readonly panel: vscode.WebviewPanel, private readonly devmeet: DevMeet, private readonly conferenceId: string, private readonly host: DevMeetHost, private readonly unread: ChatUnread, pageShown: boolean) {
+  constructor (
+    readonly panel: vscode.WebviewPanel,
+    private readonly devmeet: DevMeet,
+    readonly conferenceId: string,
+    private readonly host: DevMeetHost,
+    private readonly unread: ChatUnread,
+    pageShown: boolean,
+    /** a series: the occurrence whose transcript this panel shows */
+    private readonly occurrence?: number
+  ) {
     super()
     this.showTitle()
     this._register(unread.onDidChange(id => { if (id === conferenceId) this.showTitle() }))
@@ -116,7 +155,7 @@ class ChatPanel extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()))
     const events = devmeet.events
     this._register(toDisposable(events.on('message', m => {
-      if (m.conferenceId !== conferenceId) return
+      if (m.conferenceId !== conferenceId || !this.showsHere(m)) return
       this.post({ type: 'message', message: m })
       this.typing.presence(this.devmeet.chat.presence(conferenceId).typing)
       this.typing.messageFrom(m.author)
@@ -136,6 +175,22 @@ class ChatPanel extends Disposable {
     void devmeet.chat.join(conferenceId)
   }
 
+  /**
+   * A series' panel shows its occurrence's messages; a reaction, edit or delete goes to every
+   * panel of the conference, and the page applies it where it holds the target.
+   */
+  private showsHere (m: ChatMessage): boolean {
+    if (this.occurrence == null || m.kind === 'reaction' || m.kind === 'edit' || m.kind === 'delete') return true
+    return m.occurrence === this.occurrence
+  }
+
+  /** This panel's occurrence as it is now (moved, cancelled), if a series. */
+  private shownOccurrence (): Occurrence | undefined {
+    const at = this.occurrence
+    if (at == null) return undefined
+    return this.devmeet.conferences.occurrences(this.conferenceId, at - OCCURRENCE_SEARCH_MS, at + OCCURRENCE_SEARCH_MS).find(o => o.occurrence === at)
+  }
+
   /** Whether the user is looking at this chat now: its tab in front, active, in a focused window. */
   seen (): boolean {
     return this.panel.visible && this.panel.active && vscode.window.state.focused
@@ -148,8 +203,11 @@ class ChatPanel extends Disposable {
 
   /** The tab title with the unread count first: "(3) Sync". */
   private showTitle (): void {
-    const title = untrusted(this.devmeet.conferences.get(this.conferenceId)?.context.title ?? this.panel.title, 120)
+    const named = untrusted(this.devmeet.conferences.get(this.conferenceId)?.context.title ?? this.panel.title, 120)
     const count = this.unread.count(this.conferenceId)
+    const occurrence = this.shownOccurrence()
+    // Each occurrence's panel is told apart by its start: "Stand-up · Tue 14:00".
+    const title = occurrence == null ? shown`${named}` : shown`${named} · ${untrusted(formatShort(occurrence.start, Date.now()), 80)}`
     this.panel.title = count > 0 ? shown`(${untrusted(unreadLabel(count))}) ${title}` : shown`${title}`
   }
 
@@ -165,7 +223,9 @@ class ChatPanel extends Disposable {
   private state (view: ConferenceView): PanelState {
     const me = this.devmeet.peerId ?? ''
     const presence = this.devmeet.chat.presence(this.conferenceId)
-    const ctx = view.context
+    const occurrence = this.shownOccurrence()
+    // A series' panel shows its occurrence's start and duration beside the chat.
+    const ctx = occurrence == null ? view.context : { ...view.context, start: occurrence.start, durationMinutes: occurrence.durationMinutes }
     // The same names as on the messages: my petname first, colliding names set apart by more of the peer ID.
     const names = shownNames(ctx, {
       me,
@@ -178,6 +238,7 @@ class ChatPanel extends Disposable {
     let readOnly: string | undefined
     if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
     else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = 'Accept the invitation to write in this chat.'
+    else if (occurrence != null && occurrence.start + occurrence.durationMinutes * 60_000 <= Date.now()) readOnly = localized`This occurrence is over; its chat is read-only. Write in the chat of the next one.`
     else if (this.devmeet.status.state !== 'running') readOnly = 'The DevMeet node is not running in this window.'
     return { conference: ctx, me, participants, readOnly }
   }
@@ -198,7 +259,7 @@ class ChatPanel extends Disposable {
         this.ready = true
         const view = this.devmeet.conferences.get(this.conferenceId)
         if (view == null) return
-        const messages = await this.devmeet.chat.history(this.conferenceId)
+        const messages = await this.devmeet.chat.history(this.conferenceId, this.occurrence)
         const firstUnread = this.unread.firstUnread(this.conferenceId)
         await this.panel.webview.postMessage({ type: 'init', state: this.state(view), messages, ...(firstUnread != null ? { firstUnread } : {}) } satisfies HostToWebview)
         this.readIfSeen()

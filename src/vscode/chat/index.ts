@@ -46,10 +46,11 @@ export class ChatUi extends Disposable {
       this._register(new ConferenceReminders(devmeet, () => settings().get<number>('reminderMinutes') ?? 5, () => settings().get<boolean>('chat.openAutomatically') ?? true))
       this._register(toDisposable(devmeet.events.on('conference:start', v => {
         if (settings().get<boolean>('chat.openAutomatically') ?? true) {
-          void panels.open(v.context.id, { preserveFocus: true })
+          // A series' start names its occurrence: that occurrence's chat opens.
+          void panels.open(v.context.id, { preserveFocus: true, occurrence: v.occurrence?.occurrence })
         } else {
           void showInfo(startingText(v), OPEN_CHAT).then(choice => {
-            if (choice === OPEN_CHAT) void panels.open(v.context.id)
+            if (choice === OPEN_CHAT) void panels.open(v.context.id, { occurrence: v.occurrence?.occurrence })
           })
         }
       })))
