@@ -2,6 +2,7 @@ import * as vscode from 'vscode'
 import { ExtensionHost, type Timings } from './vscode/extension-host'
 import { StatusBar } from './vscode/status-bar'
 import { PeersUi } from './vscode/peers'
+import { TeamsUi } from './vscode/teams'
 import { ConferencesUi } from './vscode/conferences'
 import { ChatUi } from './vscode/chat'
 import { ChatUnread } from './vscode/chat/unread-tracker'
@@ -38,7 +39,7 @@ export function activate (context: vscode.ExtensionContext): DevMeetApi {
   // Each UI part owns its views, commands and listeners; VS Code disposes them after deactivate().
   // Unread counts are read by both the chat panels and the Conferences view: one object for both.
   const unread = new ChatUnread(h)
-  context.subscriptions.push(h, unread, new StatusBar(h), new PeersUi(h), new ConferencesUi(h, unread), new ChatUi(h, unread))
+  context.subscriptions.push(h, unread, new StatusBar(h), new PeersUi(h), new TeamsUi(h), new ConferencesUi(h, unread), new ChatUi(h, unread))
 
   // The core (libp2p) loads after activate() returns, so activation stays fast.
   setTimeout(() => { void h.load() }, 0)

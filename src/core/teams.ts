@@ -8,7 +8,7 @@ import { type Storage } from './storage'
 import { DamagedFileError, TeamRuleError, isError } from './errors'
 import { sanitizeDisplayName } from './identity'
 import { MAX_TEAM_MEMBERS, isPeerIdText, teamMemberName, type TeamMember } from './team-member'
-import { decodeTeamLine, encodeTeamLine } from './team-line'
+import { decodeTeamLine, encodeTeamLine, type TeamLineResult } from './team-line'
 
 export { MAX_TEAM_MEMBERS, TeamRuleError, isPeerIdText, type TeamMember }
 
@@ -56,7 +56,7 @@ export class TeamStore {
   private readonly teams = new Map<string, Team>()
   private saving: Promise<void> = Promise.resolve()
   private dirty = false
-  private loaded = false
+  private loading: Promise<{ damaged?: string, skipped?: number }> | undefined
   private readonly listeners = new Set<() => void>()
 
   constructor (private readonly storage: Storage, private readonly now: () => number = Date.now) {}
@@ -67,8 +67,12 @@ export class TeamStore {
    * duplicate members kept once.
    */
   async load (): Promise<{ damaged?: string, skipped?: number }> {
-    if (this.loaded) return {}
-    this.loaded = true
+    // Once: the node's start and a command that comes first share one read.
+    this.loading ??= this.read()
+    return await this.loading
+  }
+
+  private async read (): Promise<{ damaged?: string, skipped?: number }> {
     try {
       const data = await this.storage.readJson(FILE, v => fileSchema.parse(v))
       let skipped = 0
@@ -145,6 +149,11 @@ export class TeamStore {
   /** The team as one line to paste elsewhere (team-line.ts). */
   line (id: string): string {
     return encodeTeamLine(this.require(id))
+  }
+
+  /** What a pasted line holds, or why it is refused; changes nothing. */
+  readLine (pasted: string): TeamLineResult {
+    return decodeTeamLine(pasted)
   }
 
   /**

@@ -12,6 +12,8 @@ export type PeerItem = ShownPickItem & {
   peerId?: string
   /** the "Paste an address…" row */
   paste?: true
+  /** a team's row: choosing it selects its members */
+  teamId?: string
 }
 
 export const PASTE_ADDRESS_LABEL = localized`$(add) Paste an address…`
@@ -33,6 +35,22 @@ export function peerItems (devmeet: DevMeet, exclude: Iterable<string> = []): Pe
   return [...known, { label: PASTE_ADDRESS_LABEL, description: localized`connect to a peer by its DevMeet address`, paste: true, alwaysShow: true }]
 }
 
+/** The user's teams as rows that select their members (devmeet.teams, local only). */
+export function teamItems (devmeet: DevMeet): PeerItem[] {
+  let teams: ReturnType<DevMeet['teams']['list']>
+  try {
+    teams = devmeet.teams.list()
+  } catch {
+    return []
+  }
+  return teams.filter(t => t.members.length > 0).map(t => ({
+    label: localized`$(organization) ${untrusted(t.name, 64)}`,
+    description: t.members.length === 1 ? localized`team · selects its 1 member` : localized`team · selects its ${t.members.length} members`,
+    teamId: t.id,
+    alwaysShow: true
+  }))
+}
+
 /**
  * A multi-select pick of peers inside a multi-step input. `chosen` holds the peer IDs selected so far
  * (also across Back); resolves with the final choice. Pasting an address connects first, then
@@ -46,27 +64,44 @@ export async function pickPeers (
 ): Promise<string[]> {
   let selectedIds = [...chosen]
   const added: PeerInfo[] = []
+  // Team members I have not met yet: listed by the name the team gives them.
+  const teamNames = new Map<string, string>()
   for (;;) {
     const exclude = step.exclude ?? []
     const items = peerItems(devmeet, exclude)
+    items.splice(items.length - 1, 0, ...teamItems(devmeet))
     // A peer connected by address but not (yet) known as a DevMeet peer still belongs in the list.
     for (const peer of added) {
       if (!items.some(i => i.peerId === peer.peerId)) items.splice(items.length - 1, 0, peerItem(peer))
     }
     for (const id of selectedIds) {
-      if (!items.some(i => i.peerId === id)) items.splice(items.length - 1, 0, { label: localized`peer ${untrusted(shortPeerId(id))}`, description: localized`${untrusted(shortPeerId(id))}`, peerId: id })
+      const name = teamNames.get(id)
+      if (!items.some(i => i.peerId === id)) {
+        items.splice(items.length - 1, 0, name != null
+          ? { label: localized`${untrusted(name, 64)}`, description: localized`${untrusted(shortPeerId(id))} · from a team, not met yet`, peerId: id }
+          : { label: localized`peer ${untrusted(shortPeerId(id))}`, description: localized`${untrusted(shortPeerId(id))}`, peerId: id })
+      }
     }
     const outcome = await input.showQuickPick<PeerItem>({
       ...step,
       items,
       selected: items.filter(i => i.peerId != null && selectedIds.includes(i.peerId)),
-      isAction: item => item.paste === true,
+      isAction: item => item.paste === true || item.teamId != null,
       checkSelection: selected => step.requireOne && selected.length === 0
         ? localized`Pick at least one peer (Space selects), or paste an address.`
         : undefined
     })
     if (outcome.kind === 'chosen') return outcome.items.map(i => i.peerId!).filter(id => id != null)
     selectedIds = outcome.selected.map(i => i.peerId!).filter(id => id != null)
+    if (outcome.item.teamId != null) {
+      const team = devmeet.teams.get(outcome.item.teamId)
+      for (const m of team?.members ?? []) {
+        if (exclude.includes(m.peerId) || m.peerId === devmeet.peerId) continue
+        teamNames.set(m.peerId, m.name)
+        if (!selectedIds.includes(m.peerId)) selectedIds.push(m.peerId)
+      }
+      continue
+    }
     try {
       const peer = await pasteAddress(input, devmeet, step)
       if (peer != null && !exclude.includes(peer.peerId)) {
