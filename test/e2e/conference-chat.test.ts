@@ -51,6 +51,7 @@ describe('a conference between two workbenches, from invitation to chat', () => 
       await typeAndEnter(alice, TITLE)
       await typeAndEnter(alice, 'in 1m')
       await typeAndEnter(alice, '5')
+      await typeAndEnter(alice, 'Does not repeat')
       await typeAndEnter(alice, 'Walk through the **API**')
       const bobItem = alice.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Bob' }).first()
       await bobItem.waitFor({ timeout: 15_000 })
