@@ -80,6 +80,41 @@ describe('a series\' single occurrences between three real peers', () => {
     await assert.rejects(ann.conferences.rescheduleFollowing(id, fourth, fourth + HOUR), { name: 'ConferenceInputError' })
   })
 
+  it('an answer to one occurrence made while the organizer is offline survives the invitee\'s restart and reaches the organizer', async () => {
+    let org = makePeer('Olga')
+    const ann = makePeer('Ann')
+    await startAll(org, ann)
+    await connectAll(org, ann)
+    const start = Math.ceil((Date.now() + DAY) / 60_000) * 60_000
+    const { context } = await org.conferences.create({
+      title: 'Retro', start, durationMinutes: 60, timeZone: 'Europe/Berlin', invitees: [ann.peerId!],
+      recurrence: { freq: 'weekly', interval: 2, count: 6 }
+    })
+    const id = context.id
+    await eventually('the series arrives', () => ann.conferences.get(id) != null)
+    await ann.conferences.respond(id, 'accepted')
+    await eventually('the answer is in', () => org.conferences.get(id)!.context.invitees[0].rsvp === 'accepted')
+    const orgId = org.peerId!
+    await stopPeer(org)
+    const third = start + 4 * 7 * DAY
+    await ann.conferences.respondToOccurrence(id, third, 'declined')
+    assert.equal(ann.conferences.get(id)!.rsvpPending, true)
+    // Ann's own answer counts for her at once.
+    assert.equal(ann.conferences.occurrences(id, third, third + 1)[0].answers?.[ann.peerId!], 'declined')
+    // Ann restarts too: the answer is on disk, and so is what still waits for the organizer.
+    await stopPeer(ann)
+    const annAgain = reincarnate(ann, 'Ann')
+    org = reincarnate(org, 'Olga')
+    await startAll(org, annAgain)
+    assert.equal(org.peerId, orgId)
+    await connectAll(org, annAgain)
+    await eventually('the organizer gets it, and Ann the context that carries it', () =>
+      org.conferences.occurrences(id, third, third + 1)[0]?.answers?.[annAgain.peerId!] === 'declined' &&
+      annAgain.conferences.get(id)?.context.invitees[0].occurrenceAnswers?.[0]?.occurrence === third &&
+      annAgain.conferences.get(id)?.rsvpPending === false, 20_000)
+    assert.equal(org.conferences.occurrences(id, start, start + 1)[0].answers?.[annAgain.peerId!], 'accepted', 'the other occurrences keep her series answer')
+  })
+
   it('two occurrences open two chats, each with its own messages, on every peer', async () => {
     // One clock for the three peers, moved a day on between the occurrences (timers still run in real time).
     let offset = 0
