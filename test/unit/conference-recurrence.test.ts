@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceContext, RecurrenceRule } from '../../src/core/api'
 import { conferenceContextSchema } from '../../src/core/conference/model'
-import { MAX_EXPANSION_STEPS, MAX_OCCURRENCES_LISTED, nextOccurrence, occurrences } from '../../src/core/conference/recurrence'
+import { MAX_EXPANSION_STEPS, MAX_OCCURRENCES_LISTED, nextOccurrence, occurrences, withException } from '../../src/core/conference/recurrence'
 import { checkRecurrence } from '../../src/core/conference/input-checks'
 import { ConferenceInputError } from '../../src/core/errors'
 
@@ -187,6 +187,24 @@ describe('recurring conferences: the schema refuses hostile rules', () => {
 })
 
 describe('recurring conferences: "this and following"', () => {
+  it('replaces the "this and following" changes after it and the exception of its own occurrence; single exceptions after it stay', () => {
+    const at = (d: number): number => Date.parse('2027-03-01T08:00:00Z') + d * DAY
+    const before = [
+      { occurrence: at(1), cancelled: true as const },
+      { occurrence: at(3), start: at(3) + 3_600_000 },
+      { occurrence: at(5), start: at(5) + 7_200_000, range: 'thisAndFuture' as const },
+      { occurrence: at(6), cancelled: true as const },
+      { occurrence: at(8), start: at(8) - 3_600_000, range: 'thisAndFuture' as const }
+    ]
+    const following = { occurrence: at(3), start: at(3) + 1_800_000, durationMinutes: 45, range: 'thisAndFuture' as const }
+    assert.deepEqual(withException(before, following).map(e => e.occurrence), [at(1), at(3), at(6)])
+    assert.deepEqual(withException(before, following)[1], following)
+    // A single change does not touch the "this and following" ones.
+    assert.deepEqual(withException(before, { occurrence: at(4), cancelled: true }).map(e => e.occurrence), [at(1), at(3), at(4), at(5), at(6), at(8)])
+    // A later "this and following" change keeps the earlier ones: they still hold before it.
+    assert.deepEqual(withException(before, { ...following, occurrence: at(9), start: at(9) }).map(e => e.occurrence), [at(1), at(3), at(5), at(6), at(8), at(9)])
+  })
+
   it('moves that occurrence and every later one by the same wall-clock shift; a single exception after it still wins, and the next occurrence follows', () => {
     const rule: RecurrenceRule = { freq: 'daily', interval: 1, count: 12 }
     // From Friday 26 March (09:00 CET) on, the stand-up is at 10:00 for 30 minutes, also after summer time begins on the 28th.

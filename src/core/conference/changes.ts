@@ -10,7 +10,7 @@ import { verifyContext } from './verify'
 import type { StoredConference } from './store'
 import type { ConferenceState } from './state'
 import { checkAgenda, checkDuration, checkInvitees, checkOccurrenceMove, checkRecurrence, checkStart, checkTitle } from './input-checks'
-import { isRuleStart, MAX_EXCEPTIONS } from './recurrence'
+import { isRuleStart, MAX_EXCEPTIONS, withException } from './recurrence'
 import { withoutOccurrenceAnswers } from './occurrence-answers'
 
 /** The organizer's side: create a conference, invite more, reschedule, cancel; each change signed and queued for every invitee. */
@@ -120,10 +120,8 @@ export class ConferenceChanges {
       if (ctx.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
       if (ctx.recurrence == null) throw new ConferenceInputError('The conference does not repeat; reschedule or cancel it instead.')
       if (!Number.isInteger(occurrence) || !isRuleStart(ctx, occurrence)) throw new ConferenceInputError('The series has no occurrence at that time.')
-      const others = (ctx.exceptions ?? []).filter(e => e.occurrence !== occurrence &&
-        !(exception.range === 'thisAndFuture' && e.range === 'thisAndFuture' && e.occurrence > occurrence))
-      if (others.length >= MAX_EXCEPTIONS) throw new ConferenceInputError(`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
-      const exceptions = [...others, exception].sort((a, b) => a.occurrence - b.occurrence)
+      const exceptions = withException(ctx.exceptions ?? [], exception)
+      if (exceptions.length > MAX_EXCEPTIONS) throw new ConferenceInputError(`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
       return await this.republish(conf, { exceptions })
     })
   }

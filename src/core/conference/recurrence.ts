@@ -153,6 +153,17 @@ export class SeriesChanges {
   }
 }
 
+/**
+ * A series' exceptions with one more, in occurrence order: it replaces an earlier one for the same
+ * occurrence, and a "this and following" change replaces the "this and following" changes after
+ * it (it speaks for every later occurrence); single exceptions after it stay.
+ */
+export function withException (exceptions: OccurrenceException[], exception: OccurrenceException): OccurrenceException[] {
+  const following = exception.range === 'thisAndFuture'
+  const kept = exceptions.filter(e => e.occurrence !== exception.occurrence && !(following && e.range === 'thisAndFuture' && e.occurrence > exception.occurrence))
+  return [...kept, exception].sort((a, b) => a.occurrence - b.occurrence)
+}
+
 /** `instant` moved by the wall-clock shift that takes `from` to `to` in `timeZone`. */
 function shiftedWallTime (instant: number, from: number, to: number, timeZone: string): number {
   const wallMs = (t: number): number => t + zoneOffsetMs(t, timeZone)
