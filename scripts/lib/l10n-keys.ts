@@ -1,7 +1,8 @@
 // Finds every message the extension translates at run time, with the key it is looked up by:
 // - `localized` templates: the literal parts joined with {0}, {1}… where the parts go, exactly as
 //   localizedTag (src/shared/shown-text.ts) builds the key it hands to the translator;
-// - `vscode.l10n.t('…')` and `localizedTemplate('…')` calls: the string literal itself.
+// - `vscode.l10n.t('…')` and `localizedTemplate('…')` calls: the string literal itself;
+// - the chat page's PAGE_TEXTS list (src/shared/page-text.ts), each entry a key.
 // @vscode/l10n-dev does not know our tag, so this reads the sources with the TypeScript compiler.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -15,6 +16,9 @@ export interface L10nKey {
 
 /** Calls whose first argument, a string literal, is a message key. */
 const KEY_CALLS = new Set(['l10n.t', 'localizedTemplate'])
+
+/** The list of the chat page's messages. */
+const PAGE_LIST = 'PAGE_TEXTS'
 
 /** The modules that hand keys on to vscode.l10n.t: their calls take the key as a variable. */
 const TRANSLATORS = new Set(['src/vscode/user-messages.ts'])
@@ -42,6 +46,16 @@ export function keysInSource (fileName: string, text: string, problems: string[]
   const visit = (node: ts.Node): void => {
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'localized') {
       found.push({ key: templateKey(node.template), at: where(node) })
+    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === PAGE_LIST && node.initializer != null) {
+      // The chat page's messages: a list the extension translates for the page (src/shared/page-text.ts).
+      let list: ts.Expression = node.initializer
+      while (ts.isAsExpression(list) || ts.isParenthesizedExpression(list)) list = list.expression
+      if (ts.isArrayLiteralExpression(list)) {
+        for (const element of list.elements) {
+          if (ts.isStringLiteral(element) || ts.isNoSubstitutionTemplateLiteral(element)) found.push({ key: element.text, at: where(element) })
+          else problems.push(`${where(element)}: ${PAGE_LIST} holds only string literals`)
+        }
+      }
     } else if (ts.isCallExpression(node)) {
       const name = calleeName(node.expression)
       if (name != null && [...KEY_CALLS].some(c => name === c || name.endsWith(`.${c}`))) {

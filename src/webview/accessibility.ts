@@ -8,6 +8,7 @@ import type { ChatMessage } from '../core/api'
 import type { HostToWebview } from '../shared/chat-messages'
 import { isEffect } from '../shared/message-effects'
 import { visibleLine } from '../shared/shown-text'
+import { pageText } from './page-text'
 
 /** How much of a message the live region reads out: enough to know what it is about. */
 export const EXCERPT_CHARS = 120
@@ -15,10 +16,10 @@ export const EXCERPT_CHARS = 120
 /** What the live region says about a new message: "Bob: Hello there", or "Bob shared code src/a.ts:1-3". */
 export function announcementOf (m: Pick<ChatMessage, 'authorName' | 'body' | 'kind' | 'code'>): string {
   const author = visibleLine(String(m.authorName ?? '')).slice(0, 64)
-  if (m.kind === 'code' && m.code != null) return `${author} shared code ${visibleLine(m.code.path).slice(0, 200)}:${m.code.startLine}-${m.code.endLine}`
+  if (m.kind === 'code' && m.code != null) return pageText('{0} shared code {1}', author, `${visibleLine(m.code.path).slice(0, 200)}:${m.code.startLine}-${m.code.endLine}`)
   const text = visibleLine(String(m.body ?? ''))
   const excerpt = Array.from(text).length > EXCERPT_CHARS ? Array.from(text).slice(0, EXCERPT_CHARS - 1).join('') + '…' : text
-  return `${author}: ${excerpt}`
+  return pageText('{0}: {1}', author, excerpt)
 }
 
 /** The next message to focus for a key, or undefined when the key is not ours. */

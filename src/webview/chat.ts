@@ -13,10 +13,14 @@ import { OutcomesOnPage } from './outcomes-view'
 import { HistorySearch } from './search'
 import { setUpAccessibility } from './accessibility'
 import { actionsElement, ComposerMode, MessageEffectsOnPage, quoteElement, tombstoneElement } from './message-actions'
+import { loadPageTexts, pageText } from './page-text'
+import type { PageTextKey } from '../shared/page-text'
 
 declare function acquireVsCodeApi (): { postMessage(msg: WebviewToHost): void, setState(s: unknown): void, getState(): unknown }
 
 const vscode = acquireVsCodeApi()
+// Before anything is drawn: every word the page shows comes from here.
+loadPageTexts(document)
 const COLLAPSE_CHARS = 3000
 
 const list = document.getElementById('messages')!
@@ -70,6 +74,15 @@ function plain (text: string): string {
   return visibleLine(String(text ?? ''))
 }
 
+/** A participant's answer in the side column. */
+const RSVP_TEXT: Record<PanelState['participants'][number]['rsvp'], PageTextKey> = {
+  organizer: 'organizer',
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentative',
+  pending: 'no answer yet'
+}
+
 function messageElement (m: ChatMessage): HTMLElement {
   // replies, reactions, edits and deletes folded in (the same on every peer)
   const s = effects.shownOf(m)
@@ -77,7 +90,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   el.className = 'message'
   el.dataset.author = m.author
   el.dataset.seq = String(m.seq)
-  el.setAttribute('aria-label', `${plain(m.authorName)} at ${formatLocal(m.sentAt)}`)
+  el.setAttribute('aria-label', pageText('{0} at {1}', plain(m.authorName), formatLocal(m.sentAt)))
   const head = document.createElement('header')
   const name = document.createElement('span')
   name.className = 'author'
@@ -92,7 +105,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   time.dateTime = new Date(m.sentAt).toISOString()
   const status = document.createElement('span')
   status.className = 'status'
-  status.textContent = m.pending === true ? 'pending' : m.author === state?.me ? 'sent' : ''
+  status.textContent = m.pending === true ? pageText('pending') : m.author === state?.me ? pageText('sent') : ''
   head.append(name, id, time, status)
   const body = document.createElement('div')
   body.className = 'body'
@@ -103,7 +116,7 @@ function messageElement (m: ChatMessage): HTMLElement {
     const header = block.querySelector('.code-header') as HTMLElement
     header.setAttribute('role', 'button')
     header.setAttribute('tabindex', '0')
-    header.title = 'Open this file and range in your workspace'
+    header.title = pageText('Open this file and range in your workspace')
     const open = (): void => vscode.postMessage({ type: 'openCode', author: m.author, seq: m.seq })
     header.addEventListener('click', open)
     header.addEventListener('keydown', e => { if (e.key === 'Enter') open() })
@@ -111,7 +124,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   } else if (s.body.length > COLLAPSE_CHARS) {
     body.appendChild(renderMarkdown(document, s.body.slice(0, COLLAPSE_CHARS) + '…'))
     const more = document.createElement('button')
-    more.textContent = 'Show more'
+    more.textContent = pageText('Show more')
     more.className = 'show-more'
     more.addEventListener('click', () => {
       body.replaceChildren(renderMarkdown(document, s.body))
@@ -120,7 +133,7 @@ function messageElement (m: ChatMessage): HTMLElement {
   } else {
     body.appendChild(renderMarkdown(document, s.body))
   }
-  if (s.edited && !s.deleted) head.appendChild(Object.assign(document.createElement('span'), { className: 'edited', textContent: '(edited)' }))
+  if (s.edited && !s.deleted) head.appendChild(Object.assign(document.createElement('span'), { className: 'edited', textContent: pageText('(edited)') }))
   if (m.mentions?.includes(state?.me ?? '') === true) el.classList.add('mentions-me')
   const quote = quoteElement(document, s)
   el.append(head, ...(quote != null ? [quote] : []), body)
@@ -178,7 +191,7 @@ function renderState (): void {
   when.textContent = `${formatLocal(state.conference.start)} · ${formatDuration(state.conference.durationMinutes)}`
   side.appendChild(when)
   const heading = document.createElement('h2')
-  heading.textContent = 'Participants'
+  heading.textContent = pageText('Participants')
   side.appendChild(heading)
   const ul = document.createElement('ul')
   ul.className = 'participants'
@@ -192,15 +205,15 @@ function renderState (): void {
     name.textContent = `${plain(p.name)} ${shortPeerId(p.peerId)}`
     const info = document.createElement('span')
     info.className = 'rsvp'
-    info.textContent = [p.rsvp === 'organizer' ? 'organizer' : p.rsvp, p.peerId === state.me ? 'you' : p.online ? 'online' : 'offline', p.typing ? 'typing…' : ''].filter(Boolean).join(' · ')
-    li.setAttribute('aria-label', `${plain(p.name)}, ${info.textContent}`)
+    info.textContent = [pageText(RSVP_TEXT[p.rsvp]), pageText(p.peerId === state.me ? 'you' : p.online ? 'online' : 'offline'), p.typing ? pageText('typing…') : ''].filter(Boolean).join(' · ')
+    li.setAttribute('aria-label', pageText('{0}, {1}', plain(p.name), info.textContent))
     li.append(dot, name, info)
     ul.appendChild(li)
   }
   side.appendChild(ul)
   if (state.conference.agenda.trim() !== '') {
     const h = document.createElement('h2')
-    h.textContent = 'Agenda'
+    h.textContent = pageText('Agenda')
     const agenda = document.createElement('div')
     agenda.className = 'agenda'
     agenda.appendChild(renderMarkdown(document, state.conference.agenda))
@@ -214,7 +227,7 @@ function renderState (): void {
 function placeDivider (el: HTMLElement, initial: boolean): void {
   const divider = document.createElement('div')
   divider.className = initial ? 'divider initial' : 'divider'
-  divider.textContent = 'New messages'
+  divider.textContent = pageText('New messages')
   divider.setAttribute('role', 'separator')
   el.before(divider)
   dividerPlaced = true
@@ -222,7 +235,7 @@ function placeDivider (el: HTMLElement, initial: boolean): void {
 
 function updateCounter (): void {
   const bytes = utf8Bytes(composer.value)
-  counter.textContent = bytes > MAX_CHAT_BODY_BYTES * 0.8 ? `${bytes} / ${MAX_CHAT_BODY_BYTES} bytes` : ''
+  counter.textContent = bytes > MAX_CHAT_BODY_BYTES * 0.8 ? pageText('{0} / {1} bytes', bytes, MAX_CHAT_BODY_BYTES) : ''
   counter.classList.toggle('over', bytes > MAX_CHAT_BODY_BYTES)
 }
 
@@ -312,7 +325,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
     case 'status': {
       const el = shown.get(messageKey(msg.author, msg.seq))
       const s = el?.querySelector('.status')
-      if (s != null) s.textContent = msg.pending ? 'pending' : 'sent'
+      if (s != null) s.textContent = msg.pending ? pageText('pending') : pageText('sent')
       break
     }
     case 'state':

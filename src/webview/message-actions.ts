@@ -4,10 +4,11 @@
 // textContent. The buttons only ask the extension, which signs the record.
 import type { ChatMessage, MessageRef } from '../core/api'
 import type { WebviewToHost } from '../shared/chat-messages'
-import { applyEffects, isEffect, quoteOf, targetKey, TOMBSTONE_TEXT, type ShownMessage } from '../shared/message-effects'
+import { applyEffects, isEffect, quoteOf, targetKey, type ShownMessage } from '../shared/message-effects'
 import { messageKey } from '../shared/message-order'
 import { COMMON_REACTIONS } from '../shared/reactions'
 import { visibleLine } from '../shared/shown-text'
+import { pageText } from './page-text'
 
 /** The page's records, by the message they act on. */
 export class MessageEffectsOnPage {
@@ -78,8 +79,8 @@ export function quoteElement (doc: Document, s: ShownMessage): HTMLElement | und
   if (q == null) return undefined
   const el = doc.createElement('blockquote')
   el.className = 'reply-quote'
-  const who = visibleLine(q.authorName ?? 'a message not held here')
-  el.textContent = q.deleted === true ? `↪ ${who}: ${TOMBSTONE_TEXT}` : q.excerpt != null ? `↪ ${who}: ${q.excerpt}` : `↪ ${who}`
+  const who = q.authorName != null ? visibleLine(q.authorName) : pageText('a message not held here')
+  el.textContent = q.deleted === true ? `↪ ${who}: ${pageText('This message was deleted.')}` : q.excerpt != null ? `↪ ${who}: ${q.excerpt}` : `↪ ${who}`
   return el
 }
 
@@ -87,7 +88,7 @@ export function quoteElement (doc: Document, s: ShownMessage): HTMLElement | und
 export function tombstoneElement (doc: Document): HTMLElement {
   const p = doc.createElement('p')
   p.className = 'tombstone'
-  p.textContent = TOMBSTONE_TEXT
+  p.textContent = pageText('This message was deleted.')
   return p
 }
 
@@ -102,7 +103,7 @@ export function actionsElement (doc: Document, s: ShownMessage, me: string | und
   reactions.className = 'reactions'
   for (const r of s.reactions) {
     const mine = me != null && r.by.includes(me)
-    const b = button(doc, `${r.emoji} ${r.by.length}${mine ? ', yours: click to withdraw' : ''}`, `${r.emoji} ${r.by.length}`, () => { if (canWrite) react(r.emoji, !mine) })
+    const b = button(doc, mine ? pageText('{0} {1}, yours: click to withdraw', r.emoji, r.by.length) : `${r.emoji} ${r.by.length}`, `${r.emoji} ${r.by.length}`, () => { if (canWrite) react(r.emoji, !mine) })
     b.className = mine ? 'reaction mine' : 'reaction'
     b.setAttribute('aria-pressed', String(mine))
     reactions.appendChild(b)
@@ -114,14 +115,14 @@ export function actionsElement (doc: Document, s: ShownMessage, me: string | und
   picker.hidden = true
   for (const emoji of COMMON_REACTIONS) {
     const mine = me != null && s.reactions.some(r => r.emoji === emoji && r.by.includes(me))
-    picker.appendChild(button(doc, `React with ${emoji}`, emoji, () => { picker.hidden = true; react(emoji, !mine) }))
+    picker.appendChild(button(doc, pageText('React with {0}', emoji), emoji, () => { picker.hidden = true; react(emoji, !mine) }))
   }
-  const add = button(doc, 'Add a reaction', '☺+', () => { picker.hidden = !picker.hidden })
+  const add = button(doc, pageText('Add a reaction'), '☺+', () => { picker.hidden = !picker.hidden })
   add.setAttribute('aria-haspopup', 'true')
-  bar.append(add, button(doc, 'Reply', 'Reply', () => actions.reply(s)))
+  bar.append(add, button(doc, pageText('Reply'), pageText('Reply'), () => actions.reply(s)))
   if (me != null && m.author === me) {
-    if (m.kind === 'text') bar.appendChild(button(doc, 'Edit', 'Edit', () => actions.edit(s)))
-    bar.appendChild(button(doc, 'Delete', 'Delete', () => actions.post({ type: 'delete', target: refOf(m) })))
+    if (m.kind === 'text') bar.appendChild(button(doc, pageText('Edit'), pageText('Edit'), () => actions.edit(s)))
+    bar.appendChild(button(doc, pageText('Delete'), pageText('Delete'), () => actions.post({ type: 'delete', target: refOf(m) })))
   }
   bar.appendChild(picker)
   return bar
@@ -149,11 +150,11 @@ export class ComposerMode {
   }
 
   reply (s: ShownMessage): void {
-    this.set('reply', s, `Replying to ${visibleLine(s.message.authorName)}: ${visibleLine(s.body).slice(0, 80)}`)
+    this.set('reply', s, pageText('Replying to {0}: {1}', visibleLine(s.message.authorName), visibleLine(s.body).slice(0, 80)))
   }
 
   edit (s: ShownMessage): void {
-    this.set('edit', s, 'Editing your message')
+    this.set('edit', s, pageText('Editing your message'))
     this.composer.value = s.body
   }
 
@@ -174,7 +175,7 @@ export class ComposerMode {
     this.mode = { kind, target: refOf(s.message) }
     const text = this.doc.createElement('span')
     text.textContent = label
-    this.bar.replaceChildren(text, button(this.doc, 'Cancel (Escape)', '✕', () => { if (kind === 'edit') this.composer.value = ''; this.clear() }))
+    this.bar.replaceChildren(text, button(this.doc, pageText('Cancel (Escape)'), '✕', () => { if (kind === 'edit') this.composer.value = ''; this.clear() }))
     this.bar.hidden = false
     this.composer.focus()
   }

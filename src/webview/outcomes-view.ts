@@ -8,6 +8,7 @@ import type { PanelState } from '../shared/chat-messages'
 import { mattersForOutcomes, outcomeParticipants, outcomesOf, type OutcomeSource } from '../shared/outcomes'
 import { compareMessages, messageKey } from '../shared/message-order'
 import { visibleLine } from '../shared/shown-text'
+import { pageText } from './page-text'
 
 export class OutcomesOnPage {
   private readonly sources = new Map<string, OutcomeSource>()
@@ -32,9 +33,9 @@ export class OutcomesOnPage {
     const shownName = (id: string): string => visibleLine(state.participants.find(p => p.peerId === id)?.name ?? '')
     const section = doc.createElement('section')
     section.className = 'outcomes'
-    section.setAttribute('aria-label', 'Outcomes')
+    section.setAttribute('aria-label', pageText('Outcomes'))
     const h = doc.createElement('h2')
-    h.textContent = 'Outcomes'
+    h.textContent = pageText('Outcomes')
     const ul = doc.createElement('ul')
     for (const o of outcomes) {
       const li = doc.createElement('li')
@@ -42,14 +43,14 @@ export class OutcomesOnPage {
       if (o.assignee === state.me) li.classList.add('mine')
       const label = doc.createElement('span')
       label.className = 'outcome-kind'
-      label.textContent = o.kind === 'decision' ? 'Decision' : o.assignee != null ? `To do · ${shownName(o.assignee)}` : 'To do'
+      label.textContent = o.kind === 'decision' ? pageText('Decision') : o.assignee != null ? pageText('To do · {0}', shownName(o.assignee)) : pageText('To do')
       const text = doc.createElement('span')
       text.className = 'outcome-text'
-      text.textContent = o.text === '' ? '(no text)' : o.text
+      text.textContent = o.text === '' ? pageText('(no text)') : o.text
       li.append(label, text)
       // A click (or Enter) scrolls to the message it came from.
       li.tabIndex = 0
-      li.title = `From ${visibleLine(o.authorName)}`
+      li.title = pageText('From {0}', visibleLine(o.authorName))
       li.addEventListener('click', () => reveal(o.author, o.seq))
       li.addEventListener('keydown', e => { if (e.key === 'Enter') reveal(o.author, o.seq) })
       ul.appendChild(li)

@@ -3,6 +3,7 @@
 // target as data and open through the extension after the user confirms.
 import MarkdownIt from 'markdown-it'
 import { highlighted } from './highlight'
+import { pageText } from './page-text'
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false })
 md.disable(['image'])
@@ -131,6 +132,6 @@ export function equivocationNote (doc: Document): HTMLElement {
   const note = doc.createElement('div')
   note.className = 'equivocated'
   note.setAttribute('role', 'note')
-  note.textContent = '⚠ This author sent two different versions of this message; every participant sees this one.'
+  note.textContent = pageText('⚠ This author sent two different versions of this message; every participant sees this one.')
   return note
 }

@@ -4,6 +4,7 @@
 // never written as HTML. A hit spanning two text nodes (e.g. across bold and plain text) is not
 // found: the rule matches within one run of text, as the pure matcher in src/shared does.
 import { findMatches, normalizeQuery, stepMatch } from '../shared/search-match'
+import { pageText } from './page-text'
 
 const MAX_HITS = 2000
 /** NodeFilter.SHOW_TEXT, written out so that the module also runs in tests without a browser global. */
@@ -61,7 +62,7 @@ export class HistorySearch {
     const hit = this.hits[this.current]
     hit?.classList.add('current')
     hit?.scrollIntoView?.({ block: 'center' })
-    this.counter.textContent = this.hits.length === 0 ? 'No results' : `${this.current + 1} of ${this.hits.length}`
+    this.counter.textContent = this.hits.length === 0 ? pageText('No results') : pageText('{0} of {1}', this.current + 1, this.hits.length)
   }
 
   private highlightIn (root: HTMLElement): void {

@@ -1,6 +1,7 @@
 // The side column (time, participants, agenda) folds away: by default on a narrow panel (a chat
 // beside an editor is often ~500 px wide, and the messages need the room), by the "Details"
 // button at any width. The choice is kept in the webview's state, so a reload keeps it.
+import { pageText } from './page-text'
 
 const NARROW = '(max-width: 640px)'
 
@@ -19,7 +20,7 @@ export function setUpSideToggle (doc: Document, getState: () => PageState, setSt
     const open = chosen() ?? !(narrow?.matches ?? false)
     doc.body.classList.toggle('side-collapsed', !open)
     button.setAttribute('aria-expanded', String(open))
-    button.textContent = open ? 'Hide details' : 'Details'
+    button.textContent = open ? pageText('Hide details') : pageText('Details')
   }
   button.addEventListener('click', () => {
     setState({ ...getState(), sideOpen: doc.body.classList.contains('side-collapsed') })

@@ -3,10 +3,11 @@
 // translators), with keys exactly as localizedTag asks the translator for them.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
 import { BUNDLE_PATH, collectL10nKeys, keysInSource } from '../../scripts/lib/l10n-keys'
 import { localizedTag, untrusted } from '../../src/shared/shown-text'
+import { PAGE_TEXTS } from '../../src/shared/page-text'
 
 const ROOT = path.join(import.meta.dirname, '..', '..')
 const bundle: Record<string, string> = JSON.parse(readFileSync(path.join(ROOT, BUNDLE_PATH), 'utf8'))
@@ -42,6 +43,12 @@ describe('the l10n bundle', () => {
     // The same template, written out: what the translator is handed at run time.
     void tag`Connected to ${untrusted('a')} at ${untrusted('b')}, \u00e9 ${1}.`
     assert.deepEqual(found, [asked, 'At most 64 characters.', '{0} is typing…'])
+  })
+
+  it('lists only words the chat page uses (a key the page no longer shows is stale)', () => {
+    const pageSources = [...readdirSync(path.join(ROOT, 'src/webview')).filter(f => f.endsWith('.ts')).map(f => `src/webview/${f}`), 'src/vscode/chat/chat-page.ts']
+      .map(f => readFileSync(path.join(ROOT, f), 'utf8')).join('\n')
+    assert.deepEqual(PAGE_TEXTS.filter(key => !pageSources.includes(`'${key}'`)), [])
   })
 
   it('would catch a template missing from the bundle', () => {
