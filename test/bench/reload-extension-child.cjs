@@ -8,7 +8,8 @@
 const path = require('node:path')
 const { installVscode } = require('./vscode-stand-in.cjs')
 
-const [dataDir, conferenceId] = process.argv.slice(2)
+const [dataDir, conferenceId, waitMs] = process.argv.slice(2)
+const timeoutMs = Number(waitMs) || 20_000
 const { context, serializers, repo, anything, Disposable } = installVscode(dataDir)
 
 /** A webview panel whose page is loaded the moment its HTML is set. */
@@ -39,7 +40,7 @@ async function main () {
     const panel = standInPanel(m => { if (Array.isArray(m.messages) && m.messages.length > 0) resolve(m.messages.length) })
     void serializer.deserializeWebviewPanel(panel, { conferenceId })
   })
-  const count = await Promise.race([shown, new Promise((resolve, reject) => setTimeout(() => reject(new Error('no history within 20 s')), 20_000))])
+  const count = await Promise.race([shown, new Promise((resolve, reject) => setTimeout(() => reject(new Error(`no history within ${timeoutMs} ms`)), timeoutMs))])
   const ms = performance.now() - t0
   await Promise.resolve(api.ready).catch(() => {})
   await ext.deactivate()

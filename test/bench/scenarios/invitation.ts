@@ -1,7 +1,8 @@
 // 5. Invitation round trip: create → invite delivered → every invitee answers → every peer holds
 // the organizer's context with every answer in it.
 import type { BenchOptions } from '../options'
-import type { Row } from '../report'
+import { inOneProcess, type Row } from '../report'
+import { budget } from '../calibration'
 import { corePool, stopCores } from '../cores'
 import { settle, summarize, until } from '../stats'
 import type { DevMeet } from '../../../src/core/devmeet'
@@ -17,13 +18,14 @@ export async function invitation (opts: BenchOptions): Promise<Row[]> {
       const samples: number[] = []
       const warm = opts.smoke ? 0 : 1
       for (let i = 0; i < warm + opts.inviteSamples; i++) {
-        const ms = await roundTrip(org, invitees)
+        const ms = await roundTrip(org, invitees, budget(opts, 60_000))
         if (i >= warm) samples.push(ms)
         await settle()
       }
       const s = summarize(samples)
       rows.push({
         scenario: '5',
+        where: inOneProcess(),
         measure: `Invitation round trip, ${size} invitee${size === 1 ? '' : 's'}: create → delivered → RSVP → all converged (${s.n} runs)`,
         unit: 'ms',
         devmeet: { p50: s.p50, max: s.max },
@@ -38,7 +40,7 @@ export async function invitation (opts: BenchOptions): Promise<Row[]> {
   }
 }
 
-async function roundTrip (org: DevMeet, invitees: DevMeet[]): Promise<number> {
+async function roundTrip (org: DevMeet, invitees: DevMeet[], timeoutMs: number): Promise<number> {
   const offs = invitees.map(p => p.events.on('invitation', v => { void p.conferences.respond(v.context.id, 'accepted') }))
   try {
     const t0 = performance.now()
@@ -47,7 +49,7 @@ async function roundTrip (org: DevMeet, invitees: DevMeet[]): Promise<number> {
     await until('every peer holds every answer', () => all.every(p => {
       const c = p.conferences.get(context.id)?.context
       return c != null && c.invitees.every(i => i.rsvp === 'accepted')
-    }), 60_000)
+    }), timeoutMs)
     const ms = performance.now() - t0
     await org.conferences.cancel(context.id)
     return ms

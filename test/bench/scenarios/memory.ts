@@ -6,6 +6,7 @@
 // the 20-participant flood among in-process cores would measure forwarding, not memory.)
 import type { BenchOptions } from '../options'
 import type { Row } from '../report'
+import { budget } from '../calibration'
 import { benchDir, corePool, stopCores } from '../cores'
 import { settle, sleep, until, within } from '../stats'
 import { BareProcess, HeadlessPeer, rssOf } from '../processes'
@@ -35,13 +36,13 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
     const offs = others.map(p => p.events.on('invitation', v => { void p.conferences.respond(v.context.id, 'accepted') }))
     const { context } = await org.conferences.create({ title: 'Memory', start: Date.now(), durationMinutes: 120, invitees: [ready.peerId, ...others.map(p => p.peerId!)] })
     const id = context.id
-    await within('the headless peer answers', 60_000, answered)
-    await until('every answer reached the organizer', () => org.conferences.get(id)!.context.invitees.every(i => i.rsvp === 'accepted'), 60_000)
+    await within('the headless peer answers', budget(opts, 60_000), answered)
+    await until('every answer reached the organizer', () => org.conferences.get(id)!.context.invitees.every(i => i.rsvp === 'accepted'), budget(opts, 60_000))
     offs.forEach(off => off())
     await until('the updated conference reached the headless peer', async () => {
       const list: any[] = await peer.command('conferences')
       return list.some(v => v.context.id === id && v.context.invitees.every((i: any) => i.rsvp === 'accepted'))
-    }, 60_000)
+    }, budget(opts, 60_000))
     await stopCores(others)
     await peer.stop()
     await org.chat.join(id)
@@ -50,7 +51,7 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
     let held = 0
     const off = peer.onLine(line => { if (line.event === 'message' && line.message?.conferenceId === id) held++ })
     await peer.ready
-    await until('the headless peer holds every message', () => held >= opts.memoryMessages, 300_000)
+    await until('the headless peer holds every message', () => held >= opts.memoryMessages, budget(opts, 300_000))
     off()
     await settle()
     await sleep(opts.smoke ? 200 : 2000)

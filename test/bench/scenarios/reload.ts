@@ -8,19 +8,20 @@ import { execFile } from 'node:child_process'
 import * as path from 'node:path'
 import type { BenchOptions } from '../options'
 import type { Row } from '../report'
+import { budget } from '../calibration'
 import { benchDir, makeCore, startCore } from '../cores'
 import { summarize } from '../stats'
 import { sendBurst } from './throughput'
 
 interface ChildResult { ms: number, count: number }
 
-function reloadOnce (mode: 'stored' | 'node' | 'extension', dataDir: string, conferenceId: string): Promise<ChildResult> {
+function reloadOnce (mode: 'stored' | 'node' | 'extension', dataDir: string, conferenceId: string, timeoutMs: number): Promise<ChildResult> {
   const here = path.dirname(new URL(import.meta.url).pathname)
   const args = mode === 'extension'
-    ? [path.join(here, '..', 'reload-extension-child.cjs'), dataDir, conferenceId]
+    ? [path.join(here, '..', 'reload-extension-child.cjs'), dataDir, conferenceId, String(Math.round(timeoutMs / 3))]
     : [path.join(here, '..', 'reload-child.cjs'), mode, dataDir, conferenceId]
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, { timeout: 60_000 }, (err, stdout) => {
+    execFile(process.execPath, args, { timeout: timeoutMs }, (err, stdout) => {
       const line = stdout.trim().split('\n').pop() ?? ''
       if (line === '') return reject(err ?? new Error('no output'))
       const parsed = JSON.parse(line)
@@ -49,9 +50,10 @@ export async function reload (opts: BenchOptions): Promise<Row[]> {
   const viaNode: number[] = []
   const counts = new Set<number>()
   for (let i = 0; i < samples + 1; i++) {
-    const e = await reloadOnce('extension', dataDir, id)
-    const s = await reloadOnce('stored', dataDir, id)
-    const b = await reloadOnce('node', dataDir, id)
+    const timeout = budget(opts, 60_000)
+    const e = await reloadOnce('extension', dataDir, id, timeout)
+    const s = await reloadOnce('stored', dataDir, id, timeout)
+    const b = await reloadOnce('node', dataDir, id, timeout)
     counts.add(e.count).add(s.count).add(b.count)
     if (i === 0) continue // warm the file cache
     viaExtension.push(e.ms)

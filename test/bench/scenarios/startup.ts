@@ -5,6 +5,7 @@ import { spawn, execFile } from 'node:child_process'
 import * as path from 'node:path'
 import type { BenchOptions } from '../options'
 import type { Row } from '../report'
+import { budget } from '../calibration'
 import { HeadlessPeer } from '../processes'
 import { benchDir } from '../cores'
 import { summarize } from '../stats'
@@ -15,10 +16,10 @@ async function nodeNothing (): Promise<number> {
   return performance.now() - t0
 }
 
-async function activateOnce (): Promise<Record<string, number>> {
+async function activateOnce (timeoutMs: number): Promise<Record<string, number>> {
   const child = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'activate-child.cjs')
   const out = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, [child], { timeout: 60_000 }, (err, stdout) => err != null && stdout === '' ? reject(err) : resolve(stdout))
+    execFile(process.execPath, [child], { timeout: timeoutMs }, (err, stdout) => err != null && stdout === '' ? reject(err) : resolve(stdout))
   })
   const parsed = JSON.parse(out.trim().split('\n').pop()!)
   if (parsed.error != null) throw new Error(parsed.error.split('\n')[0])
@@ -36,7 +37,7 @@ export async function startup (opts: BenchOptions): Promise<Row[]> {
   const warm = opts.smoke ? 0 : 1
   for (let i = 0; i < warm + n; i++) {
     const b = await nodeNothing()
-    const t = await activateOnce()
+    const t = await activateOnce(budget(opts, 60_000))
     const p = HeadlessPeer.spawn('Startup', dataDir)
     await p.ready
     const peerMs = p.readyAt - p.spawnedAt
@@ -57,6 +58,7 @@ export async function startup (opts: BenchOptions): Promise<Row[]> {
   return [
     {
       scenario: '6',
+      where: 'a fresh process per sample',
       measure: `activate() call → return (dist/extension.js with a stand-in vscode module, ${n} fresh processes; require of the bundle took p50 ${req.p50.toFixed(1)} ms more)`,
       unit: 'ms',
       devmeet: { p50: act.p50, max: act.max },
@@ -66,6 +68,7 @@ export async function startup (opts: BenchOptions): Promise<Row[]> {
     },
     {
       scenario: '6',
+      where: 'a fresh process per sample',
       measure: 'activate() call → node listening (core.js loaded lazily, TCP + WebRTC, mDNS off)',
       unit: 'ms',
       devmeet: { p50: lis.p50, max: lis.max },
@@ -75,6 +78,7 @@ export async function startup (opts: BenchOptions): Promise<Row[]> {
     },
     {
       scenario: '6',
+      where: 'a fresh process per sample',
       measure: '`devmeet-peer` spawn → ready line',
       unit: 'ms',
       devmeet: { p50: pr.p50, max: pr.max },
