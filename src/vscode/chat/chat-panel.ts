@@ -64,7 +64,7 @@ export class ChatPanels extends Disposable {
     }
     const view = devmeet.conferences.get(conferenceId)
     if (view == null) {
-      void showWarning(shown`DevMeet does not know that conference.`)
+      void showWarning(localized`DevMeet does not know that conference.`)
       return
     }
     const panel = vscode.window.createWebviewPanel(CHAT_VIEW_TYPE, untrusted(view.context.title, 120), {
@@ -94,7 +94,7 @@ export class ChatPanels extends Disposable {
     const forget = panel.onDidDispose(() => { preview.dispose(); this.restoring.delete(conferenceId) })
     const release = (): void => { forget.dispose(); preview.dispose(); this.restoring.delete(conferenceId) }
     this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown, devmeet.conferences.occurrenceAt(conferenceId, Date.now()))) }, () => {
-      preview.setReason('DevMeet failed to load; this is the saved history.')
+      preview.setReason(localized`DevMeet failed to load; this is the saved history.`)
     })
   }
 
@@ -208,7 +208,7 @@ class ChatPanel extends Disposable {
     const occurrence = this.shownOccurrence()
     // Each occurrence's panel is told apart by its start: "Stand-up · Tue 14:00".
     const title = occurrence == null ? shown`${named}` : shown`${named} · ${untrusted(formatShort(occurrence.start, Date.now()), 80)}`
-    this.panel.title = count > 0 ? shown`(${untrusted(unreadLabel(count))}) ${title}` : shown`${title}`
+    this.panel.title = count > 0 ? localized`(${untrusted(unreadLabel(count))}) ${title}` : shown`${title}`
   }
 
   /** Runs `closed` once the panel is closed (by the user or by disposing its owner). */
@@ -236,10 +236,10 @@ class ChatPanel extends Disposable {
     const nameOf = (id: string, listed: string): string => names.get(id) ?? listed
     const participants = participantsOf(ctx, nameOf, me, { online: presence.online, typing: this.typing.shown(presence.typing) })
     let readOnly: string | undefined
-    if (ctx.status === 'cancelled') readOnly = 'This conference was cancelled; its chat is read-only.'
-    else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = 'Accept the invitation to write in this chat.'
+    if (ctx.status === 'cancelled') readOnly = localized`This conference was cancelled; its chat is read-only.`
+    else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = localized`Accept the invitation to write in this chat.`
     else if (occurrence != null && occurrence.start + occurrence.durationMinutes * 60_000 <= Date.now()) readOnly = localized`This occurrence is over; its chat is read-only. Write in the chat of the next one.`
-    else if (this.devmeet.status.state !== 'running') readOnly = 'The DevMeet node is not running in this window.'
+    else if (this.devmeet.status.state !== 'running') readOnly = localized`The DevMeet node is not running in this window.`
     return { conference: ctx, me, participants, readOnly }
   }
 
@@ -274,7 +274,7 @@ class ChatPanel extends Disposable {
           const others = view == null ? [] : this.state(view).participants.filter(p => p.peerId !== this.devmeet.peerId)
           await this.devmeet.chat.send(this.conferenceId, chatInputFor(msg, others))
         } catch (err: any) {
-          this.post({ type: 'error', text: `Not sent: ${err?.message ?? err}` })
+          this.post({ type: 'error', text: localized`Not sent: ${untrusted(err?.message ?? err, 300)}` })
         }
         return
       case 'typing':
@@ -296,7 +296,7 @@ async function openLink (href: string): Promise<void> {
     void showWarning(linkRefusedText(href))
     return
   }
-  const open = { title: shown`Open` }
+  const open = { title: localized`Open` }
   const choice = await confirmModal(openLinkQuestion(href), undefined, open)
   if (choice === open) await vscode.env.openExternal(vscode.Uri.parse(href, true))
 }

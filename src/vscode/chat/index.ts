@@ -11,13 +11,12 @@ import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
 import type { ChatUnread } from './unread-tracker'
 import { transcriptMarkdown } from '../../shared/transcript'
 import { safeFileName } from '../../shared/file-name'
-import { shown, untrusted } from '../../shared/shown-text'
+import { untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown, startingText } from '../notification-texts'
 import { ConferenceReminders } from './reminders'
-import { showError, showInfo } from '../user-messages'
+import { localized, showError, showInfo } from '../user-messages'
 
-const OPEN_CHAT = shown`Open Chat`
-const NO_CONFERENCE = shown`No conference to choose from.`
+const noConference = (): ShownText => localized`No conference to choose from.`
 
 function running (v: ConferenceView, now: number): boolean {
   return v.context.status !== 'cancelled' && v.context.start - 15 * 60_000 <= now && now <= v.context.start + v.context.durationMinutes * 60_000
@@ -49,8 +48,9 @@ export class ChatUi extends Disposable {
           // A series' start names its occurrence: that occurrence's chat opens.
           void panels.open(v.context.id, { preserveFocus: true, occurrence: v.occurrence?.occurrence })
         } else {
-          void showInfo(startingText(v), OPEN_CHAT).then(choice => {
-            if (choice === OPEN_CHAT) void panels.open(v.context.id, { occurrence: v.occurrence?.occurrence })
+          const openChat = localized`Open Chat`
+          void showInfo(startingText(v), openChat).then(choice => {
+            if (choice === openChat) void panels.open(v.context.id, { occurrence: v.occurrence?.occurrence })
           })
         }
       })))
@@ -63,8 +63,8 @@ export class ChatUi extends Disposable {
     const now = Date.now()
     const id = conferenceIdOf(arg) ?? await pickConference(devmeet, {
       filter: v => running(v, now) || v.context.start < now,
-      placeHolder: shown`Open the chat of which conference?`,
-      none: NO_CONFERENCE,
+      placeHolder: localized`Open the chat of which conference?`,
+      none: noConference(),
       takeSoleChoice: true
     })
     if (id != null) await this.panels.open(id)
@@ -73,7 +73,7 @@ export class ChatUi extends Disposable {
   private async shareSelection (): Promise<void> {
     const editor = vscode.window.activeTextEditor
     if (editor == null || editor.selection.isEmpty) {
-      void showInfo(shown`Select some code first.`)
+      void showInfo(localized`Select some code first.`)
       return
     }
     const devmeet = await requireCore(this.host, 'loaded')
@@ -82,8 +82,8 @@ export class ChatUi extends Disposable {
     const now = Date.now()
     const id = await pickConference(devmeet, {
       filter: v => running(v, now) && me != null && devmeet.conferences.participants(v.context.id).includes(me),
-      placeHolder: shown`Share the selection in which conference?`,
-      none: NO_CONFERENCE,
+      placeHolder: localized`Share the selection in which conference?`,
+      none: noConference(),
       takeSoleChoice: true
     })
     if (id == null) return
@@ -100,7 +100,7 @@ export class ChatUi extends Disposable {
       })
       await this.panels.open(id, { preserveFocus: true })
     } catch (err: any) {
-      void showError(shown`Not shared: ${errorShown(err)}`)
+      void showError(localized`Not shared: ${errorShown(err)}`)
     }
   }
 
@@ -109,8 +109,8 @@ export class ChatUi extends Disposable {
     if (devmeet == null) return
     const id = conferenceIdOf(arg) ?? await pickConference(devmeet, {
       filter: () => true,
-      placeHolder: shown`Export the transcript of which conference?`,
-      none: NO_CONFERENCE,
+      placeHolder: localized`Export the transcript of which conference?`,
+      none: noConference(),
       takeSoleChoice: true
     })
     if (id == null) return
@@ -121,12 +121,12 @@ export class ChatUi extends Disposable {
     // folder open it suggests the home folder (a bare file name would land in the drive's root).
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir())
     const target = await vscode.window.showSaveDialog({
-      title: 'Export Transcript',
+      title: vscode.l10n.t('Export Transcript'),
       defaultUri: vscode.Uri.joinPath(folder, safeFileName(view.context.title, 'md', 'transcript')),
-      filters: { Markdown: ['md'] }
+      filters: { [vscode.l10n.t('Markdown')]: ['md'] }
     })
     if (target == null) return
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(transcriptMarkdown(view.context, messages)))
-    void showInfo(shown`Transcript saved: ${untrusted(target.fsPath, 500)}`)
+    void showInfo(localized`Transcript saved: ${untrusted(target.fsPath, 500)}`)
   }
 }
