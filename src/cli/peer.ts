@@ -8,6 +8,7 @@ import { networkCommands, type PeerCommand } from './commands'
 import { conferenceCommands, printConferenceEvents } from './conference-commands'
 import { seriesCommands } from './series-commands'
 import { chatCommands, printChatEvents } from './chat-commands'
+import { messageCounts } from './message-counts'
 
 const MAX_LINE = 1024 * 1024
 
@@ -60,14 +61,15 @@ async function main (): Promise<void> {
     config: args.config,
     log
   })
-  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands, ...seriesCommands, ...chatCommands }
+  const commands: Record<string, PeerCommand> = { ...networkCommands, ...conferenceCommands, ...seriesCommands, ...chatCommands, ...messageCounts(devmeet) }
 
   devmeet.events.on('peer:connect', p => out({ event: 'peer:connect', peer: p }))
   devmeet.events.on('peer:disconnect', p => out({ event: 'peer:disconnect', peer: p }))
   devmeet.events.on('warning', message => out({ event: 'warning', message }))
   devmeet.events.on('storage', state => out({ event: 'storage', ...state }))
   printConferenceEvents(devmeet, out)
-  printChatEvents(devmeet, out)
+  // DEVMEET_PEER_MESSAGE_EVENTS=off: no line per chat message (a driver counting thousands uses waitReceived)
+  printChatEvents(devmeet, process.env.DEVMEET_PEER_MESSAGE_EVENTS === 'off' ? v => { if ((v as { event?: string }).event !== 'message') out(v) } : out)
 
   await devmeet.start()
   const status = devmeet.status

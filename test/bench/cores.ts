@@ -110,7 +110,8 @@ export function kibBody (i: number): string {
 /** The byte size of one signed chat envelope carrying `body` (what DevMeet moves per message). */
 export async function envelopeBytes (core: DevMeet, conferenceId: string, body: string): Promise<number> {
   const { seal, DOMAINS } = await import('../../src/core/wire/envelope')
-  const payload = { conferenceId, author: core.peerId!, seq: 1000, lamport: 1000, sentAt: Date.now(), kind: 'text', body }
+  // with `prev`, the hash chain's link every message after an author's first carries
+  const payload = { conferenceId, author: core.peerId!, seq: 1000, lamport: 1000, sentAt: Date.now(), kind: 'text', body, prev: 'x'.repeat(43) }
   return (await seal(core.key, DOMAINS.chat, payload)).length
 }
 
