@@ -18,6 +18,8 @@ export interface PanelState {
   /** why the composer is disabled, if it is */
   readOnly?: string
   participants: ParticipantView[]
+  /** a series: the occurrence whose chat the panel shows (the page saves it, so a reload restores that panel) */
+  occurrence?: number
 }
 
 export type HostToWebview =

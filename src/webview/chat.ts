@@ -293,7 +293,7 @@ window.addEventListener('message', (event: MessageEvent<HostToWebview>) => {
   switch (msg.type) {
     case 'init':
       state = msg.state
-      vscode.setState({ ...((vscode.getState() as object | undefined) ?? {}), conferenceId: msg.state.conference.id })
+      vscode.setState({ ...((vscode.getState() as object | undefined) ?? {}), conferenceId: msg.state.conference.id, occurrence: msg.state.occurrence })
       list.replaceChildren()
       shown.clear()
       effects.clear()

@@ -34,7 +34,7 @@ const OCCURRENCE_SEARCH_MS = 32 * 24 * 60 * 60_000
 export class ChatPanels extends Disposable {
   /** by panelKey(conference, occurrence) */
   private readonly panels = new Map<string, ChatPanel>()
-  /** restored panels that show the stored history until the node knows their conference */
+  /** restored panels that show the stored history until the node knows their conference, by panelKey */
   private readonly restoring = new Map<string, vscode.WebviewPanel>()
 
   constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread) {
@@ -49,7 +49,7 @@ export class ChatPanels extends Disposable {
    * opens the chat of `occurrence`, by default the occurrence now or next.
    */
   async open (conferenceId: string, opts: { preserveFocus?: boolean, occurrence?: number } = {}): Promise<void> {
-    const restoring = this.restoring.get(conferenceId)
+    const restoring = this.restoring.get(panelKey(conferenceId, opts.occurrence)) ?? (opts.occurrence == null ? this.restoringOf(conferenceId) : undefined)
     if (restoring != null) {
       restoring.reveal(undefined, opts.preserveFocus ?? false)
       return
@@ -81,7 +81,11 @@ export class ChatPanels extends Disposable {
    */
   async restore (panel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const conferenceId = typeof (state as any)?.conferenceId === 'string' ? (state as any).conferenceId as string : undefined
-    if (conferenceId == null || this.has(conferenceId) || this.restoring.has(conferenceId)) {
+    // A series' panel saved its occurrence with the page: the same occurrence's chat comes back.
+    const saved: unknown = (state as any)?.occurrence
+    const occurrence = typeof saved === 'number' && Number.isSafeInteger(saved) ? saved : undefined
+    const key = conferenceId == null ? undefined : panelKey(conferenceId, occurrence)
+    if (conferenceId == null || key == null || this.panels.has(key) || this.restoring.has(key)) {
       panel.dispose()
       return
     }
@@ -90,10 +94,10 @@ export class ChatPanels extends Disposable {
     panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'devmeet.svg')
     const preview = new StoredChatPreview(panel, this.host.context.globalStorageUri.fsPath, conferenceId, this.host.log)
     panel.webview.html = chatPageHtml(panel.webview, ext)
-    this.restoring.set(conferenceId, panel)
-    const forget = panel.onDidDispose(() => { preview.dispose(); this.restoring.delete(conferenceId) })
-    const release = (): void => { forget.dispose(); preview.dispose(); this.restoring.delete(conferenceId) }
-    this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown, devmeet.conferences.occurrenceAt(conferenceId, Date.now()))) }, () => {
+    this.restoring.set(key, panel)
+    const forget = panel.onDidDispose(() => { preview.dispose(); this.restoring.delete(key) })
+    const release = (): void => { forget.dispose(); preview.dispose(); this.restoring.delete(key) }
+    this.host.ready.then(devmeet => { followUntilKnown(devmeet, conferenceId, panel, preview, release, pageShown => this.adopt(panel, devmeet, conferenceId, pageShown, occurrence ?? devmeet.conferences.occurrenceAt(conferenceId, Date.now()))) }, () => {
       preview.setReason(localized`DevMeet failed to load; this is the saved history.`)
     })
   }
@@ -103,14 +107,19 @@ export class ChatPanels extends Disposable {
     return [...this.panels.values()].some(chat => chat.conferenceId === conferenceId)
   }
 
+  private restoringOf (conferenceId: string): vscode.WebviewPanel | undefined {
+    for (const [key, panel] of this.restoring) if (key === conferenceId || key.startsWith(`${conferenceId}@`)) return panel
+    return undefined
+  }
+
   private anySeen (conferenceId: string): boolean {
     return [...this.panels.values()].some(chat => chat.conferenceId === conferenceId && chat.seen())
   }
 
   /**
    * `pageShown`: the page is loaded already (the stored-history preview's); it is not reloaded.
-   * A panel restored after a reload shows the occurrence now or next (its saved state names only
-   * the conference).
+   * A panel restored after a reload shows the occurrence its page saved (one saved before
+   * occurrences had panels: the occurrence now or next).
    */
   private adopt (panel: vscode.WebviewPanel, devmeet: DevMeet, conferenceId: string, pageShown: boolean, occurrence: number | undefined): void {
     const key = panelKey(conferenceId, occurrence)
@@ -240,7 +249,7 @@ class ChatPanel extends Disposable {
     else if (!this.devmeet.conferences.participants(this.conferenceId).includes(me)) readOnly = localized`Accept the invitation to write in this chat.`
     else if (occurrence != null && occurrence.start + occurrence.durationMinutes * 60_000 <= Date.now()) readOnly = localized`This occurrence is over; its chat is read-only. Write in the chat of the next one.`
     else if (this.devmeet.status.state !== 'running') readOnly = localized`The DevMeet node is not running in this window.`
-    return { conference: ctx, me, participants, readOnly }
+    return { conference: ctx, me, participants, readOnly, ...(this.occurrence != null ? { occurrence: this.occurrence } : {}) }
   }
 
   private postState (): void {
