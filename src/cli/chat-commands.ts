@@ -19,6 +19,11 @@ export const chatCommands: Record<string, PeerCommand> = {
     const id = stringArg(line, 'conferenceId')
     await devmeet.chat.join(id)
     return devmeet.chat.presence(id)
+  },
+  /** the participants as this peer knows them, those it has a chat link with, and its connections (the mesh's bounds) */
+  async links (devmeet, line) {
+    const id = stringArg(line, 'conferenceId')
+    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, connections: devmeet.libp2p.getConnections().length }
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Connection, Stream } from '@libp2p/interface'
+import { KEEP_ALIVE, type Connection, type Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { ConferenceView } from '../api'
 import { InvalidFrameError, RateLimitedError } from '../errors'
@@ -164,16 +164,26 @@ export class ChatMesh {
     for (const l of this.links.of(conferenceId)) if (l.dialled && !keep.has(l.peer)) l.close()
     const participants = this.scope.components.membership.participants(conferenceId)
     if (participants.length <= MESH_DEGREE + 1) return
-    const node = this.scope.components.node
-    if (node.getConnections == null) return
     const linked = new Set(this.links.all().map(l => l.peer))
     const idleSince = this.scope.now() - IDLE_CONNECTION_MS
     for (const p of participants) {
       if (keep.has(p) || linked.has(p) || p === this.scope.me()) continue
-      for (const c of node.getConnections(peerIdFromString(p))) {
-        if (c.streams.length === 0 && c.timeline.open < idleSince) void c.close().catch(() => {})
-      }
+      void this.closeIfIdle(p, idleSince)
     }
+  }
+
+  /** Closes the connections to `peer` that carry no stream and opened before `idleSince`. */
+  private async closeIfIdle (peer: string, idleSince: number): Promise<void> {
+    const node = this.scope.components.node
+    if (node.getConnections == null) return
+    const id = peerIdFromString(peer)
+    const idle = node.getConnections(id).filter(c => c.streams.length === 0 && c.timeline.open < idleSince)
+    if (idle.length === 0) return
+    // A peer that libp2p keeps alive for another part (the DHT keeps its closest peers) is left
+    // to it: libp2p would dial it again at once, and the handshakes cost more than the connection.
+    const tags = await node.peerStore?.get(id).then(p => p.tags, () => undefined)
+    if (tags != null && [...tags.keys()].some(t => t.startsWith(KEEP_ALIVE))) return
+    for (const c of idle) void c.close().catch(() => {})
   }
 
   private async openLink (view: ConferenceView, peer: string): Promise<void> {

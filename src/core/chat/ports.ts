@@ -19,6 +19,8 @@ export interface ChatNode {
   hangUp(peer: PeerId): Promise<void>
   /** the open connections to a peer (the mesh closes idle ones to participants it does not link with) */
   getConnections?(peer?: PeerId): Connection[]
+  /** the peer's tags (a peer tagged keep-alive is one libp2p redials: the mesh leaves its connections be) */
+  readonly peerStore?: { get(peer: PeerId): Promise<{ tags: Map<string, unknown> }> }
 }
 
 /** The events the chat emits and listens to (a part of DevMeet's events). */

@@ -1,0 +1,250 @@
+// 2b. The mesh, every participant in its own process: at 20, 50 and 100 participants, the time
+// from the conference's start until every participant is linked to its neighbours and a message
+// from one of them reached all; connections and chat links per participant; then fan-out (a
+// message from a different participant each time, until all others report it) and what was lost.
+// Beside it, bare libp2p nodes with @libp2p/gossipsub (one per process, the same neighbours dialled,
+// default D = 6) carrying the same 1 KiB messages.
+import { spawn } from 'node:child_process'
+import * as path from 'node:path'
+import type { BenchOptions } from '../options'
+import { inProcesses, type Row } from '../report'
+import { budget } from '../calibration'
+import { kibBody } from '../cores'
+import { spawnPeers, stopPeers } from '../process-meeting'
+import { LineChild } from '../processes'
+import { REPO } from '../paths'
+import { settle, sleep, summarize, until, within } from '../stats'
+import { chosenNeighbours, MAX_CHAT_LINKS } from '../../../src/core/chat/neighbours'
+
+const PAUSE_MS = 30
+/** the targets of issue 14: converged within this many ms of the start */
+const CONVERGE_TARGET_MS: Record<number, number> = { 50: 5000, 100: 10_000 }
+
+/** What one side (DevMeet or gossipsub) measured at one size. */
+export interface MeshRun {
+  convergedMs: number
+  samples: number[]
+  lost: number
+  sent: number
+  maxConnections: number
+  maxLinks: number
+}
+
+/** The rows of one size: convergence, connections, fan-out, each beside gossipsub's. */
+export async function meshFanoutRows (size: number, opts: BenchOptions): Promise<Row[]> {
+  const where = inProcesses(size)
+  const samples = Math.max(3, Math.min(opts.fanoutSamples, size >= 100 ? 15 : size >= 50 ? 20 : 30))
+  let devmeet: MeshRun | undefined
+  let gossip: MeshRun | undefined
+  let devmeetError: unknown
+  let gossipError: unknown
+  try { devmeet = await devmeetMesh(size, samples, opts) } catch (err) { devmeetError = err }
+  try { gossip = await gossipMesh(size, samples, opts) } catch (err) { gossipError = err }
+  const why = (err: unknown): string => `not measured: ${String((err as any)?.message ?? err).split('\n')[0].slice(0, 200)}`
+  const convergeTarget = CONVERGE_TARGET_MS[size]
+  const gossipLabel = `gossipsub, ${size} bare libp2p processes`
+  const rows: Row[] = []
+  rows.push({
+    scenario: '2',
+    where,
+    measure: `Mesh converges, ${size} participants: start → every participant linked and a message from one reaches all`,
+    unit: 'ms',
+    devmeet: devmeet != null ? { value: devmeet.convergedMs } : {},
+    baselines: gossip != null ? [{ label: `${gossipLabel} (dial → a probe reaches all)`, figures: { value: gossip.convergedMs } }] : [],
+    target: convergeTarget != null ? `≤ ${convergeTarget / 1000} s` : undefined,
+    met: convergeTarget != null ? (devmeet != null ? devmeet.convergedMs <= convergeTarget : null) : undefined,
+    note: devmeet == null ? why(devmeetError) : gossip == null ? `gossipsub ${why(gossipError)}` : undefined
+  })
+  rows.push({
+    scenario: '2',
+    where,
+    measure: `Connections per participant, ${size} participants (most of any; chat links in brackets)`,
+    unit: '',
+    devmeet: devmeet != null ? { max: devmeet.maxConnections, links: devmeet.maxLinks } : {},
+    baselines: gossip != null ? [{ label: gossipLabel, figures: { max: gossip.maxConnections, mesh: gossip.maxLinks } }] : [],
+    target: `≤ ${MAX_CHAT_LINKS}`,
+    met: devmeet != null ? devmeet.maxConnections <= MAX_CHAT_LINKS : null
+  })
+  const d = devmeet != null && devmeet.samples.length > 0 ? summarize(devmeet.samples) : undefined
+  const g = gossip != null && gossip.samples.length > 0 ? summarize(gossip.samples) : undefined
+  const judged = size <= 50
+  rows.push({
+    scenario: '2',
+    where,
+    measure: `Fan-out to all over the mesh, ${size} participants, 1 KiB, a different sender each time (${d?.n ?? 0} samples)`,
+    unit: 'ms',
+    devmeet: d != null ? { p50: d.p50, p99: d.p99, lost: devmeet!.lost } : {},
+    baselines: g != null ? [{ label: gossipLabel, figures: { p50: g.p50, p99: g.p99, lost: gossip!.lost } }] : [],
+    ratio: d != null && g != null ? d.p99 / g.p99 : undefined,
+    target: judged ? 'p50 and p99 ≤ gossipsub, 0 lost' : '0 lost',
+    met: d == null || g == null ? null : judged ? d.p50 <= g.p50 && d.p99 <= g.p99 && devmeet!.lost === 0 : devmeet!.lost === 0,
+    note: devmeet == null ? why(devmeetError) : gossip == null ? `gossipsub ${why(gossipError)}` : undefined
+  })
+  return rows
+}
+
+/** Waits for every reporter but the sender to report `body`; returns the ms at the last. */
+function arrivals (children: LineChild[], sender: number, body: string, matches: (line: any) => boolean): { all: Promise<number>, missing: () => number, off: () => void } {
+  const waiting = new Set(children.map((_, i) => i).filter(i => i !== sender))
+  let resolve: (at: number) => void = () => {}
+  const all = new Promise<number>(r => { resolve = r })
+  const offs = children.map((c, i) => c.onLine(line => {
+    if (!waiting.has(i) || !matches(line)) return
+    waiting.delete(i)
+    if (waiting.size === 0) resolve(performance.now())
+  }))
+  return { all, missing: () => waiting.size, off: () => offs.forEach(off => off()) }
+}
+
+/** DevMeet: headless peers in a conference, then its start (every peer joins at once). */
+async function devmeetMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
+  const peers = await spawnPeers(size, opts, { prefix: 'Mesh', batch: 4 })
+  try {
+    const ready = await Promise.all(peers.map(p => p.ready))
+    const ids = ready.map(r => String(r.peerId))
+    const [org, ...others] = peers
+    const answered = others.map(p => new Promise<void>(resolve => {
+      const off = p.onLine(line => {
+        if (line.event !== 'invitation') return
+        off()
+        void p.command('respond', { conferenceId: line.conference.context.id, answer: 'accepted' }).then(() => resolve(), () => resolve())
+      })
+    }))
+    for (const r of ready.slice(1)) await org.command('connect', { addr: r.address })
+    // It starts later (an hour): the start below is every participant joining at once, as the scheduler does at the start time.
+    const created = await org.command('create', { title: 'All hands', start: Date.now() + 3_600_000, durationMinutes: 60, invitees: ids.slice(1) })
+    const conferenceId = String(created.context.id)
+    await within('every headless peer answers the invitation', budget(opts, 30_000 + 500 * size), Promise.all(answered))
+    await until('every participant knows every participant', async () => (await Promise.all(peers.map(async p => (await p.command('links', { conferenceId })).participants.length))).every(n => n === size), budget(opts, 60_000 + 1000 * size))
+    await settle()
+
+    // The start: all join; one participant writes at once; converged when all are linked and it reached all.
+    const first = size - 1
+    const probe = arrivals(peers, first, 'mesh start', line => line.event === 'message' && line.message?.conferenceId === conferenceId && line.message.body === 'mesh start')
+    const t0 = performance.now()
+    for (const p of peers) p.post('join', { conferenceId })
+    await peers[first].command('send', { conferenceId, body: 'mesh start' })
+    const convergeBudget = budget(opts, 20_000 + 200 * size)
+    let linkedAt = 0
+    const linked = until('every participant is linked to its neighbours', async () => {
+      const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
+      const ok = views.every((v, i) => chosenNeighbours(conferenceId, ids[i], ids).every(q => v.online.includes(q)))
+      if (ok) linkedAt = performance.now()
+      return ok
+    }, convergeBudget)
+    const reachedAt = await within(`the first message reaches all ${size - 1} others`, convergeBudget, probe.all)
+      .catch(err => { throw new Error(`${String(err.message)} (${probe.missing()} still waiting)`) })
+      .finally(probe.off)
+    await linked
+    const convergedMs = Math.max(linkedAt, reachedAt) - t0
+
+    const times: number[] = []
+    let lost = 0
+    const warmup = Math.min(opts.warmup, 3)
+    for (let i = 0; i < warmup + samples; i++) {
+      const sender = (i * 7 + 3) % size
+      const body = kibBody(i)
+      const got = arrivals(peers, sender, body, line => line.event === 'message' && line.message?.conferenceId === conferenceId && line.message.body === body)
+      const t = performance.now()
+      await peers[sender].command('send', { conferenceId, body })
+      try {
+        const at = await within(`message ${i} reaches all`, budget(opts, 30_000), got.all)
+        if (i >= warmup) times.push(at - t)
+      } catch {
+        lost += got.missing()
+      } finally {
+        got.off()
+      }
+      await sleep(PAUSE_MS)
+    }
+    const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
+    return {
+      convergedMs,
+      samples: times,
+      lost,
+      sent: warmup + samples,
+      maxConnections: Math.max(...views.map(v => v.connections)),
+      maxLinks: Math.max(...views.map(v => v.online.length))
+    }
+  } finally {
+    await stopPeers(peers)
+  }
+}
+
+/** A bare libp2p node with gossipsub in its own process (gossip-peer.ts). */
+function spawnGossipPeer (): LineChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'bench', 'gossip-peer.ts')], {
+    cwd: REPO,
+    stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore']
+  })
+  return new LineChild(child, 'a gossipsub process')
+}
+
+/** gossipsub: the same number of processes, each dialling the neighbours DevMeet's mesh would choose. */
+async function gossipMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
+  const nodes: LineChild[] = []
+  try {
+    for (let i = 0; i < size; i += 4) {
+      const started = Array.from({ length: Math.min(4, size - i) }, () => spawnGossipPeer())
+      nodes.push(...started)
+      await within(`${started.length} gossipsub processes print their ready line`, budget(opts, 30_000), Promise.all(started.map(n => n.ready)))
+    }
+    const ready = await Promise.all(nodes.map(n => n.ready))
+    const ids = ready.map(r => String(r.peerId))
+    const addrOf = new Map(ready.map(r => [String(r.peerId), String(r.addr)]))
+    await settle()
+    const t0 = performance.now()
+    await Promise.all(nodes.map(async (n, i) => await n.command('dial', { addrs: chosenNeighbours('gossip-bench', ids[i], ids).map(p => addrOf.get(p)) })))
+    // Converged once a probe reaches all: gossipsub forms its mesh on heartbeats (1 s), so probes go every 100 ms until one does.
+    const convergeBudget = budget(opts, 20_000 + 200 * size)
+    const deadline = performance.now() + convergeBudget
+    let convergedMs: number | undefined
+    for (let k = 0; convergedMs == null; k++) {
+      if (performance.now() > deadline) throw new Error(`timed out after ${convergeBudget} ms waiting until a gossipsub probe reaches all ${size - 1} others`)
+      const body = `probe ${k}`
+      const got = arrivals(nodes, size - 1, body, line => line.event === 'message' && line.body === body)
+      await nodes[size - 1].command('publish', { body })
+      try {
+        const at = await within('a probe reaches all', 100, got.all)
+        convergedMs = at - t0
+      } catch {} finally { got.off() }
+    }
+    await settle()
+    const times: number[] = []
+    let lost = 0
+    const warmup = Math.min(opts.warmup, 3)
+    for (let i = 0; i < warmup + samples; i++) {
+      const sender = (i * 7 + 3) % size
+      const body = kibBody(i)
+      const head = body.slice(0, 64)
+      const got = arrivals(nodes, sender, body, line => line.event === 'message' && line.body === head)
+      const t = performance.now()
+      await nodes[sender].command('publish', { body })
+      try {
+        const at = await within(`message ${i} reaches all`, budget(opts, 30_000), got.all)
+        if (i >= warmup) times.push(at - t)
+      } catch {
+        lost += got.missing()
+      } finally {
+        got.off()
+      }
+      await sleep(PAUSE_MS)
+    }
+    const stats = await Promise.all(nodes.map(async n => await n.command('stats')))
+    return {
+      convergedMs,
+      samples: times,
+      lost,
+      sent: warmup + samples,
+      maxConnections: Math.max(...stats.map(s => s.connections)),
+      maxLinks: Math.max(...stats.map(s => s.mesh))
+    }
+  } finally {
+    await Promise.all(nodes.map(async n => await n.stop().catch(() => {})))
+  }
+}
+
+/** The sizes of the process mesh (20, 50, 100; 3 and 9 in the smoke run). */
+export function meshSizes (opts: BenchOptions): number[] {
+  return opts.smoke ? [3, 9] : [20, 50, 100]
+}
