@@ -66,6 +66,11 @@ export const PAGE_TEXTS = [
   // search
   'No results',
   '{0} of {1}',
+  // durations and times, worded by src/shared/time.ts through `localized` on the page too
+  '{0} min',
+  '{0} h',
+  '{0} h {1} min',
+  'unknown time',
   // announcements for screen readers
   '{0}: {1}',
   '{0} shared code {1}'

@@ -2,6 +2,8 @@
 // wall-clock conversion, and the duration a person types. Pure, Intl only (no Node API, no
 // chrono-node): the extension, the core and the chat page use it alike.
 import { MAX_DURATION_MINUTES, MIN_DURATION_MINUTES } from './limits'
+import { untrusted, type ShownText, type Untrusted } from './shown-text'
+import { localized, plural } from './localized'
 
 export { MAX_START_AHEAD_MS } from './limits'
 
@@ -136,7 +138,7 @@ const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' }
  * the user's locale: "Wed, Dec 2, 2026, 9:00 AM" (en-US), "Mi., 2. Dez. 2026, 09:00" (de).
  */
 export function formatLocal (start: number, timeZone: string = localTimeZone(), locale: string | undefined = displayLocale): string {
-  if (!Number.isFinite(start)) return 'unknown time'
+  if (!Number.isFinite(start)) return localized`unknown time`
   return peopleFormatter(timeZone, locale, DATE_TIME).format(start)
 }
 
@@ -151,7 +153,7 @@ export function formatClock (instant: number, timeZone: string = localTimeZone()
  * "Dec 2, 9:00 AM", with the year only when it is not this year's.
  */
 export function formatShort (start: number, now: number, timeZone: string = localTimeZone(), locale: string | undefined = displayLocale): string {
-  if (!Number.isFinite(start)) return 'unknown time'
+  if (!Number.isFinite(start)) return localized`unknown time`
   const options: Intl.DateTimeFormatOptions = Math.abs(start - now) < 6 * DAY
     ? { weekday: 'short', hour: 'numeric', minute: '2-digit' }
     : wallClockFields(start, timeZone).year === wallClockFields(now, timeZone).year
@@ -198,36 +200,62 @@ export function formatRelative (start: number, now: Date | number, options: Rela
   if (!Number.isFinite(start) || !Number.isFinite(nowMs)) return ''
   const ahead = start - nowMs
   if (ahead > 0) {
-    if (ahead < MINUTE) return 'in less than a minute'
-    if (ahead < HOUR) return `in ${Math.round(ahead / MINUTE)} min`
+    if (ahead < MINUTE) return localized`in less than a minute`
+    if (ahead < HOUR) return localized`in ${Math.round(ahead / MINUTE)} min`
     const days = calendarDaysBetween(nowMs, start, timeZone)
-    if (ahead < 6 * HOUR) return `in ${hoursAndMinutes(ahead)}`
-    const clock = formatClock(start, timeZone, options.locale)
-    if (days === 0) return `today ${clock}`
-    if (days === 1) return `tomorrow ${clock}`
-    if (days < 7) return `in ${days} days`
-    return `on ${peopleFormatter(timeZone, options.locale ?? displayLocale, { year: 'numeric', month: 'short', day: 'numeric' }).format(start)}`
+    if (ahead < 6 * HOUR) return localized`in ${hoursAndMinutes(ahead)}`
+    const clock = part(formatClock(start, timeZone, options.locale))
+    if (days === 0) return localized`today ${clock}`
+    if (days === 1) return localized`tomorrow ${clock}`
+    if (days < 7) return plural(days, localized`in ${days} day`, localized`in ${days} days`)
+    return localized`on ${part(peopleFormatter(timeZone, options.locale ?? displayLocale, { year: 'numeric', month: 'short', day: 'numeric' }).format(start))}`
   }
   if (options.durationMinutes != null) {
     const end = start + options.durationMinutes * MINUTE
-    if (nowMs >= end) return `ended ${ago(nowMs - end)}`
+    if (nowMs >= end) return ago(nowMs - end, 'ended')
   }
-  return `started ${ago(nowMs - start)}`
+  return ago(nowMs - start, 'started')
 }
 
-function ago (ms: number): string {
-  if (ms < MINUTE) return 'just now'
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`
-  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`
+/**
+ * Whether formatRelative's text names the day itself ("today 6:00 PM", "tomorrow 9:00 AM", "on
+ * Dec 2, 2026"), so that a row need not repeat the date beside it.
+ */
+export function relativeNamesTheDay (start: number, now: number, timeZone: string = localTimeZone()): boolean {
+  const ahead = start - now
+  if (!(ahead >= 6 * HOUR)) return false
+  const days = calendarDaysBetween(now, start, timeZone)
+  return days <= 1 || days >= 7
+}
+
+/** "started 5 min ago", "ended 2 h ago": whole sentences, so that a translation can order them. */
+function ago (ms: number, what: 'started' | 'ended'): ShownText {
+  const started = what === 'started'
+  if (ms < MINUTE) return started ? localized`started just now` : localized`ended just now`
+  if (ms < HOUR) {
+    const n = Math.floor(ms / MINUTE)
+    return started ? localized`started ${n} min ago` : localized`ended ${n} min ago`
+  }
+  if (ms < DAY) {
+    const n = Math.floor(ms / HOUR)
+    return started ? localized`started ${n} h ago` : localized`ended ${n} h ago`
+  }
   const days = Math.floor(ms / DAY)
-  return days === 1 ? '1 day ago' : `${days} days ago`
+  return started
+    ? plural(days, localized`started ${days} day ago`, localized`started ${days} days ago`)
+    : plural(days, localized`ended ${days} day ago`, localized`ended ${days} days ago`)
 }
 
-function hoursAndMinutes (ms: number): string {
+function hoursAndMinutes (ms: number): ShownText {
   const totalMinutes = Math.round(ms / MINUTE)
   const h = Math.floor(totalMinutes / 60)
   const m = totalMinutes % 60
-  return m === 0 ? `${h} h` : `${h} h ${m} min`
+  return m === 0 ? localized`${h} h` : localized`${h} h ${m} min`
+}
+
+/** Text this module made (a clock time, a date from Intl): put into a message as a part. */
+function part (text: string): Untrusted {
+  return untrusted(text, 100)
 }
 
 function calendarDaysBetween (from: number, to: number, timeZone: string): number {
@@ -241,17 +269,17 @@ function calendarDaysBetween (from: number, to: number, timeZone: string): numbe
  */
 export function parseDurationMinutes (text: string): { ok: true, minutes: number } | { ok: false, reason: string } {
   const s = String(text ?? '').trim().toLowerCase().replace(/\s+/g, '')
-  const hint = 'Give minutes ("45") or hours ("1h", "1h30m"), from 1 minute to 24 hours.'
-  if (s === '') return { ok: false, reason: `Enter a duration. ${hint}` }
-  if (s.length > 16) return { ok: false, reason: `That is too long. ${hint}` }
+  const hint = localized`Give minutes ("45") or hours ("1h", "1h30m"), from 1 minute to 24 hours.`
+  if (s === '') return { ok: false, reason: localized`Enter a duration. ${hint}` }
+  if (s.length > 16) return { ok: false, reason: localized`That is too long. ${hint}` }
   const m = /^(?:(\d+(?:\.\d+)?)(?:h|hr|hrs|hours?))?(?:(\d+)(?:m|min|mins|minutes?)?)?$/.exec(s)
-  if (m == null || (m[1] == null && m[2] == null)) return { ok: false, reason: `"${text.trim()}" is not a duration. ${hint}` }
+  if (m == null || (m[1] == null && m[2] == null)) return { ok: false, reason: localized`"${untrusted(text.trim(), 40)}" is not a duration. ${hint}` }
   const minutes = Math.round(Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0))
-  if (!(minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES)) return { ok: false, reason: `${minutes} minutes is out of range. ${hint}` }
+  if (!(minutes >= MIN_DURATION_MINUTES && minutes <= MAX_DURATION_MINUTES)) return { ok: false, reason: localized`${minutes} minutes is out of range. ${hint}` }
   return { ok: true, minutes }
 }
 
 /** "30 min", "1 h", "1 h 30 min". */
 export function formatDuration (minutes: number): string {
-  return minutes < 60 ? `${minutes} min` : hoursAndMinutes(minutes * MINUTE)
+  return minutes < 60 ? localized`${minutes} min` : hoursAndMinutes(minutes * MINUTE)
 }

@@ -15,7 +15,8 @@ import { peerCountLabel } from '../../src/vscode/status-texts'
 import { ClockSkewNotes } from '../../src/core/peers/clock-skew'
 import { translatedPageTexts } from '../../src/vscode/chat/page-texts'
 import { PAGE_TEXTS } from '../../src/shared/page-text'
-import { loadPageTexts, pageText } from '../../src/webview/page-text'
+import { loadPageTexts, pagePlural, pageText } from '../../src/webview/page-text'
+import { formatDuration } from '../../src/shared/time'
 import { MessageEffectsOnPage, quoteElement } from '../../src/webview/message-actions'
 
 const ME = '12D3KooWMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMe'
@@ -63,8 +64,8 @@ describe('a translation installed as the gate installs vscode.l10n', () => {
     assert.equal(groupLabel('invitations'), '⟦Invitations⟧')
     const me = peopleOf(view(), ME).find(p => p.peerId === ME)!
     assert.equal(me.state, '⟦no answer yet⟧')
-    // "{0}{1}" around "{0} · {1}": the relative time and the short date go in as parts
-    assert.match(descriptionOf(view(), NOW, 'UTC', ME), /^⟦⟦in 2 h · .+⟧⟧$/)
+    // "{0}{1}" around "{0} · {1}" around "in {0}" around "{0} h": each message translated, each part in its place
+    assert.match(descriptionOf(view(), NOW, 'UTC', ME), /^⟦⟦⟦in ⟦2 h⟧⟧ · .+⟧⟧$/)
   })
 
   it('translates a notification; the peer\'s name and title go in untranslated and inert', () => {
@@ -117,6 +118,9 @@ describe('a translation installed as the gate installs vscode.l10n', () => {
     loadPageTexts(document as unknown as Document)
     assert.equal(pageText('New messages'), '⟦New messages⟧')
     assert.equal(pageText('{0} of {1}', 2, 5), '⟦2 of 5⟧')
+    // the shared helpers the page calls speak the page's language too
+    assert.equal(formatDuration(90), '⟦1 h 30 min⟧')
+    assert.equal(pagePlural(1, 'Reply', 'Edit'), '⟦Reply⟧')
     // A reply quoting a deleted message of a hostile peer: the name is text, the words translated.
     const page = new MessageEffectsOnPage()
     const msg = (seq: number, fields: Partial<ChatMessage>): ChatMessage => ({ conferenceId: 'c1', author: EVE, authorName: `<img src=x onerror=alert(1)>${HOSTILE}`, seq, lamport: seq, sentAt: 0, kind: 'text', body: 'hi', ...fields })

@@ -1,7 +1,7 @@
 // How a conference appears in the UI: its group, its row text, its people and their states.
 // No 'vscode' import, so the rules can be unit tested without a workbench.
 import type { ConferenceView, Invitee, Rsvp } from '../../core/api'
-import { formatLocal, formatInZone, formatRelative, formatDuration, formatShort } from '../../shared/time'
+import { formatLocal, formatInZone, formatRelative, formatDuration, formatShort, relativeNamesTheDay } from '../../shared/time'
 import { shown, untrusted, visibleLine, withoutHidden, type ShownText } from '../../shared/shown-text'
 import { personLabel } from '../notification-texts'
 import { localized } from '../localized'
@@ -126,7 +126,7 @@ export function descriptionOf (view: ConferenceView, now: number, timeZone?: str
     ? localized` · your answer was refused`
     : view.rsvpPending === true ? localized` · sending your answer…` : shown``
   // "today 6:00 PM", "tomorrow 9:00 AM" and "on Dec 2, 2026" already say when
-  const when = /^(today|tomorrow|on) /.test(String(relative)) ? localized`${relative}` : localized`${relative} · ${local}`
+  const when = relativeNamesTheDay(start, now, timeZone) ? localized`${relative}` : localized`${relative} · ${local}`
   // A series says how it repeats last: the least needed when the view is narrow.
   const series = context.recurrence != null ? localized` · ${seriesSummary(context.recurrence, timeZone)}` : shown``
   return localized`${when}${answer}${series}`
