@@ -6,6 +6,8 @@
 // in force on that date. Otherwise "tomorrow 9:00" on the day clocks change would be an hour off.
 import * as chrono from 'chrono-node/en'
 import { MAX_START_AHEAD_MS } from './limits'
+import { untrusted, type Untrusted } from './shown-text'
+import { localized } from './localized'
 import { formatLocal, formatUtcOffset, isValidTimeZone, localTimeZone, pad, wallTimeToInstant, zoneOffsetMs } from './time'
 
 export type StartTimeResult =
@@ -15,6 +17,8 @@ export type StartTimeResult =
 const MINUTE = 60_000
 const MAX_INPUT_CHARS = 64
 const EXAMPLES = '"in 15m", "in 2h", "14:30", "tomorrow 9:00" or "2026-12-01 10:00"'
+/** The examples stay English in every language: the parser reads English words only. */
+const examples = (): Untrusted => untrusted(EXAMPLES)
 
 /**
  * Parses a start time typed by a person. Wall-clock forms are read in `timeZone` (default: the
@@ -22,19 +26,19 @@ const EXAMPLES = '"in 15m", "in 2h", "14:30", "tomorrow 9:00" or "2026-12-01 10:
  */
 export function parseStartTime (text: string, now: Date, timeZone: string = localTimeZone()): StartTimeResult {
   const input = normalize(text)
-  if (input === '') return fail(`Enter a start time, for example ${EXAMPLES}.`)
-  if (input.length > MAX_INPUT_CHARS) return fail(`That is too long for a time. Try ${EXAMPLES}.`)
-  if (!isValidTimeZone(timeZone)) return fail(`Unknown time zone "${timeZone}".`)
-  if (Number.isNaN(now.getTime())) return fail('The current time is not known.')
+  if (input === '') return fail(localized`Enter a start time, for example ${examples()}.`)
+  if (input.length > MAX_INPUT_CHARS) return fail(localized`That is too long for a time. Try ${examples()}.`)
+  if (!isValidTimeZone(timeZone)) return fail(localized`Unknown time zone "${untrusted(timeZone, 64)}".`)
+  if (Number.isNaN(now.getTime())) return fail(localized`The current time is not known.`)
 
   const read = readInstant(input, now, timeZone)
   if (!read.ok) return read
   const { start, note } = read
   if (start < now.getTime()) {
-    return fail(`That is in the past (${formatLocal(start, timeZone)}). Give a time from now on, for example "in 15m".`)
+    return fail(localized`That is in the past (${untrusted(formatLocal(start, timeZone))}). Give a time from now on, for example "in 15m".`)
   }
   if (start - now.getTime() > MAX_START_AHEAD_MS) {
-    return fail(`That is more than a year ahead (${formatLocal(start, timeZone)}). Pick a time within the next 12 months.`)
+    return fail(localized`That is more than a year ahead (${untrusted(formatLocal(start, timeZone))}). Pick a time within the next 12 months.`)
   }
   return note == null ? { ok: true, start } : { ok: true, start, note }
 }
@@ -43,14 +47,14 @@ function readInstant (input: string, now: Date, timeZone: string): StartTimeResu
   const offsetNowMinutes = Math.round(zoneOffsetMs(now.getTime(), timeZone) / MINUTE)
   // The reference offset makes chrono pick "today" and "tomorrow" as dates in the given zone.
   const results = chrono.parse(input, { instant: now, timezone: offsetNowMinutes }, { forwardDate: true })
-  const unreadable = fail(`"${input}" is not a time DevMeet understands. Try ${EXAMPLES}.`)
+  const unreadable = fail(localized`"${untrusted(input, MAX_INPUT_CHARS)}" is not a time DevMeet understands. Try ${examples()}.`)
   if (results.length === 0) return unreadable
   const result = results[0]
   if (results.length > 1 || result.index !== 0 || result.text.length !== input.length) {
     const leftover = (input.slice(0, result.index) + ' ' + input.slice(result.index + result.text.length)).trim()
-    return fail(`Could not read "${leftover}" in "${input}". Try ${EXAMPLES}.`)
+    return fail(localized`Could not read "${untrusted(leftover, MAX_INPUT_CHARS)}" in "${untrusted(input, MAX_INPUT_CHARS)}". Try ${examples()}.`)
   }
-  if (result.end != null) return fail('Give only the start time; the duration is asked next.')
+  if (result.end != null) return fail(localized`Give only the start time; the duration is asked next.`)
 
   const s = result.start
   // Relative ("in 2h") and explicit-offset ("…+01:00", "…Z") results are already instants.
@@ -58,7 +62,7 @@ function readInstant (input: string, now: Date, timeZone: string): StartTimeResu
     const start = result.date().getTime()
     return Number.isFinite(start) ? { ok: true, start } : unreadable
   }
-  if (!s.isCertain('hour')) return fail(`Add a time of day, for example "${input} 9:00".`)
+  if (!s.isCertain('hour')) return fail(localized`Add a time of day, for example "${untrusted(input, MAX_INPUT_CHARS)} 9:00".`)
   const wall = {
     year: s.get('year')!,
     month: s.get('month')!,
@@ -71,10 +75,10 @@ function readInstant (input: string, now: Date, timeZone: string): StartTimeResu
   if (!Number.isFinite(converted.start)) return unreadable
   if (converted.kind === 'skipped') {
     const wallText = `${pad(wall.hour)}:${pad(wall.minute)}`
-    return { ok: true, start: converted.start, note: `${wallText} does not exist on that day in ${timeZone} (the clocks go forward); using ${formatLocal(converted.start, timeZone)}.` }
+    return { ok: true, start: converted.start, note: localized`${untrusted(wallText)} does not exist on that day in ${untrusted(timeZone, 64)} (the clocks go forward); using ${untrusted(formatLocal(converted.start, timeZone))}.` }
   }
   if (converted.kind === 'repeated') {
-    return { ok: true, start: converted.start, note: `That time occurs twice in ${timeZone} (the clocks go back); using the first, ${formatUtcOffset(converted.start, timeZone)}.` }
+    return { ok: true, start: converted.start, note: localized`That time occurs twice in ${untrusted(timeZone, 64)} (the clocks go back); using the first, ${untrusted(formatUtcOffset(converted.start, timeZone))}.` }
   }
   return { ok: true, start: converted.start }
 }
