@@ -7,18 +7,33 @@ import { createHash } from 'node:crypto'
  * which vouches for n-2, and so on: a batch needs one signature check per author and chain.
  */
 
-/** The hash a message's successor names in `prev`: SHA-256 of its envelope's UTF-8 bytes, base64url. */
-export function chainHash (envelope: string): string {
-  return createHash('sha256').update(envelope).digest('base64url')
+/** SHA-256 of an envelope's UTF-8 bytes: what `prev` names (in base64url) and what the summaries' digests are made of. */
+export function envelopeDigest (envelope: string): Buffer {
+  return createHash('sha256').update(envelope).digest()
 }
 
-const hashes = new WeakMap<object, string>()
+/** The hash a message's successor names in `prev`: SHA-256 of its envelope's UTF-8 bytes, base64url. */
+export function chainHash (envelope: string): string {
+  return envelopeDigest(envelope).toString('base64url')
+}
 
-/** chainHash of a held message's envelope, computed once per message. */
+const digests = new WeakMap<object, Buffer>()
+
+/** envelopeDigest of a held message, computed once per message (or given by whoever computed it). */
+export function heldDigest (m: { envelope: string }): Buffer {
+  let d = digests.get(m)
+  if (d == null) digests.set(m, d = envelopeDigest(m.envelope))
+  return d
+}
+
+/** chainHash of a held message's envelope. */
 export function heldHash (m: { envelope: string }): string {
-  let h = hashes.get(m)
-  if (h == null) hashes.set(m, h = chainHash(m.envelope))
-  return h
+  return heldDigest(m).toString('base64url')
+}
+
+/** Records the digest already computed for a message about to be held. */
+export function rememberDigest (m: { envelope: string }, digest: Buffer): void {
+  digests.set(m, digest)
 }
 
 /** What the chain check needs of one message of a batch (parsed and shaped, not yet authenticated). */

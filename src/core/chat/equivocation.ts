@@ -29,11 +29,10 @@ const DIGEST_BYTES = 16
 export class PrefixDigests {
   private readonly digests = new Map<string, Buffer>()
 
-  /** Adds (or, for a replaced version, removes) one message's hash. */
-  toggle (author: string, envelope: string): void {
+  /** Adds (or, for a replaced version, removes) one message's hash (the SHA-256 of its envelope). */
+  toggle (author: string, h: Uint8Array): void {
     let d = this.digests.get(author)
     if (d == null) this.digests.set(author, d = Buffer.alloc(DIGEST_BYTES))
-    const h = hashOf(envelope)
     for (let i = 0; i < DIGEST_BYTES; i++) d[i] ^= h[i]
   }
 

@@ -3,7 +3,7 @@ import { readUnverified } from '../wire/envelope'
 import { chatPayloadSchema, compareMessages, messageKey, type ChatPayload, type HeldMessage } from './message'
 import { contiguousHigh, planSync, type Summary } from './sync'
 import { PrefixDigests, preferredVersion } from './equivocation'
-import { heldHash } from './chain'
+import { heldDigest, heldHash } from './chain'
 
 export type { HeldMessage } from './message'
 
@@ -227,8 +227,8 @@ export class ChatLog {
     const { author, seq, lamport } = winner.payload
     this.byKey.set(messageKey(author, seq), winner)
     if (seq <= (this.contiguous.get(author) ?? 0)) {
-      this.digests.toggle(author, held.envelope)
-      this.digests.toggle(author, winner.envelope)
+      this.digests.toggle(author, heldDigest(held))
+      this.digests.toggle(author, heldDigest(winner))
     }
     if (lamport > this.lamportMax) this.lamportMax = lamport
     const at = this.position(held.payload)
@@ -287,7 +287,7 @@ export class ChatLog {
     const was = this.contiguous.get(author) ?? 0
     const now = contiguousHigh(seqs, was)
     this.contiguous.set(author, now)
-    for (let s = was + 1; s <= now; s++) this.digests.toggle(author, this.byKey.get(messageKey(author, s))!.envelope)
+    for (let s = was + 1; s <= now; s++) this.digests.toggle(author, heldDigest(this.byKey.get(messageKey(author, s))!))
     if (lamport > this.lamportMax) this.lamportMax = lamport
     this.markFork(m, false)
     const next = this.byKey.get(messageKey(author, seq + 1))

@@ -98,7 +98,12 @@ export { compareMessages, messageKey } from '../../shared/message-order'
 
 /** The author and sequence an envelope claims, unverified; undefined when it does not parse. */
 export function peekAuthorSeq (envelope: string): { author: string, seq: number } | undefined {
-  const p = peekPayload(envelope) as { author?: unknown, seq?: unknown } | undefined
+  return claimOf(peekPayload(envelope))
+}
+
+/** The author and sequence a parsed (unverified) payload claims; undefined when it claims none. */
+export function claimOf (payload: unknown): { author: string, seq: number } | undefined {
+  const p = payload as { author?: unknown, seq?: unknown } | undefined
   if (typeof p?.author === 'string' && Number.isSafeInteger(p?.seq)) return { author: p.author, seq: p.seq as number }
   return undefined
 }

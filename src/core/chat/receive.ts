@@ -1,9 +1,9 @@
 import type { ChatMessage } from '../api'
 import { InvalidFrameError, InvalidSignatureError } from '../errors'
-import { parseEnvelope, verifySigned, DOMAINS, type ParsedEnvelope } from '../wire/envelope'
+import { parseEnvelope, peekEnvelope, verifySigned, DOMAINS, type ParsedEnvelope, type PeekedEnvelope } from '../wire/envelope'
 import type { FloodGuard } from '../wire/rate-limit'
 import type { Acknowledgements } from './acks'
-import { authenticateChains, chainHash } from './chain'
+import { authenticateChains, envelopeDigest, rememberDigest } from './chain'
 import type { ChatCounters } from './counters'
 import { preferredVersion } from './equivocation'
 import type { FloodControl } from './flood-control'
@@ -12,7 +12,7 @@ import { tooFarAhead } from './lamport'
 import type { ChatLink } from './link'
 import type { LinkTable } from './link-table'
 import type { ChatLog } from './log'
-import { chatPayloadSchema, messageKey, peekAuthorSeq, type ChatPayload, type HeldMessage } from './message'
+import { chatPayloadSchema, claimOf, messageKey, type ChatPayload, type HeldMessage } from './message'
 import { forkNotice } from './notices'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { Refusals } from './refusals'
@@ -22,6 +22,11 @@ import type { VersionConflicts } from './versions'
 const MAX_WRITES_IN_FLIGHT = 4
 /** messages in one frame from which their signatures are checked on the thread pool */
 const OFF_THREAD_VERIFY_FROM = 8
+
+function withDigest (m: HeldMessage, digest: Buffer): HeldMessage {
+  rememberDigest(m, digest)
+  return m
+}
 
 /** What the receiver works with besides its own state. */
 export interface ReceiveParts {
@@ -82,11 +87,12 @@ export class ChatReceiver {
     if (committing == null) this.committing.set(conferenceId, committing = new Set())
     let cut: FloodGuard | undefined
     /** envelopes worth a signature check, with the version we hold when it is another version of one */
-    const candidates: Array<{ envelope: string, rival?: HeldMessage }> = []
+    const candidates: Array<{ envelope: string, peeked?: PeekedEnvelope, rival?: HeldMessage }> = []
     for (const envelope of envelopes) {
       // What the envelope claims, read without checking: enough to skip a copy we hold or drop a
       // throttled author's, never to accept one or to charge an author for it.
-      const claim = peekAuthorSeq(envelope)
+      const peeked = peekEnvelope(envelope)
+      const claim = claimOf(peeked?.payload)
       if (claim != null) {
         const key = messageKey(claim.author, claim.seq)
         const held = log.get(claim.author, claim.seq)
@@ -101,7 +107,7 @@ export class ChatReceiver {
             link.sendMessages([held])
             continue
           }
-          candidates.push({ envelope, rival: held })
+          candidates.push({ envelope, peeked, rival: held })
           continue
         }
         if (committing.has(key)) {
@@ -121,9 +127,9 @@ export class ChatReceiver {
           continue
         }
       }
-      candidates.push({ envelope })
+      candidates.push({ envelope, peeked })
     }
-    const payloads = await this.authenticate(link, log, candidates.map(c => c.envelope))
+    const authentic = await this.authenticate(link, log, candidates)
     // Messages of a sync come in Lamport order, so each is measured against those before it.
     let lamport = counters.lamportSeen(conferenceId, log)
     let freshBytes = 0
@@ -132,14 +138,15 @@ export class ChatReceiver {
     for (const key of committing) if (!log.hasKey(key)) writing++
     const versions: HeldMessage[] = []
     for (let i = 0; i < candidates.length; i++) {
-      const payload = payloads[i]
+      const payload = authentic[i]?.payload
       if (payload == null) continue
       const envelope = candidates[i].envelope
+      const digest = authentic[i]!.digest
       const key = messageKey(payload.author, payload.seq)
       const held = log.get(payload.author, payload.seq)
       if (held != null) {
         if (held.envelope === envelope) this.stats.copiesSkipped++
-        else versions.push({ payload, envelope })
+        else versions.push(withDigest({ payload, envelope }, digest))
         continue
       }
       // A second version inside one frame or while the first is written: the digests bring it back.
@@ -161,7 +168,7 @@ export class ChatReceiver {
       freshBytes += bytes
       if (payload.lamport > lamport) lamport = payload.lamport
       seen.add(key)
-      fresh.push({ payload, envelope })
+      fresh.push(withDigest({ payload, envelope }, digest))
     }
     counters.noteLamport(conferenceId, lamport)
     for (const v of versions) {
@@ -205,18 +212,22 @@ export class ChatReceiver {
   /**
    * Authenticates a frame's messages (docs/HASH-CHAIN.md): each is read and shaped, then per
    * author only the newest of each hash-linked chain has its signature checked (plus any whose
-   * chain is broken); the hashes vouch for the rest. Returns each message's payload, or undefined
-   * for one that is refused.
+   * chain is broken); the hashes vouch for the rest. Returns each message's payload and the
+   * SHA-256 of its envelope, or undefined for one that is refused.
    */
-  private async authenticate (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<Array<ChatPayload | undefined>> {
-    const parsed = envelopes.map(e => this.parse(link, e))
+  private async authenticate (link: ChatLink, log: ChatLog, candidates: Array<{ envelope: string, peeked?: PeekedEnvelope }>): Promise<Array<{ payload: ChatPayload, digest: Buffer } | undefined>> {
+    const envelopes = candidates.map(c => c.envelope)
+    const parsed = candidates.map(c => this.parse(link, c.envelope, c.peeked))
+    const digestsOf = new Array<Buffer | undefined>(envelopes.length)
     const at: number[] = []
     const items = []
     for (let i = 0; i < parsed.length; i++) {
       const p = parsed[i]
       if (p == null) continue
       at.push(i)
-      items.push({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash: chainHash(envelopes[i]) })
+      const digest = envelopeDigest(envelopes[i])
+      digestsOf[i] = digest
+      items.push({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash: digest.toString('base64url') })
     }
     const ok = await authenticateChains(items, (author, seq) => log.get(author, seq + 1)?.payload.prev, async indexes => {
       // Many checks (a catch-up) run on the thread pool, in parallel; a few stay on this thread,
@@ -224,18 +235,18 @@ export class ChatReceiver {
       const offThread = indexes.length >= OFF_THREAD_VERIFY_FROM
       return await Promise.all(indexes.map(async k => await verifySigned(parsed[at[k]]!.signed, offThread).catch(() => false)))
     })
-    const out = new Array<ChatPayload | undefined>(envelopes.length)
+    const out = new Array<{ payload: ChatPayload, digest: Buffer } | undefined>(envelopes.length)
     for (let k = 0; k < items.length; k++) {
-      if (ok[k]) out[at[k]] = parsed[at[k]]!.payload
+      if (ok[k]) out[at[k]] = { payload: parsed[at[k]]!.payload, digest: digestsOf[at[k]]! }
       else this.refuse(link, 'its signature does not verify and no message of its author vouches for it')
     }
     return out
   }
 
   /** An envelope read and checked in every way but its signature; undefined (counted against the peer) when refused. */
-  private parse (link: ChatLink, envelope: string): ParsedEnvelope<ChatPayload> | undefined {
+  private parse (link: ChatLink, envelope: string, peeked?: PeekedEnvelope): ParsedEnvelope<ChatPayload> | undefined {
     try {
-      const parsed = parseEnvelope(envelope, DOMAINS.chat, chatPayloadSchema)
+      const parsed = parseEnvelope(envelope, DOMAINS.chat, chatPayloadSchema, peeked)
       const payload = parsed.payload
       if (parsed.signer !== payload.author) throw new InvalidSignatureError('author is not the signer')
       if (payload.conferenceId !== link.conferenceId) throw new InvalidFrameError('message of another conference')

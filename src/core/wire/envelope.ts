@@ -99,6 +99,10 @@ function parsePayload<T> (payloadText: string, schema: z.ZodType<T>): T {
   } catch {
     throw new InvalidFrameError('payload is not JSON')
   }
+  return shapePayload(value, schema)
+}
+
+function shapePayload<T> (value: unknown, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new InvalidFrameError(`payload has the wrong shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
   return parsed.data
@@ -110,15 +114,32 @@ function parsePayload<T> (payloadText: string, schema: z.ZodType<T>): T {
  * verified next with verifySigned. Nothing read this way may be accepted before one of those.
  * Throws as open() does for what is malformed.
  */
-export function parseEnvelope<T> (envelope: string, domain: string, schema: z.ZodType<T>): ParsedEnvelope<T> {
+export function parseEnvelope<T> (envelope: string, domain: string, schema: z.ZodType<T>, peeked?: PeekedEnvelope): ParsedEnvelope<T> {
   let env: Envelope
   try {
-    env = envelopeSchema.parse(JSON.parse(envelope))
+    env = envelopeSchema.parse(peeked != null ? peeked.env : JSON.parse(envelope))
   } catch {
     throw new InvalidFrameError('not an envelope')
   }
   const signed = signedPart(env, domain)
-  return { signer: env.s, payload: parsePayload(env.p, schema), signed }
+  return { signer: env.s, payload: peeked != null ? shapePayload(peeked.payload, schema) : parsePayload(env.p, schema), signed }
+}
+
+/** An envelope's JSON and its payload's JSON, parsed once (NOT checked, NOT verified). */
+export interface PeekedEnvelope {
+  env: { p: string }
+  payload: unknown
+}
+
+/** peekPayload() keeping both parsed values, for parseEnvelope() to check without parsing again; undefined when either is not JSON. */
+export function peekEnvelope (envelope: string): PeekedEnvelope | undefined {
+  try {
+    const env = JSON.parse(envelope)
+    if (typeof env?.p !== 'string') return undefined
+    return { env, payload: JSON.parse(env.p) }
+  } catch {
+    return undefined
+  }
 }
 
 /** Whether the signature of a parsed envelope holds; with `offThread` on libuv's thread pool. */

@@ -100,10 +100,11 @@ async function inThisProcess (opts: BenchOptions, n: number): Promise<Row> {
 }
 
 /** The peer that catches up is a headless peer in its own process; the sender is a core in this one. */
-async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
+export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
   const [a] = await corePool(1)
   const dir = benchDir()
-  const env = { DEVMEET_PEER_MESSAGE_EVENTS: 'off' }
+  // BENCH_PROFILE_DIR=dir: the headless peer writes a CPU profile there (node --cpu-prof)
+  const env: Record<string, string> = { DEVMEET_PEER_MESSAGE_EVENTS: 'off', ...(process.env.BENCH_PROFILE_DIR != null ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}) }
   let b = HeadlessPeer.spawn('Catcher', dir, { env })
   const bare = BareProcess.spawn()
   let sender: BareNode | undefined
