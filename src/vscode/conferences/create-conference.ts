@@ -87,7 +87,7 @@ async function askTitle (input: MultiStepInput, state: CreateState, devmeet: Dev
     value: state.title,
     prompt: localized`Title of the conference`,
     placeholder: localized`e.g. Sprint planning`,
-    required: 'Give the conference a title.',
+    required: localized`Give the conference a title.`,
     check: value => value === '' ? {} : { error: checkTitle(value) }
   })
   return i => askStart(i, state, devmeet)
@@ -101,7 +101,7 @@ async function askStart (input: MultiStepInput, state: CreateState, devmeet: Dev
     value: state.startText,
     prompt: localized`When does it start? Type e.g. ${untrusted(START_EXAMPLES, 500)}`,
     placeholder: localized`${untrusted(START_EXAMPLES, 500)}`,
-    required: `Type a start time, e.g. ${START_EXAMPLES}`,
+    required: localized`Type a start time, e.g. ${untrusted(START_EXAMPLES)}`,
     check: v => {
       const d = describeStartInput(v, new Date())
       return v.trim() === '' ? { note: d.note } : d
@@ -123,7 +123,7 @@ async function askDuration (input: MultiStepInput, state: CreateState, devmeet: 
     value: state.durationText,
     prompt,
     placeholder: localized`30`,
-    required: 'Type a duration, e.g. 30.',
+    required: localized`Type a duration, e.g. 30.`,
     check: v => {
       const parsed = parseDurationMinutes(v)
       // not "…up to 24 h: 30 min", which read as "24 h 30 min"

@@ -6,6 +6,7 @@
 import type { RecurrenceRule, Weekday } from '../../core/api'
 import { wallTimeOf } from '../../shared/recurrence-rule'
 import { wallTimeToInstant } from '../../shared/time'
+import { localized } from '../localized'
 
 // The core's bounds (src/core/conference/recurrence.ts), repeated here because that module brings
 // ical.js, which the small extension bundle must not load; a unit test checks that they agree.
@@ -68,16 +69,16 @@ export function ruleOf (choice: RepeatChoice, start: number, timeZone: string): 
       rule = { freq: 'daily', interval: 1 }
       break
     case 'weekdays':
-      if (!WORKDAYS.includes(place.weekday)) return { ok: false, reason: 'The first meeting is on a weekend; start on a weekday, or choose weekly days.' }
+      if (!WORKDAYS.includes(place.weekday)) return { ok: false, reason: localized`The first meeting is on a weekend; start on a weekday, or choose weekly days.` }
       rule = { freq: 'weekly', interval: 1, byDay: [...WORKDAYS] }
       break
     case 'weekly': {
       const interval = choice.interval ?? 1
       if (!Number.isInteger(interval) || interval < 1 || interval > MAX_RECURRENCE_INTERVAL) {
-        return { ok: false, reason: `Repeat every 1 to ${MAX_RECURRENCE_INTERVAL} weeks.` }
+        return { ok: false, reason: localized`Repeat every 1 to ${MAX_RECURRENCE_INTERVAL} weeks.` }
       }
       const days = WEEKDAYS_FROM_MONDAY.filter(d => (choice.days ?? [place.weekday]).includes(d))
-      if (!days.includes(place.weekday)) return { ok: false, reason: 'The first meeting\'s own day must be one of the days.' }
+      if (!days.includes(place.weekday)) return { ok: false, reason: localized`The first meeting's own day must be one of the days.` }
       rule = { freq: 'weekly', interval, byDay: days }
       break
     }
@@ -88,19 +89,19 @@ export function ruleOf (choice: RepeatChoice, start: number, timeZone: string): 
       rule = { freq: 'monthly', interval: 1, byDay: [place.weekday], bySetPos: [place.nth >= 5 ? -1 : place.nth] }
       break
     default:
-      return { ok: false, reason: 'Unknown repeat choice.' }
+      return { ok: false, reason: localized`Unknown repeat choice.` }
   }
   const end = choice.end ?? { kind: 'never' }
   if (end.kind === 'after') {
     if (!Number.isInteger(end.count) || end.count < 1 || end.count > MAX_RECURRENCE_COUNT) {
-      return { ok: false, reason: `A series has 1 to ${MAX_RECURRENCE_COUNT} occurrences.` }
+      return { ok: false, reason: localized`A series has 1 to ${MAX_RECURRENCE_COUNT} occurrences.` }
     }
     rule.count = end.count
   } else if (end.kind === 'onDate') {
     const until = endOfDay(end.date, timeZone)
-    if (until == null) return { ok: false, reason: 'Type the last day as YYYY-MM-DD, e.g. 2027-03-01.' }
-    if (until < start) return { ok: false, reason: 'The last day is before the first meeting.' }
-    if (until > start + MAX_SERIES_SPAN_MS) return { ok: false, reason: 'A series ends within two years of its first meeting.' }
+    if (until == null) return { ok: false, reason: localized`Type the last day as YYYY-MM-DD, e.g. 2027-03-01.` }
+    if (until < start) return { ok: false, reason: localized`The last day is before the first meeting.` }
+    if (until > start + MAX_SERIES_SPAN_MS) return { ok: false, reason: localized`A series ends within two years of its first meeting.` }
     rule.until = until
   }
   return { ok: true, rule }
@@ -119,17 +120,17 @@ export function endOfDay (date: string, timeZone: string): number | undefined {
 /** Reads "after N occurrences" as typed, or why it cannot. */
 export function parseCount (text: string): { count?: number, reason?: string } {
   const t = text.trim()
-  if (!/^\d{1,4}$/.test(t)) return { reason: `Type a number from 2 to ${MAX_RECURRENCE_COUNT}.` }
+  if (!/^\d{1,4}$/.test(t)) return { reason: localized`Type a number from 2 to ${MAX_RECURRENCE_COUNT}.` }
   const count = Number(t)
-  if (count < 2 || count > MAX_RECURRENCE_COUNT) return { reason: `Type a number from 2 to ${MAX_RECURRENCE_COUNT}.` }
+  if (count < 2 || count > MAX_RECURRENCE_COUNT) return { reason: localized`Type a number from 2 to ${MAX_RECURRENCE_COUNT}.` }
   return { count }
 }
 
 /** Reads "every N weeks" as typed, or why it cannot. */
 export function parseWeeks (text: string): { weeks?: number, reason?: string } {
   const t = text.trim()
-  if (!/^\d{1,2}$/.test(t)) return { reason: `Type a number of weeks from 2 to ${MAX_RECURRENCE_INTERVAL}.` }
+  if (!/^\d{1,2}$/.test(t)) return { reason: localized`Type a number of weeks from 2 to ${MAX_RECURRENCE_INTERVAL}.` }
   const weeks = Number(t)
-  if (weeks < 2 || weeks > MAX_RECURRENCE_INTERVAL) return { reason: `Type a number of weeks from 2 to ${MAX_RECURRENCE_INTERVAL}.` }
+  if (weeks < 2 || weeks > MAX_RECURRENCE_INTERVAL) return { reason: localized`Type a number of weeks from 2 to ${MAX_RECURRENCE_INTERVAL}.` }
   return { weeks }
 }

@@ -76,7 +76,7 @@ async function askWeeks (input: MultiStepInput, step: StepTitle, state: RepeatSt
     ...step,
     value: previous,
     prompt: localized`Every how many weeks? (2 for every other week)`,
-    required: 'Type a number of weeks.',
+    required: localized`Type a number of weeks.`,
     check: v => {
       const parsed = parseWeeks(v)
       return parsed.reason != null ? { error: parsed.reason } : { note: String(seriesSummary({ freq: 'weekly', interval: parsed.weeks!, byDay: [startPlace(start, timeZone).weekday] }, timeZone)) }
@@ -95,7 +95,7 @@ async function askDays (input: MultiStepInput, step: StepTitle, state: RepeatSta
     items,
     selected: items.filter(i => before.includes(i.day) || i.day === own),
     placeholder: localized`On which days? Space selects, Enter continues`,
-    checkSelection: selected => selected.some(i => i.day === own) ? undefined : 'Keep the first meeting\'s own day selected.'
+    checkSelection: selected => selected.some(i => i.day === own) ? undefined : localized`Keep the first meeting's own day selected.`
   })
   const days = outcome.kind === 'chosen' ? outcome.items.map(i => i.day) : [own]
   const end = state.choice.end
@@ -129,7 +129,7 @@ async function askEnd (input: MultiStepInput, step: StepTitle, state: RepeatStat
       ? previous?.kind === 'onDate' ? previous.date : formatInputTime(start + 90 * 24 * 60 * 60_000, timeZone).slice(0, 10)
       : previous?.kind === 'after' ? String(previous.count) : '10',
     prompt: onDate ? localized`The last day (YYYY-MM-DD), within two years` : localized`How many meetings in all? (2 to 1000)`,
-    required: onDate ? 'Type the last day, e.g. 2027-03-01.' : 'Type a number of meetings.',
+    required: onDate ? localized`Type the last day, e.g. 2027-03-01.` : localized`Type a number of meetings.`,
     check: v => {
       const end = onDate ? { kind: 'onDate' as const, date: v } : { kind: 'after' as const, count: parseCount(v).count ?? NaN }
       if (!onDate && parseCount(v).reason != null) return { error: parseCount(v).reason }
