@@ -9,7 +9,8 @@ import { failedRow, type Row } from '../report'
 import { BareNode } from '../bare'
 import { benchDir, corePool, envelopeBytes, kibBody, makeCore, MessageCounter, runningConference, startCore, stopCores } from '../cores'
 import type { DevMeet } from '../../../src/core/devmeet'
-import { settle, until, within } from '../stats'
+import { settle, within } from '../stats'
+import { headlessConference } from '../headless-conference'
 import { budget } from '../calibration'
 import { BareProcess, HeadlessPeer } from '../processes'
 import { sendBurst } from './throughput'
@@ -109,23 +110,7 @@ export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<R
   const bare = BareProcess.spawn()
   let sender: BareNode | undefined
   try {
-    const ready = await within('the headless peer is ready', budget(opts, 30_000), b.ready)
-    const bId = String(ready.peerId)
-    await a.connect(String(ready.address))
-    const answered = new Promise<void>(resolve => {
-      const off = b.onLine(line => {
-        if (line.event !== 'invitation') return
-        off()
-        void b.command('respond', { conferenceId: line.conference.context.id, answer: 'accepted' }).then(() => resolve(), () => resolve())
-      })
-    })
-    const { context } = await a.conferences.create({ title: 'Catch-up', start: Date.now(), durationMinutes: 120, invitees: [bId] })
-    const id = context.id
-    await within('the headless peer accepts', budget(opts, 30_000), answered)
-    await until('the organizer has the answer', () => a.conferences.participants(id).length === 2, budget(opts, 30_000))
-    await a.chat.join(id)
-    await b.command('join', { conferenceId: id })
-    await until('the chat link is up', () => a.chat.presence(id).online.includes(bId), budget(opts, 30_000))
+    const id = await headlessConference(opts, a, b, 'Catch-up')
     const frameBytes = await envelopeBytes(a, id, kibBody(0))
     await b.stop()
     phase('receiver stopped')

@@ -1,12 +1,30 @@
 // 3. Throughput: signed chat messages per second over one link until the receiver holds them all,
-// beside a bare libp2p stream moving the same number of frames of the same size.
+// beside a bare libp2p stream moving the same number of frames of the same size. Two modes: both
+// peers in this process (they share its one thread), and the receiver as a headless peer in its
+// own process (2 cores: one each), its bare baseline a bare libp2p node in its own process.
 import type { BenchOptions } from '../options'
-import type { Row } from '../report'
+import { failedRow, type Row } from '../report'
 import { BareNode } from '../bare'
-import { corePool, envelopeBytes, kibBody, MessageCounter, runningConference, stopCores } from '../cores'
+import { benchDir, corePool, envelopeBytes, kibBody, MessageCounter, runningConference, stopCores } from '../cores'
 import { settle, within } from '../stats'
+import { budget } from '../calibration'
+import { BareProcess, HeadlessPeer } from '../processes'
+import { headlessConference } from '../headless-conference'
 
 export async function throughput (opts: BenchOptions): Promise<Row[]> {
+  const rows: Row[] = []
+  for (const [name, run] of [['one process', inThisProcess], ['two processes', betweenTwoProcesses]] as const) {
+    try {
+      rows.push(...await run(opts))
+    } catch (err) {
+      process.stderr.write(`bench: throughput (${name}) failed: ${(err as Error)?.stack ?? String(err)}\n`)
+      rows.push(failedRow('3', `Throughput, ${name}`, err))
+    }
+  }
+  return rows
+}
+
+async function inThisProcess (opts: BenchOptions): Promise<Row[]> {
   const n = opts.throughputMessages
   const [a, b] = await corePool(2)
   const sender = await BareNode.start()
@@ -47,7 +65,7 @@ export async function throughput (opts: BenchOptions): Promise<Row[]> {
     const bareRate = n / (bareMs / 1000)
     return [{
       scenario: '3',
-      measure: `Throughput, ${n.toLocaleString('en-US')} signed 1 KiB messages over one link (${frameBytes} B each on the wire)`,
+      measure: `Throughput, ${n.toLocaleString('en-US')} signed 1 KiB messages over one link, both peers in one process (${frameBytes} B each on the wire)`,
       unit: 'msg/s',
       devmeet: { value: rate },
       baselines: [{ label: 'bare libp2p stream, same frames', figures: { value: bareRate } }],
@@ -58,6 +76,59 @@ export async function throughput (opts: BenchOptions): Promise<Row[]> {
   } finally {
     await stopCores([a, b])
     await Promise.all([sender.stop(), receiver.stop()])
+  }
+}
+
+/** The sender is a core in this process, the receiver a headless peer in its own process. */
+async function betweenTwoProcesses (opts: BenchOptions): Promise<Row[]> {
+  const n = opts.throughputMessages
+  const [a] = await corePool(1)
+  const b = HeadlessPeer.spawn('Receiver', benchDir(), { env: { DEVMEET_PEER_MESSAGE_EVENTS: 'off' } })
+  const bare = BareProcess.spawn()
+  let sender: BareNode | undefined
+  try {
+    const id = await headlessConference(opts, a, b, 'Throughput')
+    const frameBytes = await envelopeBytes(a, id, kibBody(0))
+    const warm = Math.min(200, n)
+    await sendBurst(a, id, 0, warm)
+    await within('the warm-up burst arrives', budget(opts, 60_000), b.command('waitReceived', { conferenceId: id, count: warm }))
+    await settle()
+    const t0 = performance.now()
+    const arrived = b.command('waitReceived', { conferenceId: id, count: warm + n })
+    await sendBurst(a, id, warm, warm + n)
+    await within('every message arrives', budget(opts, 300_000), arrived)
+    const devmeetMs = performance.now() - t0
+
+    await bare.ready
+    await bare.command('quiet')
+    sender = await BareNode.start()
+    const frame = new Uint8Array(frameBytes).fill(120)
+    const lp = await sender.open(await bare.addr())
+    for (let i = 0; i < warm; i++) await lp.write(frame)
+    await within('the bare warm-up arrives', budget(opts, 60_000), bare.command('wait', { count: warm }))
+    await settle()
+    const t1 = performance.now()
+    const bareArrived = bare.command('wait', { count: warm + n })
+    // One write at a time: thousands of writes in flight each wait on the stream's drain event.
+    for (let i = 0; i < n; i++) await lp.write(frame)
+    await within('every bare frame arrives', budget(opts, 300_000), bareArrived)
+    const bareMs = performance.now() - t1
+
+    const rate = n / (devmeetMs / 1000)
+    const bareRate = n / (bareMs / 1000)
+    return [{
+      scenario: '3',
+      measure: `Throughput, ${n.toLocaleString('en-US')} signed 1 KiB messages between two processes (2 cores: one each; ${frameBytes} B each on the wire)`,
+      unit: 'msg/s',
+      devmeet: { value: rate },
+      baselines: [{ label: 'bare libp2p stream to a bare process, same frames', figures: { value: bareRate } }],
+      ratio: rate / bareRate,
+      target: '≥ 10,000 msg/s and ≥ 50 % of bare',
+      met: rate >= 10_000 && rate / bareRate >= 0.5
+    }]
+  } finally {
+    await stopCores([a])
+    await Promise.all([b.stop(), bare.stop(), sender?.stop()])
   }
 }
 
