@@ -100,14 +100,18 @@ export class HeadlessPeer extends LineChild {
   }
 }
 
-let bareBundle: string | undefined
+const bundles = new Map<string, string>()
 
-/** bare-peer.ts as one minified CommonJS file (built once per run), run by plain node like dist/peer.js. */
-export function bareBundlePath (): string {
-  if (bareBundle != null) return bareBundle
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'devmeet-bench-bare-')), 'bare-peer.cjs')
+/**
+ * A script of test/bench (e.g. 'bare-peer.ts') as one minified CommonJS file, built once per run,
+ * so a baseline process runs as dist/peer.js does: plain node, one file, no TypeScript loader.
+ */
+export function bundledScript (script: string): string {
+  const built = bundles.get(script)
+  if (built != null) return built
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'devmeet-bench-bundle-')), script.replace(/\.ts$/, '.cjs'))
   buildSync({
-    entryPoints: [path.join(REPO, 'test', 'bench', 'bare-peer.ts')],
+    entryPoints: [path.join(REPO, 'test', 'bench', script)],
     outfile: out,
     bundle: true,
     format: 'cjs',
@@ -122,8 +126,13 @@ export function bareBundlePath (): string {
     conditions: ['node', 'import']
   })
   process.on('exit', () => { rmSync(path.dirname(out), { recursive: true, force: true }) })
-  bareBundle = out
+  bundles.set(script, out)
   return out
+}
+
+/** bare-peer.ts bundled (bundledScript). */
+export function bareBundlePath (): string {
+  return bundledScript('bare-peer.ts')
 }
 
 /** A bare libp2p node (TCP, noise, yamux; '/bench/1.0.0' frames) in its own process: bare-peer.ts. */
