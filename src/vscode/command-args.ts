@@ -13,6 +13,13 @@ export function conferenceIdOf (arg: unknown): string | undefined {
   return undefined
 }
 
+/** The occurrence inside a command argument (`{ conferenceId, occurrence }`, a meeting's row), if a finite number. */
+export function occurrenceOf (arg: unknown): number | undefined {
+  if (arg == null || typeof arg !== 'object') return undefined
+  const o = (arg as { occurrence?: unknown }).occurrence
+  return typeof o === 'number' && Number.isFinite(o) ? o : undefined
+}
+
 /** The peer ID inside a command argument: a Peers tree row (`{peer}`), a PeerInfo, or a string. */
 export function peerIdOf (arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg

@@ -5,7 +5,7 @@ import type { DevMeetHost } from '../host'
 import type { ConferenceView } from '../../core/api'
 import { Disposable, toDisposable } from '../disposable'
 import { requireCore, whenCoreLoaded } from '../core-access'
-import { conferenceIdOf } from '../command-args'
+import { conferenceIdOf, isOurArgument, occurrenceOf } from '../command-args'
 import { pickConference } from '../conferences/conference-picker'
 import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
 import type { ChatUnread } from './unread-tracker'
@@ -67,7 +67,8 @@ export class ChatUi extends Disposable {
       none: noConference(),
       takeSoleChoice: true
     })
-    if (id != null) await this.panels.open(id)
+    // A meeting's row in the Conferences view opens that meeting's chat; any other argument, the one now or next.
+    if (id != null) await this.panels.open(id, { occurrence: isOurArgument(arg) ? occurrenceOf(arg) : undefined })
   }
 
   private async shareSelection (): Promise<void> {

@@ -172,7 +172,8 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const count = this.occurrencesOf(view, when).length
     const item = shownTreeItem(when === 'next' ? localized`Next meetings` : localized`Past meetings`, when === 'next' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed, {
       description: shown`${count}`,
-      tooltip: when === 'next' ? localized`The next ${MAX_NEXT_SHOWN} meetings of the series at most` : localized`The last ${MAX_PAST_SHOWN} meetings of the series at most; each opens the series' chat`
+      accessibilityLabel: when === 'next' ? localized`Next meetings, ${count}` : localized`Past meetings, ${count}`,
+      tooltip: when === 'next' ? localized`The next ${MAX_NEXT_SHOWN} meetings of the series at most` : localized`The last ${MAX_PAST_SHOWN} meetings of the series at most; each opens its own chat`
     })
     item.id = `conference:${view.context.id}/meetings:${when}`
     item.contextValue = `meetings.${when}`
@@ -188,12 +189,12 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const item = shownTreeItem(row.label, vscode.TreeItemCollapsibleState.None, {
       description: row.description,
       tooltip: row.tooltip,
-      accessibilityLabel: shown`${row.label}, ${row.description}`
+      accessibilityLabel: String(row.description) === '' ? row.label : shown`${row.label}, ${row.description}`
     })
     item.id = `conference:${view.context.id}/occurrence:${o.occurrence}`
     item.contextValue = row.contextValue
     item.iconPath = new vscode.ThemeIcon(row.icon)
-    // Each meeting opens the series' chat: the core keeps one chat per series (docs/RECURRING.md).
+    // Each meeting opens its own chat and transcript (the panel per occurrence, docs/RECURRING.md).
     if (o.status !== 'cancelled') item.command = { command: 'devmeet.openChat', title: 'Open Chat', arguments: [node] }
     return item
   }

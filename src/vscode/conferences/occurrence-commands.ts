@@ -8,7 +8,7 @@ import type { DevMeet } from '../../core/devmeet'
 import { formatInputTime, formatLocal, localTimeZone } from '../../shared/time'
 import { findConference, requireCore } from '../core-access'
 import type { DevMeetHost } from '../host'
-import { conferenceIdOf } from '../command-args'
+import { conferenceIdOf, occurrenceOf } from '../command-args'
 import { pickConference } from './conference-picker'
 import { describeStartInput } from './create-conference-args'
 import { nextOccurrences } from './occurrence-rows'
@@ -17,13 +17,6 @@ import { errorShown, titleOf } from '../notification-texts'
 import { localized, askText, confirmModal, pickOne, setStatusMessage, showError, showInfo, showWarning, type ShownPickItem } from '../user-messages'
 
 type Register = (id: string, fn: (...args: any[]) => unknown) => void
-
-/** The occurrence named in an argument (`{ conferenceId, occurrence }`, an occurrence row), if a finite number. */
-export function occurrenceOf (arg: unknown): number | undefined {
-  if (arg == null || typeof arg !== 'object') return undefined
-  const o = (arg as { occurrence?: unknown }).occurrence
-  return typeof o === 'number' && Number.isFinite(o) ? o : undefined
-}
 
 const isMySeries = (v: ConferenceView): boolean => v.mine && v.context.status !== 'cancelled' && v.context.recurrence != null
 

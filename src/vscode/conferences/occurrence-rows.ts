@@ -4,7 +4,7 @@
 // so that a daily series over years costs a few dozen rule steps per refresh. No 'vscode' import.
 import type { ConferenceView, Occurrence, RecurrenceRule } from '../../core/api'
 import { formatLocal, formatRelative, formatShort } from '../../shared/time'
-import { untrusted, type ShownText } from '../../shared/shown-text'
+import { shown, untrusted, type ShownText } from '../../shared/shown-text'
 import { localized } from '../localized'
 
 /** How many past meetings a series lists (the latest first). */
@@ -54,11 +54,14 @@ export function occurrenceRow (view: ConferenceView, o: Occurrence, now: number,
   const cancelled = o.status === 'cancelled'
   const coming = o.start + o.durationMinutes * 60_000 > now
   const moved = o.moved ? localized`moved from ${untrusted(formatShort(o.occurrence, now, timeZone))}` : undefined
+  // "on Dec 8, 2026" would repeat the label; "tomorrow 9:00 AM" and "in 4 days" say more.
+  const relativeText = formatRelative(o.start, now, { timeZone, durationMinutes: o.durationMinutes })
+  const relative = relativeText.startsWith('on ') ? undefined : localized`${untrusted(relativeText)}`
   const description = cancelled
     ? localized`cancelled`
     : moved != null
-      ? coming ? localized`${untrusted(formatRelative(o.start, now, { timeZone, durationMinutes: o.durationMinutes }))} · ${moved}` : moved
-      : coming ? localized`${untrusted(formatRelative(o.start, now, { timeZone, durationMinutes: o.durationMinutes }))}` : localized`open its chat`
+      ? coming && relative != null ? localized`${relative} · ${moved}` : moved
+      : coming ? relative ?? shown`` : localized`open its chat`
   return {
     label: when,
     description,

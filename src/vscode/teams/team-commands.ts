@@ -12,7 +12,7 @@ import { pickPeers } from '../conferences/peer-picker'
 import { joinShown, shown, untrusted } from '../../shared/shown-text'
 import { shortPeerId } from '../../shared/peer-id'
 import { errorShown } from '../notification-texts'
-import { localized, askText, confirmModal, pickOne, setStatusMessage, showError, showInfo, type ShownPickItem } from '../user-messages'
+import { localized, plural, askText, confirmModal, pickOne, setStatusMessage, showError, showInfo, type ShownPickItem } from '../user-messages'
 import { memberLabel } from './team-rows'
 import { knownPeer } from './teams-tree'
 
@@ -55,7 +55,11 @@ export function registerTeamCommands (reg: Register, host: DevMeetHost): void {
         void showInfo(localized`You have no teams yet: "DevMeet: Create Team…" makes one.`)
         return undefined
       }
-      const picked = await pickOne<ShownPickItem & { id: string }>(list.map(t => ({ label: localized`${untrusted(t.name, 64)}`, description: localized`${t.members.length} members`, id: t.id })), { placeHolder })
+      const picked = await pickOne<ShownPickItem & { id: string }>(list.map(t => ({
+        label: localized`${untrusted(t.name, 64)}`,
+        description: plural(t.members.length, localized`${t.members.length} member`, localized`${t.members.length} members`),
+        id: t.id
+      })), { placeHolder })
       id = picked?.id
     }
     const team = id == null ? undefined : devmeet.teams.get(id)
@@ -158,7 +162,7 @@ export function registerTeamCommands (reg: Register, host: DevMeetHost): void {
     if (t == null) return undefined
     const remove = { title: localized`Delete Team` }
     const answer = await confirmModal(
-      localized`Delete the team "${untrusted(t.team.name, 64)}" (${t.team.members.length} members)?`,
+      plural(t.team.members.length, localized`Delete the team "${untrusted(t.team.name, 64)}" (${t.team.members.length} member)?`, localized`Delete the team "${untrusted(t.team.name, 64)}" (${t.team.members.length} members)?`),
       localized`Only the team goes; the peers stay in your Peers view and in your conferences.`,
       remove)
     if (answer !== remove) return undefined
@@ -193,13 +197,18 @@ export function registerTeamCommands (reg: Register, host: DevMeetHost): void {
         // Pasted names are outside text: shown through untrusted() like a peer's.
         const names = joinShown(read.members.slice(0, 5).map(m => localized`${untrusted(m.name, 64)}`), localized`, `)
         const more = read.members.length > 5 ? localized` and ${read.members.length - 5} more` : shown``
-        return { message: localized`Adds the team "${untrusted(read.name, 64)}" with ${read.members.length} members: ${names}${more}. Enter adds it.`, severity: vscode.InputBoxValidationSeverity.Info }
+        const message = plural(read.members.length,
+          localized`Adds the team "${untrusted(read.name, 64)}" with ${read.members.length} member: ${names}${more}. Enter adds it.`,
+          localized`Adds the team "${untrusted(read.name, 64)}" with ${read.members.length} members: ${names}${more}. Enter adds it.`)
+        return { message, severity: vscode.InputBoxValidationSeverity.Info }
       }
     })
     if (line == null || line.trim() === '') return undefined
     try {
       const team = devmeet.teams.importLine(line)
-      void showInfo(localized`Added the team "${untrusted(team.name, 64)}" with ${team.members.length} members. Invitations to peers you have not met wait until they are reachable.`)
+      void showInfo(plural(team.members.length,
+        localized`Added the team "${untrusted(team.name, 64)}" with ${team.members.length} member. Invitations to peers you have not met wait until they are reachable.`,
+        localized`Added the team "${untrusted(team.name, 64)}" with ${team.members.length} members. Invitations to peers you have not met wait until they are reachable.`))
       return team.id
     } catch (err) {
       void showError(localized`Could not add the team: ${errorShown(err)}`)

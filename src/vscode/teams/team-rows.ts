@@ -4,7 +4,7 @@
 import type { Team, TeamMember } from '../../core/teams'
 import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
-import { localized } from '../localized'
+import { localized, plural } from '../localized'
 
 /** What the UI knows about a peer now (DevMeet.peerInfo); undefined when it is not known. */
 export type KnownPeer = (peerId: string) => { label: string, online: boolean, known: boolean }
@@ -21,7 +21,7 @@ export function teamLabel (team: Team): ShownText {
 export function teamDescription (team: Team, known: KnownPeer): ShownText {
   const n = team.members.length
   const online = team.members.filter(m => known(m.peerId).online).length
-  const members = n === 1 ? localized`1 member` : localized`${n} members`
+  const members = plural(n, localized`${n} member`, localized`${n} members`)
   return online > 0 ? localized`${members} · ${online} online` : members
 }
 
