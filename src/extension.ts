@@ -1,4 +1,6 @@
 import * as vscode from 'vscode'
+// First: loading the gate installs the translator, before any module words a message as it loads.
+import { createOutputLog } from './vscode/user-messages'
 import { ExtensionHost, type Timings } from './vscode/extension-host'
 import { StatusBar } from './vscode/status-bar'
 import { PeersUi } from './vscode/peers'
@@ -7,7 +9,6 @@ import { ConferencesUi } from './vscode/conferences'
 import { ChatUi } from './vscode/chat'
 import { ChatUnread } from './vscode/chat/unread-tracker'
 import type { DevMeet, NodeStatus, PeerInfo } from './core/devmeet'
-import { createOutputLog } from './vscode/user-messages'
 import { setDisplayLocale } from './shared/time'
 
 /** What activate() returns: for tests and other extensions. */
