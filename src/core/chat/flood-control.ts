@@ -1,5 +1,6 @@
 import { FloodGuard, PeerRateLimiter, type FloodVerdict } from '../wire/rate-limit'
 import type { ChatLink } from './link'
+import { localized } from '../../shared/localized'
 
 /*
  * A link's whole traffic. A hash-chained frame costs a parse, a schema check and a hash per
@@ -143,8 +144,8 @@ export class FloodControl {
     this.cutOffUntil.set(peer, this.now() + ms)
     this.stats.cutOffs++
     const why = guard != null
-      ? `sent chat messages faster than ${AUTHOR_RATE_PER_SECOND} a second for over ${FLOOD_GRACE_MS / 1000} s (${suppressed} dropped)`
-      : `sent more than ${MESSAGES_PER_SECOND} chat messages a second`
+      ? localized`sent chat messages faster than ${AUTHOR_RATE_PER_SECOND} a second for over ${FLOOD_GRACE_MS / 1000} s (${suppressed} dropped)`
+      : localized`sent more than ${MESSAGES_PER_SECOND} chat messages a second`
     return { ms, why }
   }
 

@@ -1,3 +1,6 @@
+import { untrusted } from '../../shared/shown-text'
+import { localized } from '../../shared/localized'
+
 /**
  * What one conference's chat may hold on this peer (HOSTILE-INPUTS 41): a participant, or several
  * under different identities, can otherwise fill the disk through the chat. 200,000 messages is
@@ -15,7 +18,7 @@ export interface ConferenceQuota {
 
 /** Why a conference holding `held` has no room for `more`, or undefined when it has. */
 export function quotaExceeded (quota: ConferenceQuota, held: { messages: number, bytes: number }, more: { messages: number, bytes: number }): string | undefined {
-  if (held.messages + more.messages > quota.messages) return `it holds ${held.messages.toLocaleString('en-US')} messages, the most one conference keeps`
-  if (held.bytes + more.bytes > quota.bytes) return `its messages take ${Math.round(held.bytes / 2 ** 20)} MiB, the most one conference keeps`
+  if (held.messages + more.messages > quota.messages) return localized`it holds ${untrusted(held.messages.toLocaleString('en-US'))} messages, the most one conference keeps`
+  if (held.bytes + more.bytes > quota.bytes) return localized`its messages take ${Math.round(held.bytes / 2 ** 20)} MiB, the most one conference keeps`
   return undefined
 }
