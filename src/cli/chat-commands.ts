@@ -33,4 +33,6 @@ export function printChatEvents (devmeet: DevMeet, out: (value: unknown) => void
   devmeet.events.on('conference:reminder', view => out({ event: 'conference:reminder', conference: view }))
   devmeet.events.on('conference:start', view => out({ event: 'conference:start', conference: view }))
   devmeet.events.on('conference:end', view => out({ event: 'conference:end', conference: view }))
+  // Who has a chat link with us (or types) changed: the benchmark times the mesh's forming by it.
+  devmeet.events.on('presence', presence => out({ event: 'presence', presence }))
 }

@@ -8,6 +8,7 @@ import { defaultNetworkConfig } from '../../src/core/config'
 import { lineLogger } from '../../src/core/log'
 import type { ChatMessage } from '../../src/core/api'
 import { until } from './stats'
+import { chosenNeighbours } from '../../src/core/chat/neighbours'
 
 const dirs: string[] = []
 
@@ -62,7 +63,9 @@ export async function runningConference (org: DevMeet, invitees: DevMeet[]): Pro
   await until('everyone sees everyone accepted', () => all.every(p => p.conferences.participants(context.id).length === all.length &&
     p.conferences.get(context.id)!.context.invitees.every(i => i.rsvp === 'accepted')), 60_000)
   for (const p of all) await p.chat.join(context.id)
-  await until('every chat link is up', () => all.every(p => p.chat.presence(context.id).online.length === all.length - 1), 60_000)
+  // Each participant is linked to the neighbours the mesh chose for it (everyone, up to 7 participants).
+  const ids = all.map(p => p.peerId!)
+  await until('every chat link is up', () => all.every((p, i) => chosenNeighbours(context.id, ids[i], ids).every(q => p.chat.presence(context.id).online.includes(q))), 60_000)
   return context.id
 }
 

@@ -1,16 +1,13 @@
 // 2. Fan-out: one sender; time until every participant holds the message, per conference size,
-// beside the same payload written by one node to every other over a bare libp2p full mesh. Then
-// the same across process boundaries: headless peers (dist/peer.js) beside bare receiver processes.
-import { spawn } from 'node:child_process'
-import * as readline from 'node:readline'
-import * as path from 'node:path'
+// all in one process, beside the same payload written by one node to every other over a bare
+// libp2p full mesh. Then every participant in its own process over the bounded mesh, beside
+// gossipsub (mesh-fanout.ts).
 import type { BenchOptions } from '../options'
-import type { Row } from '../report'
-import { BareNode, bareMesh } from '../bare'
-import { corePool, kibBody, meshConnect, runningConference, stopCores } from '../cores'
-import { settle, sleep, summarize, until, within } from '../stats'
-import { HeadlessPeer } from '../processes'
-import { REPO } from '../paths'
+import { inOneProcess, type Row } from '../report'
+import { bareMesh } from '../bare'
+import { corePool, kibBody, runningConference, stopCores } from '../cores'
+import { settle, sleep, summarize, within } from '../stats'
+import { meshFanoutRows, meshSizes } from './mesh-fanout'
 import type { DevMeet } from '../../../src/core/devmeet'
 
 const PAUSE_MS = 22
@@ -18,8 +15,8 @@ const PAUSE_MS = 22
 export async function fanout (opts: BenchOptions): Promise<Row[]> {
   const rows: Row[] = []
   const largest = Math.max(...opts.fanoutSizes)
+  // The organizer knows every participant (it invites them); each dials its neighbours at the start.
   const pool = await corePool(largest)
-  await meshConnect(pool)
   try {
     for (const size of opts.fanoutSizes) {
       // The largest sizes take seconds per sample today: fewer samples keep the run within minutes.
@@ -30,7 +27,7 @@ export async function fanout (opts: BenchOptions): Promise<Row[]> {
         const bare = await bareFanout(size, sized)
         rows.push(row(`${size} participants in one process`, size, devmeet, bare, size === 20))
       } catch (err: any) {
-        rows.push({ scenario: '2', measure: `Fan-out to all, ${size} participants in one process`, unit: 'ms', devmeet: {}, baselines: [], target: size === 20 ? 'p99 ≤ 1.5× bare mesh and < 20 ms' : undefined, met: size === 20 ? null : undefined, note: `skipped: ${String(err?.message ?? err).slice(0, 160)}` })
+        rows.push({ scenario: '2', where: inOneProcess(), measure: `Fan-out to all, ${size} participants in one process`, unit: 'ms', devmeet: {}, baselines: [], target: size === 20 ? 'p99 ≤ 1.5× bare mesh and < 20 ms' : undefined, met: size === 20 ? null : undefined, note: `skipped: ${String(err?.message ?? err).slice(0, 160)}` })
       }
     }
   } finally {
@@ -52,11 +49,8 @@ export async function fanout (opts: BenchOptions): Promise<Row[]> {
       met: growth <= 1
     })
   }
-  try {
-    rows.push(await processFanout(opts))
-  } catch (err: any) {
-    rows.push({ scenario: '2', measure: `Fan-out across ${opts.processPeers} headless-peer processes`, unit: 'ms', devmeet: {}, baselines: [], note: `not measured: ${String(err?.message ?? err).slice(0, 160)}` })
-  }
+  // Every participant in its own process, over the bounded mesh, beside gossipsub.
+  for (const size of meshSizes(opts)) rows.push(...await meshFanoutRows(size, opts))
   return rows
 }
 
@@ -65,6 +59,7 @@ function row (what: string, size: number, d: number[], b: number[], judged: bool
   const bm = summarize(b)
   return {
     scenario: '2',
+    where: inOneProcess(),
     measure: `Fan-out to all, ${what}, 1 KiB (${dm.n} samples)`,
     unit: 'ms',
     devmeet: { p50: dm.p50, p99: dm.p99 },
@@ -134,79 +129,4 @@ async function bareFanout (size: number, opts: BenchOptions): Promise<number[]> 
     await Promise.all(nodes.map(n => n.stop()))
   }
   return samples
-}
-
-/** One in-process sender, `processPeers` headless peers; a receipt counts when its line reaches us. */
-async function processFanout (opts: BenchOptions): Promise<Row> {
-  const n = opts.processPeers
-  const [org] = await corePool(1)
-  const peers = Array.from({ length: n }, (_, i) => HeadlessPeer.spawn(`Proc${i}`))
-  const devmeet: number[] = []
-  const bare: number[] = []
-  try {
-    const ready = await Promise.all(peers.map(p => p.ready))
-    for (const r of ready) await org.connect(r.address)
-    const answered = peers.map(p => new Promise<void>(resolve => {
-      const off = p.onLine(line => {
-        if (line.event !== 'invitation') return
-        off()
-        void p.command('respond', { conferenceId: line.conference.context.id, answer: 'accepted' }).then(() => resolve())
-      })
-    }))
-    const { context } = await org.conferences.create({ title: 'Processes', start: Date.now(), durationMinutes: 60, invitees: ready.map(r => r.peerId) })
-    const id = context.id
-    await within('every headless peer answers', 60_000, Promise.all(answered))
-    await until('the organizer sees every answer', () => org.conferences.get(id)!.context.invitees.every(i => i.rsvp === 'accepted'), 60_000)
-    await org.chat.join(id)
-    await until('every chat link is up', async () => {
-      const presences = await Promise.all(peers.map(p => p.command('join', { conferenceId: id })))
-      return org.chat.presence(id).online.length === n && presences.every(pr => pr.online.length === n)
-    }, 60_000)
-
-    const me = org.peerId
-    let left = 0
-    let done: () => void = () => {}
-    for (const p of peers) p.onLine(line => { if (line.event === 'message' && line.message?.author === me && --left === 0) done() })
-    await settle()
-    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
-      const all = new Promise<void>(resolve => { left = n; done = resolve })
-      const t0 = performance.now()
-      await org.chat.send(id, { kind: 'text', body: kibBody(i) })
-      await within('every headless peer reports the message', 30_000, all)
-      if (i >= opts.warmup) devmeet.push(performance.now() - t0)
-      await sleep(PAUSE_MS + 10)
-    }
-  } finally {
-    await Promise.all(peers.map(p => p.stop()))
-    await stopCores([org])
-  }
-
-  const children = Array.from({ length: n }, () => spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test', 'bench', 'bare-peer.ts')], { cwd: REPO, stdio: ['pipe', 'pipe', 'ignore'] }))
-  const sender = await BareNode.start()
-  try {
-    let left = 0
-    let done: () => void = () => {}
-    const addrs = await Promise.all(children.map(c => new Promise<string>((resolve, reject) => {
-      c.once('exit', code => reject(new Error(`a bare receiver exited (${code})`)))
-      readline.createInterface({ input: c.stdout! }).on('line', text => {
-        const line = JSON.parse(text)
-        if (line.event === 'ready') resolve(line.addr)
-        if (line.event === 'frame' && --left === 0) done()
-      })
-    })))
-    const payload = new TextEncoder().encode(kibBody(0))
-    for (const a of addrs) await sender.open(a)
-    for (let i = 0; i < opts.warmup + opts.fanoutSamples; i++) {
-      const all = new Promise<void>(resolve => { left = n; done = resolve })
-      const t0 = performance.now()
-      await Promise.all(addrs.map(a => sender.send(a, payload)))
-      await within('every bare receiver reports the frame', 30_000, all)
-      if (i >= opts.warmup) bare.push(performance.now() - t0)
-      await sleep(PAUSE_MS + 10)
-    }
-  } finally {
-    for (const c of children) c.kill('SIGTERM')
-    await sender.stop()
-  }
-  return row(`1 sender + ${n} headless-peer processes`, n + 1, devmeet, bare, false)
 }

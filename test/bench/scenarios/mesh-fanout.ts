@@ -67,18 +67,20 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
   })
   const d = devmeet != null && devmeet.samples.length > 0 ? summarize(devmeet.samples) : undefined
   const g = gossip != null && gossip.samples.length > 0 ? summarize(gossip.samples) : undefined
-  const judged = size <= 50
+  const judged = size === 20 || size === 50
   rows.push({
     scenario: '2',
     where,
     measure: `Fan-out to all over the mesh, ${size} participants, 1 KiB, a different sender each time (${d?.n ?? 0} samples)`,
     unit: 'ms',
-    devmeet: d != null ? { p50: d.p50, p99: d.p99, lost: devmeet!.lost } : {},
-    baselines: g != null ? [{ label: gossipLabel, figures: { p50: g.p50, p99: g.p99, lost: gossip!.lost } }] : [],
+    devmeet: d != null ? { p50: d.p50, p99: d.p99 } : {},
+    baselines: g != null ? [{ label: gossipLabel, figures: { p50: g.p50, p99: g.p99 } }] : [],
     ratio: d != null && g != null ? d.p99 / g.p99 : undefined,
     target: judged ? 'p50 and p99 ≤ gossipsub, 0 lost' : '0 lost',
     met: d == null || g == null ? null : judged ? d.p50 <= g.p50 && d.p99 <= g.p99 && devmeet!.lost === 0 : devmeet!.lost === 0,
-    note: devmeet == null ? why(devmeetError) : gossip == null ? `gossipsub ${why(gossipError)}` : undefined
+    note: devmeet == null
+      ? why(devmeetError)
+      : `lost ${devmeet.lost} of ${devmeet.sent * (size - 1)} deliveries${gossip != null ? ` (gossipsub: ${gossip.lost} of ${gossip.sent * (size - 1)})` : `; gossipsub ${why(gossipError)}`}`
   })
   return rows
 }
@@ -115,27 +117,46 @@ async function devmeetMesh (size: number, samples: number, opts: BenchOptions): 
     const created = await org.command('create', { title: 'All hands', start: Date.now() + 3_600_000, durationMinutes: 60, invitees: ids.slice(1) })
     const conferenceId = String(created.context.id)
     await within('every headless peer answers the invitation', budget(opts, 30_000 + 500 * size), Promise.all(answered))
-    await until('every participant knows every participant', async () => (await Promise.all(peers.map(async p => (await p.command('links', { conferenceId })).participants.length))).every(n => n === size), budget(opts, 60_000 + 1000 * size))
+    // Polled every 250 ms: a command to each of 100 processes every few ms would load the cores being measured.
+    await until('every participant knows every participant', async () => {
+      const known = await Promise.all(peers.map(async p => (await p.command('links', { conferenceId })).participants.length))
+      if (known.every(n => n === size)) return true
+      await sleep(250)
+      return false
+    }, budget(opts, 60_000 + 1000 * size))
     await settle()
 
-    // The start: all join; one participant writes at once; converged when all are linked and it reached all.
+    // The start: all join; one participant writes at once; converged when all are linked (each
+    // peer prints its presence when a link comes or goes) and the message reached all.
     const first = size - 1
     const probe = arrivals(peers, first, 'mesh start', line => line.event === 'message' && line.message?.conferenceId === conferenceId && line.message.body === 'mesh start')
+    const unlinked = new Set(peers.map((_, i) => i))
+    let linkedAt = 0
+    let allLinked: () => void = () => {}
+    const linked = new Promise<void>(resolve => { allLinked = resolve })
+    const offPresence = peers.map((p, i) => p.onLine(line => {
+      if (line.event !== 'presence' || line.presence?.conferenceId !== conferenceId) return
+      const online: string[] = line.presence.online
+      if (chosenNeighbours(conferenceId, ids[i], ids).every(q => online.includes(q))) unlinked.delete(i)
+      else unlinked.add(i)
+      if (unlinked.size === 0 && linkedAt === 0) {
+        linkedAt = performance.now()
+        allLinked()
+      }
+    }))
     const t0 = performance.now()
     for (const p of peers) p.post('join', { conferenceId })
     await peers[first].command('send', { conferenceId, body: 'mesh start' })
     const convergeBudget = budget(opts, 20_000 + 200 * size)
-    let linkedAt = 0
-    const linked = until('every participant is linked to its neighbours', async () => {
-      const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
-      const ok = views.every((v, i) => chosenNeighbours(conferenceId, ids[i], ids).every(q => v.online.includes(q)))
-      if (ok) linkedAt = performance.now()
-      return ok
-    }, convergeBudget)
+    try {
+      await within('every participant is linked to its neighbours', convergeBudget, linked)
+        .catch(err => { throw new Error(`${String(err.message)} (${unlinked.size} of ${size} not yet)`) })
+    } finally {
+      offPresence.forEach(off => off())
+    }
     const reachedAt = await within(`the first message reaches all ${size - 1} others`, convergeBudget, probe.all)
       .catch(err => { throw new Error(`${String(err.message)} (${probe.missing()} still waiting)`) })
       .finally(probe.off)
-    await linked
     const convergedMs = Math.max(linkedAt, reachedAt) - t0
 
     const times: number[] = []
