@@ -127,7 +127,7 @@ async function askDuration (input: MultiStepInput, state: CreateState, devmeet: 
     check: v => {
       const parsed = parseDurationMinutes(v)
       // not "…up to 24 h: 30 min", which read as "24 h 30 min"
-      return parsed.ok ? { note: `Duration: ${formatDuration(parsed.minutes)}` } : { error: parsed.reason }
+      return parsed.ok ? { note: localized`Duration: ${untrusted(formatDuration(parsed.minutes))}` } : { error: parsed.reason }
     }
   })
   return i => askRepeats(i, { title: CREATE_TITLE, step: 4, totalSteps: TOTAL_STEPS }, state.repeats, state.start ?? Date.now(), localTimeZone(), j => askAgenda(j, state, devmeet))
