@@ -86,6 +86,19 @@ describe('a series\' meetings under its row', () => {
     assert.equal(occurrenceRow(view, past[0], NOW, BERLIN).contextValue, 'occurrence', 'a past meeting is not moved')
   })
 
+  it('an invitee who takes part answers one meeting; their answer and the organizer\'s count of absences show on the rows', () => {
+    const friday = Date.parse('2027-03-05T08:00:00Z')
+    const ANNA = '12D3KooWLpQsdJ23QW6VmQ82oTSMWrda9ocXR7Yq47NLNbQ2zYiG'
+    const o = { occurrence: friday, start: friday, durationMinutes: 15, status: 'scheduled' as const, moved: false, answers: { [ANNA]: 'declined' as const } }
+    const asInvitee: ConferenceView = { ...series({}, false), myRsvp: 'accepted' }
+    const row = occurrenceRow(asInvitee, o, NOW, BERLIN, ANNA)
+    assert.equal(row.contextValue, 'occurrence.invited')
+    assert.match(row.description, /you: not attending$/)
+    assert.doesNotMatch(occurrenceRow(asInvitee, { ...o, answers: { [ANNA]: 'accepted' } }, NOW, BERLIN, ANNA).description, /you:/, 'the series answer is not repeated')
+    assert.equal(occurrenceRow({ ...asInvitee, myRsvp: 'declined' }, o, NOW, BERLIN, ANNA).contextValue, 'occurrence', 'one who declined the series does not answer its meetings')
+    assert.match(occurrenceRow(series(), o, NOW, BERLIN, ME).description, /1 not attending$/)
+  })
+
   it('the series row says how it repeats, and offers the meeting commands to its organizer only', () => {
     const view = { ...series({ recurrence: { freq: 'weekly', interval: 1, byDay: ['MO', 'TH'] } }), nextOccurrence: { occurrence: NOW + DAY, start: NOW + DAY, durationMinutes: 15, status: 'scheduled' as const, moved: false } }
     assert.match(String(descriptionOf(view, NOW, BERLIN, ME)), / · Weekly on Mon, Thu$/)

@@ -185,7 +185,7 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     const now = this.now()
     const o = [...this.occurrencesOf(view, 'next'), ...this.occurrencesOf(view, 'past')].find(x => x.occurrence === node.occurrence)
     if (o == null) return shownTreeItem(localized`(no longer listed)`, vscode.TreeItemCollapsibleState.None)
-    const row = occurrenceRow(view, o, now)
+    const row = occurrenceRow(view, o, now, undefined, this.me)
     const item = shownTreeItem(row.label, vscode.TreeItemCollapsibleState.None, {
       description: row.description,
       tooltip: row.tooltip,
@@ -195,7 +195,7 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     item.contextValue = row.contextValue
     item.iconPath = new vscode.ThemeIcon(row.icon)
     // Each meeting opens its own chat and transcript (the panel per occurrence, docs/RECURRING.md).
-    if (o.status !== 'cancelled') item.command = { command: 'devmeet.openChat', title: 'Open Chat', arguments: [node] }
+    if (o.status !== 'cancelled') item.command = { command: 'devmeet.openChat', title: localized`Open Chat`, arguments: [node] }
     return item
   }
 

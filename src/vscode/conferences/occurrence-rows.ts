@@ -5,7 +5,7 @@
 import type { ConferenceView, Occurrence, RecurrenceRule } from '../../core/api'
 import { formatLocal, formatRelative, formatShort } from '../../shared/time'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
-import { localized } from '../localized'
+import { localized, plural } from '../localized'
 
 /** How many past meetings a series lists (the latest first). */
 export const MAX_PAST_SHOWN = 10
@@ -44,11 +44,30 @@ export interface OccurrenceRow {
   description: ShownText
   tooltip: ShownText
   icon: string
-  /** `occurrence.own` (organizer, coming, not cancelled: Cancel/Move), `occurrence.cancelled`, `occurrence` */
+  /**
+   * `occurrence.own` (organizer, coming, not cancelled: Cancel/Move), `occurrence.invited` (an
+   * invitee who takes part, coming: Attending/Not Attending), `occurrence.cancelled`, `occurrence`
+   */
   contextValue: string
 }
 
-export function occurrenceRow (view: ConferenceView, o: Occurrence, now: number, timeZone?: string): OccurrenceRow {
+/**
+ * What the answers to one meeting add to its row: for an invitee, their own answer when it differs
+ * from their series answer; for the organizer, how many do not attend.
+ */
+function answersNote (view: ConferenceView, o: Occurrence, myPeerId: string | undefined): ShownText | undefined {
+  const answers = o.answers
+  if (answers == null) return undefined
+  if (view.mine) {
+    const declined = Object.values(answers).filter(a => a === 'declined').length
+    return declined === 0 ? undefined : plural(declined, localized`${declined} not attending`, localized`${declined} not attending`)
+  }
+  const mine = myPeerId == null ? undefined : answers[myPeerId]
+  if (mine == null || mine === view.myRsvp) return undefined
+  return mine === 'declined' ? localized`you: not attending` : mine === 'accepted' ? localized`you: attending` : mine === 'tentative' ? localized`you: maybe` : undefined
+}
+
+export function occurrenceRow (view: ConferenceView, o: Occurrence, now: number, timeZone?: string, myPeerId?: string): OccurrenceRow {
   const when = localized`${untrusted(formatShort(o.start, now, timeZone))}`
   const full = untrusted(formatLocal(o.start, timeZone))
   const cancelled = o.status === 'cancelled'
@@ -62,13 +81,17 @@ export function occurrenceRow (view: ConferenceView, o: Occurrence, now: number,
     : moved != null
       ? coming && relative != null ? localized`${relative} · ${moved}` : moved
       : coming ? relative ?? shown`` : localized`open its chat`
+  const note = cancelled ? undefined : answersNote(view, o, myPeerId)
+  const takesPart = !view.mine && (view.myRsvp === 'accepted' || view.myRsvp === 'tentative')
   return {
     label: when,
-    description,
+    description: note == null ? description : String(description) === '' ? note : localized`${description} · ${note}`,
     tooltip: cancelled
       ? localized`${full}: cancelled by the organizer`
       : moved != null ? localized`${full} (${moved})` : localized`${full}`,
     icon: cancelled ? 'circle-slash' : o.moved ? 'history' : coming ? 'calendar' : 'comment-discussion',
-    contextValue: cancelled ? 'occurrence.cancelled' : view.mine && coming && view.context.status !== 'cancelled' ? 'occurrence.own' : 'occurrence'
+    contextValue: cancelled || view.context.status === 'cancelled'
+      ? 'occurrence.cancelled'
+      : !coming ? 'occurrence' : view.mine ? 'occurrence.own' : takesPart ? 'occurrence.invited' : 'occurrence'
   }
 }
