@@ -5,6 +5,8 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import { renameRetrying } from './fs-retry'
 import { EmptyKeyFileError } from './errors'
+import { untrusted } from '../shared/shown-text'
+import { localized } from '../shared/localized'
 
 /** Where the peer key lives: VS Code's SecretStorage in the extension, a 0600 file headless. */
 export interface KeyStore {
@@ -110,7 +112,7 @@ async function loadOrMakeKey (store: KeyStore, onDamaged?: (message: string) => 
     } catch (err: any) {
       if (store.setAside == null) throw err
       const aside = await store.setAside()
-      onDamaged?.(`the peer key could not be read (${String(err?.message ?? err)}); it was moved aside to ${aside} and a new key was made, so this peer has a new peer ID and must be invited again`)
+      onDamaged?.(localized`the peer key could not be read (${untrusted(String(err?.message ?? err), 300)}); it was moved aside to ${untrusted(aside, 300)} and a new key was made, so this peer has a new peer ID and must be invited again`)
     }
   }
   const key = await generateKeyPair('Ed25519')

@@ -3,6 +3,8 @@ import * as path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { renameRetrying } from './fs-retry'
 import { StorageWriteError, DamagedFileError, InvalidStorageNameError, isError } from './errors'
+import { untrusted } from '../shared/shown-text'
+import { localized } from '../shared/localized'
 
 /** What the storage layer reports that a user should see (a damaged file, a failed write). */
 export interface StorageEvents {
@@ -228,7 +230,9 @@ export class Storage {
     }
     if (skipped > 0) {
       const keptAs = await this.repairLog(name, good)
-      this.events.onWarning?.(`${name}: skipped ${skipped} damaged line(s); the rest loaded${keptAs != null ? `; the damaged file was kept as ${path.basename(keptAs)}` : ''}`)
+      this.events.onWarning?.(keptAs != null
+        ? localized`${untrusted(name)}: skipped ${skipped} damaged line(s); the rest loaded; the damaged file was kept as ${untrusted(path.basename(keptAs))}`
+        : localized`${untrusted(name)}: skipped ${skipped} damaged line(s); the rest loaded`)
     }
     return { items, skipped }
   }

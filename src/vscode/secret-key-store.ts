@@ -97,7 +97,7 @@ export class SecretKeyStore implements KeyStore {
     const name = `${SECRET_KEY}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`
     if (damaged != null) await withTimeout(this.secrets.store(name, damaged), 'secret storage')
     await withTimeout(this.secrets.store(SECRET_KEY, ''), 'secret storage')
-    return `the secret "${name}"`
+    return localized`the secret "${untrusted(name)}"`
   }
 
   get fellBack (): boolean {
