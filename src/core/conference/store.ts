@@ -6,6 +6,8 @@ import { conferenceContextSchema, MAX_OCCURRENCE_ANSWERS } from './model'
 import type { MyOccurrenceRsvp } from './occurrence-answers'
 import { verifyContext, type VerifiedAnswers } from './verify'
 import { DamagedFileError, isError } from '../errors'
+import { untrusted } from '../../shared/shown-text'
+import { localized } from '../../shared/localized'
 
 /** One conference as this peer keeps it: the organizer's signed record plus local state. */
 export interface StoredConference {
@@ -90,13 +92,15 @@ export class ConferenceStore {
         if (isError(err, DamagedFileError)) continue
         if (typeof err?.syscall === 'string') {
           // Not damage but a file we cannot read (permissions, I/O): left where it is.
-          this.warn(`conference file ${file} could not be read and was ignored: ${err?.message ?? err}`)
+          this.warn(localized`conference file ${untrusted(file)} could not be read and was ignored: ${untrusted(err?.message ?? err, 300)}`)
           continue
         }
         // Moved aside too, so a later copy of the conference (from its organizer) is stored in its place.
         const aside = await this.storage.quarantine(`${FOLDER}/${file}`, err, false).catch(() => undefined)
-        const where = aside?.movedTo != null ? `moved aside to ${aside.movedTo.split(/[\\/]/).pop()}` : 'ignored'
-        this.warn(`conference file ${file} could not be verified and was ${where}: ${err?.message ?? err}`)
+        const movedTo = aside?.movedTo?.split(/[\\/]/).pop()
+        this.warn(movedTo != null
+          ? localized`conference file ${untrusted(file)} could not be verified and was moved aside to ${untrusted(movedTo)}: ${untrusted(err?.message ?? err, 300)}`
+          : localized`conference file ${untrusted(file)} could not be verified and was ignored: ${untrusted(err?.message ?? err, 300)}`)
       }
     }
   }
@@ -130,7 +134,7 @@ export class ConferenceStore {
       this.writesQueued.delete(id)
       const latest = this.conferences.get(id)
       if (latest != null) await this.write(latest)
-    }).catch(err => this.warn(`conference ${id} could not be saved: ${err?.message ?? err}`))
+    }).catch(err => this.warn(localized`conference ${untrusted(id)} could not be saved: ${untrusted(err?.message ?? err, 300)}`))
     this.lastWrite.set(id, write)
     void write.finally(() => { if (this.lastWrite.get(id) === write) this.lastWrite.delete(id) })
   }
