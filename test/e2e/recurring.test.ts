@@ -17,6 +17,8 @@ const TITLE = `Weekly planning ${Date.now() % 10_000}`
 let alice: Workbench
 let bob: HeadlessPeer
 let bobDir: string
+/** the series' second weekday, e.g. 'Fri' */
+let otherDay: string
 
 async function typeAndEnter (wb: Workbench, text: string): Promise<void> {
   const input = wb.page.locator('.quick-input-widget:not(.hidden) input').first()
@@ -72,6 +74,7 @@ describe('a weekly series through the UI, with a team as the invitees', () => {
       const tomorrow = new Date(Date.now() + 24 * 3_600_000)
       const first = DAY_NAMES[tomorrow.getDay()]
       const other = DAY_NAMES[(tomorrow.getDay() + 3) % 7]
+      otherDay = other
       const days = MONDAY_FIRST.filter(d => d === first || d === other).join(', ')
       await runCommand(alice, 'DevMeet: Create Conference…')
       await typeAndEnter(alice, TITLE)
@@ -106,6 +109,25 @@ describe('a weekly series through the UI, with a team as the invitees', () => {
       assert.equal(invitation.conference.context.recurrence.freq, 'weekly')
       assert.equal(invitation.conference.context.recurrence.count, 10)
       assert.equal(invitation.conference.context.recurrence.byDay.length, 2)
+    } catch (err) {
+      console.log('Conferences rows:', JSON.stringify(await treeRows(alice, 'Conferences').catch(() => [])))
+      await screenshot(alice, 'failure-recurring').catch(() => {})
+      throw err
+    }
+  })
+
+  it('Alice cancels one meeting from the palette; its row is marked cancelled and Bob receives the exception', async () => {
+    try {
+      await runCommand(alice, 'DevMeet: Cancel This Meeting…')
+      await typeAndEnter(alice, TITLE)
+      // The soonest meeting on the series' second day.
+      await typeAndEnter(alice, otherDay)
+      const go = alice.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Cancel This Meeting' }).first()
+      await go.waitFor({ timeout: 15_000 })
+      await go.click()
+      await waitFor('the meeting marked cancelled', async () => (await treeRows(alice, 'Conferences')).some(r => r.startsWith(otherDay) && r.includes('cancelled')), 30_000)
+      const update = await bob.next(l => l.event === 'conference:update' && l.conference?.context?.title === TITLE && (l.conference.context.exceptions ?? []).some((e: any) => e.cancelled === true), 60_000)
+      assert.equal(update.conference.context.exceptions.length, 1)
       // For the README: a side bar wide enough for the series' summary, the team opened, no toasts.
       await runCommand(alice, 'Notifications: Clear All Notifications')
       await alice.page.mouse.move(349, 420)
@@ -119,7 +141,7 @@ describe('a weekly series through the UI, with a team as the invitees', () => {
       await readmeScreenshot(alice, 'screenshot-series.png')
     } catch (err) {
       console.log('Conferences rows:', JSON.stringify(await treeRows(alice, 'Conferences').catch(() => [])))
-      await screenshot(alice, 'failure-recurring').catch(() => {})
+      await screenshot(alice, 'failure-recurring-cancel').catch(() => {})
       throw err
     }
   })
