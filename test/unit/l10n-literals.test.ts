@@ -5,6 +5,8 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as path from 'node:path'
+import ts from 'typescript'
+import { templateKey } from '../../scripts/lib/l10n-keys'
 
 const ROOT = path.join(import.meta.dirname, '..', '..')
 /** A user-facing property given a quoted text with a space or sentence punctuation in it. */
@@ -19,6 +21,20 @@ function literalTexts (source: string): string[] {
   return source.split('\n').filter(line => !/^\s*(\/\/|\*)/.test(line) && LITERAL_TEXT.test(line))
 }
 
+/** `shown` templates with words in them: `shown` is for joining parts; words go through `localized`. */
+function wordsInShown (fileName: string, text: string): string[] {
+  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS)
+  const found: string[] = []
+  const visit = (node: ts.Node): void => {
+    if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && node.tag.text === 'shown' && /\p{L}/u.test(templateKey(node.template).replace(/\{\d+\}/g, ''))) {
+      found.push(`${fileName}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}: ${node.getText(source)}`)
+    }
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  return found
+}
+
 describe('texts for the user', () => {
   it('are never plain English literals in the extension, the page or the shared helpers', () => {
     const found: string[] = []
@@ -26,6 +42,13 @@ describe('texts for the user', () => {
       for (const line of literalTexts(readFileSync(path.join(ROOT, file), 'utf8'))) found.push(`${file}: ${line.trim()}`)
     }
     assert.deepEqual(found, [])
+  })
+
+  it('are never words in a `shown` template (which no translator sees), in the extension, the core or the shared helpers', () => {
+    const files = ['src/extension.ts', ...tsFiles('src/vscode'), ...tsFiles('src/core'), ...tsFiles('src/shared')].filter(f => f !== 'src/shared/shown-text.ts')
+    assert.deepEqual(files.flatMap(f => wordsInShown(f, readFileSync(path.join(ROOT, f), 'utf8'))), [])
+    assert.equal(wordsInShown('x.ts', 'const a = shown`Open ${untrusted(x)}`').length, 1)
+    assert.equal(wordsInShown('x.ts', 'const a = shown`${a} · ${b}\n`').length, 0)
   })
 
   it('the scan would catch one', () => {
