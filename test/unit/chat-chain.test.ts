@@ -8,6 +8,11 @@ import type { PrivateKey } from '@libp2p/interface'
 import { sealText, parseEnvelope, verifySigned, DOMAINS } from '../../src/core/wire/envelope'
 import { authenticateChains, chainHash, type ChainItem } from '../../src/core/chat/chain'
 import { chatPayloadSchema, type ChatPayload } from '../../src/core/chat/message'
+import fs from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { Storage } from '../../src/core/storage'
+import { ChatLog } from '../../src/core/chat/log'
 
 const conferenceId = 'c'.repeat(22)
 
@@ -117,6 +122,50 @@ describe('hash-chained messages', () => {
     assert.ok(ok.every(v => !v))
     assert.equal(seen.size, 1000)
     assert.ok(rounds <= 5, `${rounds} rounds`)
+  })
+
+  it('a stored log from before the chain loads as a legacy chain; a chained message after it is no fork, an unchained one after a chained one is', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devmeet-chain-'))
+    try {
+      const a = await author()
+      // legacy: no prev at all (as signed before the chain existed)
+      const legacyLines = [1, 2, 3].map((_, i) => sealText(a.key, DOMAINS.chat, { conferenceId, author: a.id, seq: i + 1, lamport: i + 1, sentAt: 1, kind: 'text', body: `legacy ${i + 1}` }))
+      const chained = chain(a, 4, 2, chainHash(legacyLines[2]))
+      const [unchained] = chain(a, 6, 1)
+      const file = path.join(dir, 'chat', `${conferenceId}.log`)
+      await fs.mkdir(path.dirname(file), { recursive: true })
+      await fs.writeFile(file, [...legacyLines, ...chained, unchained].join('\n') + '\n')
+      const log = new ChatLog(new Storage(dir), conferenceId)
+      assert.equal(await log.load(), 0)
+      assert.deepEqual(log.messages().map(m => [m.payload.seq, m.forked === true]), [[1, false], [2, false], [3, false], [4, false], [5, false], [6, true]])
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a fork mark follows the version held: a late predecessor that the next message does not name marks it, and is reported', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devmeet-chain-'))
+    try {
+      const a = await author()
+      const [one] = chain(a, 1, 1)
+      const [twoA] = chain(a, 2, 1, chainHash(one), 'A')
+      const [twoB] = chain(a, 2, 1, chainHash(one), 'B')
+      const [three] = chain(a, 3, 1, chainHash(twoA), 'after A')
+      const held = (e: string): { payload: ChatPayload, envelope: string } => ({ payload: chatPayloadSchema.parse(JSON.parse(JSON.parse(e).p)), envelope: e })
+      const log = new ChatLog(new Storage(dir), conferenceId)
+      await log.load()
+      await log.append(held(one))
+      await log.append(held(three))
+      assert.equal(log.get(a.id, 3)?.forked, undefined, 'no predecessor held: no fork')
+      await log.append(held(twoB))
+      assert.equal(log.get(a.id, 3)?.forked, true, 'B is held and 3 names A')
+      assert.deepEqual(log.takeRemarked().map(m => m.payload.seq), [3], 'the third is to be shown again')
+      const { held: kept } = await log.addVersion(held(twoA))
+      const winsA = kept.envelope === twoA
+      assert.equal(log.get(a.id, 3)?.forked === true, !winsA, 'the mark follows the version every peer keeps')
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('the schema refuses a first message naming a previous one and a malformed hash', async () => {

@@ -80,10 +80,11 @@ async function inThisProcess (opts: BenchOptions): Promise<Row[]> {
 }
 
 /** The sender is a core in this process, the receiver a headless peer in its own process. */
-async function betweenTwoProcesses (opts: BenchOptions): Promise<Row[]> {
+export async function betweenTwoProcesses (opts: BenchOptions): Promise<Row[]> {
   const n = opts.throughputMessages
   const [a] = await corePool(1)
-  const b = HeadlessPeer.spawn('Receiver', benchDir(), { env: { DEVMEET_PEER_MESSAGE_EVENTS: 'off' } })
+  // BENCH_PROFILE_DIR=dir: the headless peer writes a CPU profile there (node --cpu-prof)
+  const b = HeadlessPeer.spawn('Receiver', benchDir(), { env: { DEVMEET_PEER_MESSAGE_EVENTS: 'off', ...(process.env.BENCH_PROFILE_DIR != null ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}` } : {}) } })
   const bare = BareProcess.spawn()
   let sender: BareNode | undefined
   try {
