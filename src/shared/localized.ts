@@ -42,6 +42,26 @@ export function plural (count: number, one: ShownText, other: ShownText): ShownT
  * page puts peer text in as DOM text). `key` must be a literal: scripts/l10n-export.ts reads it.
  */
 export function localizedTemplate (key: string): string {
-  const highest = Math.max(-1, ...[...key.matchAll(/\{(\d+)\}/g)].map(m => Number(m[1])))
-  return translate(key, highest + 1)
+  return translate(key, placeholderCount(key))
+}
+
+/**
+ * A message for a document that escapes its own parts (the transcript's markdown): the translated
+ * template with `parts` put in as they are. `key` must be a literal: scripts/l10n-export.ts reads it.
+ */
+export function documentText (key: string, ...parts: Array<string | number>): string {
+  return fillTemplate(translate(key, placeholderCount(key)), parts)
+}
+
+/** A template with its {0}, {1}… replaced by `parts` (a placeholder with no part becomes empty). */
+export function fillTemplate (template: string, parts: ReadonlyArray<string | number>): string {
+  return template.replace(/\{(\d+)\}/g, (_, i: string) => {
+    const part = parts[Number(i)]
+    return part == null ? '' : String(part)
+  })
+}
+
+/** How many parts a key takes: its highest placeholder plus one. */
+export function placeholderCount (key: string): number {
+  return Math.max(-1, ...[...key.matchAll(/\{(\d+)\}/g)].map(m => Number(m[1]))) + 1
 }

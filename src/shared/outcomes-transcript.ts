@@ -3,6 +3,7 @@
 // participants the context names (organizer, accepted and tentative invitees).
 import type { ChatMessage, ConferenceContext } from '../core/api'
 import { outcomeParticipants, outcomesOf } from './outcomes'
+import { documentText } from './localized'
 
 /**
  * The section's lines, or none when the chat holds no outcome. `escapeInline` is the transcript's
@@ -14,11 +15,11 @@ export function outcomesSection (ctx: ConferenceContext, messages: readonly Chat
   const outcomes = outcomesOf(messages, participants)
   if (outcomes.length === 0) return []
   const nameOf = (id: string): string => participants.find(p => p.peerId === id)?.name ?? id
-  const lines = ['', '## Outcomes', '']
+  const lines = ['', `## ${documentText('Outcomes')}`, '']
   for (const o of outcomes) {
     const what = o.kind === 'decision'
-      ? 'Decision'
-      : o.assignee != null ? `Action item for ${escapeInline(nameOf(o.assignee), 64)}` : 'Action item'
+      ? documentText('Decision')
+      : o.assignee != null ? documentText('Action item for {0}', escapeInline(nameOf(o.assignee), 64)) : documentText('Action item')
     lines.push(`- ${what}: ${escapeInline(o.text, 500)} (${escapeInline(o.authorName, 64)})`)
   }
   return lines

@@ -3,6 +3,7 @@
 // the CSP stays as strict as it was). The keys are the English texts with {0}, {1}… where the page
 // puts names, counts or times, the same key format as `localized` (scripts/l10n-export.ts reads
 // this list into l10n/bundle.l10n.json). No DOM, no 'vscode': both sides import it.
+export { fillTemplate, placeholderCount } from './localized'
 
 /** Every message the page (and its HTML) shows. The page can only ask for one of these (PageTextKey). */
 export const PAGE_TEXTS = [
@@ -102,15 +103,3 @@ export function parsePageTexts (json: string | null | undefined): PageTexts {
   return out
 }
 
-/** A template with its {0}, {1}… replaced by `parts` (a placeholder with no part becomes empty). */
-export function fillTemplate (template: string, parts: ReadonlyArray<string | number>): string {
-  return template.replace(/\{(\d+)\}/g, (_, i: string) => {
-    const part = parts[Number(i)]
-    return part == null ? '' : String(part)
-  })
-}
-
-/** How many parts a key takes: its highest placeholder plus one. */
-export function placeholderCount (key: string): number {
-  return Math.max(-1, ...[...key.matchAll(/\{(\d+)\}/g)].map(m => Number(m[1]))) + 1
-}

@@ -4,7 +4,8 @@
 // longer than any backtick run inside, so a body can neither forge a line attributed to someone
 // else nor carry raw HTML or links that render.
 import type { ChatMessage, ConferenceContext } from '../core/api'
-import { foldMessages, TOMBSTONE_TEXT } from './message-effects'
+import { foldMessages } from './message-effects'
+import { documentText } from './localized'
 import { visibleLine } from './shown-text'
 import { shortPeerId } from './peer-id'
 import { outcomesSection } from './outcomes-transcript'
@@ -42,6 +43,24 @@ export function conferenceStateAt (ctx: Pick<ConferenceContext, 'status' | 'star
   return now < ctx.start + ctx.durationMinutes * 60_000 ? 'in progress' : 'ended'
 }
 
+function stateWords (state: ReturnType<typeof conferenceStateAt>): string {
+  switch (state) {
+    case 'cancelled': return documentText('cancelled')
+    case 'scheduled': return documentText('scheduled')
+    case 'in progress': return documentText('in progress')
+    case 'ended': return documentText('ended')
+  }
+}
+
+function rsvpWords (rsvp: ConferenceContext['invitees'][number]['rsvp']): string {
+  switch (rsvp) {
+    case 'accepted': return documentText('accepted')
+    case 'declined': return documentText('declined')
+    case 'tentative': return documentText('tentative')
+    case 'pending': return documentText('pending')
+  }
+}
+
 export interface TranscriptOptions {
   /** when it is exported (default now): decides "in progress" or "ended" */
   now?: number
@@ -59,41 +78,42 @@ export function transcriptMarkdown (ctx: ConferenceContext, messages: ChatMessag
   const zone = opts.timeZone ?? localTimeZone()
   const lines: string[] = []
   lines.push(`# ${escapeInline(ctx.title)}`, '')
-  lines.push(`- Start: ${escapeInline(formatLocal(ctx.start, zone))} (${escapeInline(zone, 64)}), ${escapeInline(formatDuration(ctx.durationMinutes))}`)
-  lines.push(`- Status: ${conferenceStateAt(ctx, now)}`)
-  lines.push(`- Organizer: ${escapeInline(ctx.organizer.displayName, 64)} (${escapeInline(ctx.organizer.peerId, 64)})`)
-  lines.push('- Invitees:')
-  for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${escapeInline(i.rsvp, 16)}`)
-  if (ctx.agenda.trim() !== '') lines.push('', '## Agenda', '', ...fenced(ctx.agenda, 'markdown'))
+  // The words are messages (documentText), the parts escaped here for markdown.
+  lines.push(`- ${documentText('Start: {0} ({1}), {2}', escapeInline(formatLocal(ctx.start, zone)), escapeInline(zone, 64), escapeInline(formatDuration(ctx.durationMinutes)))}`)
+  lines.push(`- ${documentText('Status: {0}', stateWords(conferenceStateAt(ctx, now)))}`)
+  lines.push(`- ${documentText('Organizer: {0} ({1})', escapeInline(ctx.organizer.displayName, 64), escapeInline(ctx.organizer.peerId, 64))}`)
+  lines.push(`- ${documentText('Invitees:')}`)
+  for (const i of ctx.invitees) lines.push(`  - ${escapeInline(i.displayName, 64)} (${escapeInline(i.peerId, 64)}): ${rsvpWords(i.rsvp)}`)
+  if (ctx.agenda.trim() !== '') lines.push('', `## ${documentText('Agenda')}`, '', ...fenced(ctx.agenda, 'markdown'))
   // Decisions and action items before the messages they come from: what a reader looks for first.
   // Outcomes take the raw records: src/shared/outcomes.ts applies edits and deletes by the same
   // rule as the chat page and the core query (an outcome's final text; none from a deleted message).
   lines.push(...outcomesSection(ctx, messages, escapeInline))
   // Reactions, edits and deletes are records of their own: the transcript shows their result.
   const folded = foldMessages(messages)
-  lines.push('', '## Messages', '')
+  lines.push('', `## ${documentText('Messages')}`, '')
   let day = formatInputTime(ctx.start, zone).slice(0, 10)
   for (const shown of folded) {
     const m = shown.message
     const mDay = formatInputTime(m.sentAt, zone).slice(0, 10)
     const when = mDay === day ? formatClock(m.sentAt, zone) : formatLocal(m.sentAt, zone)
     day = mDay
-    const marks = shown.deleted ? ' (deleted)' : shown.edited ? ' (edited)' : ''
+    const marks = shown.deleted ? ` ${documentText('(deleted)')}` : shown.edited ? ` ${documentText('(edited)')}` : ''
     const header = `**${escapeInline(m.authorName, 120)}** (${escapeInline(shortPeerId(m.author), 16)}), ${escapeInline(when, 64)}${marks}`
     if (shown.replyTo != null) {
       const q = shown.replyTo
-      const quoted = q.deleted === true ? TOMBSTONE_TEXT : q.excerpt ?? 'a message not held here'
-      lines.push(`> In reply to ${escapeInline(q.authorName ?? shortPeerId(q.to.author), 120)}: ${escapeInline(quoted, 160)}`, '')
+      const quoted = q.deleted === true ? documentText('This message was deleted.') : q.excerpt ?? documentText('a message not held here')
+      lines.push(`> ${documentText('In reply to {0}: {1}', escapeInline(q.authorName ?? shortPeerId(q.to.author), 120), escapeInline(quoted, 160))}`, '')
     }
     // A fence may follow a paragraph line directly: no blank line between a header and its body.
     if (shown.deleted) {
-      lines.push(`${header}: _${TOMBSTONE_TEXT}_`)
+      lines.push(`${header}: _${documentText('This message was deleted.')}_`)
     } else if (m.kind === 'code' && m.code != null) {
       lines.push(`${header}, ${escapeInline(m.code.path, 500)}:${Number(m.code.startLine)}-${Number(m.code.endLine)}:`, ...fenced(shown.body, m.code.languageId))
     } else {
       lines.push(`${header}:`, ...fenced(shown.body, 'text'))
     }
-    if (shown.reactions.length > 0) lines.push(`Reactions: ${shown.reactions.map(r => `${escapeInline(r.emoji, 16)} ${r.by.length}`).join(', ')}`)
+    if (shown.reactions.length > 0) lines.push(documentText('Reactions: {0}', shown.reactions.map(r => `${escapeInline(r.emoji, 16)} ${r.by.length}`).join(', ')))
     lines.push('')
   }
   return lines.join('\n')

@@ -17,6 +17,7 @@ import { translatedPageTexts } from '../../src/vscode/chat/page-texts'
 import { PAGE_TEXTS } from '../../src/shared/page-text'
 import { loadPageTexts, pagePlural, pageText } from '../../src/webview/page-text'
 import { formatDuration } from '../../src/shared/time'
+import { transcriptMarkdown } from '../../src/shared/transcript'
 import { MessageEffectsOnPage, quoteElement } from '../../src/webview/message-actions'
 
 const ME = '12D3KooWMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMeMe'
@@ -97,6 +98,13 @@ describe('a translation installed as the gate installs vscode.l10n', () => {
     assert.equal(peerCountLabel(0), '⟦0 peers⟧')
     useTranslator((key) => pseudo(key), 'fr')
     assert.equal(plural(1, localized`one`, localized`other`), '⟦one⟧')
+  })
+
+  it('translates the transcript\'s words; the peer\'s name stays escaped markdown, never a link', () => {
+    const text = transcriptMarkdown(view().context, [], { now: NOW, timeZone: 'UTC' })
+    assert.match(text, /^- ⟦Status: ⟦scheduled⟧⟧$/m)
+    assert.match(text, /^## ⟦Messages⟧$/m)
+    assert.match(text, /- ⟦Organizer: Eve \\\[click\\\]\\\(command:devmeet\\\.cancelConference\\\)/)
   })
 
   it('translates the core\'s warnings, the peer\'s name kept inert', () => {
