@@ -6,11 +6,17 @@
 // mode the sender and the receiver each have one.
 import type { BenchOptions } from '../options'
 import { failedRow, type Row } from '../report'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { open, parseEnvelope, peekEnvelope, sealText, verifySigned, DOMAINS } from '../../../src/core/wire/envelope'
+import { authenticateChains, chainHash, envelopeDigest } from '../../../src/core/chat/chain'
+import { chatPayloadSchema } from '../../../src/core/chat/message'
 import { BareNode } from '../bare'
 import { benchDir, corePool, envelopeBytes, kibBody, makeCore, MessageCounter, runningConference, startCore, stopCores } from '../cores'
 import type { DevMeet } from '../../../src/core/devmeet'
 import { settle, within } from '../stats'
 import { headlessConference } from '../headless-conference'
+import { cpuMsOf } from '../cpu-time'
 import { budget } from '../calibration'
 import { BareProcess, HeadlessPeer } from '../processes'
 import { sendBurst } from './throughput'
@@ -21,6 +27,11 @@ const MAX_RATIO = 1.5
 export async function catchup (opts: BenchOptions): Promise<Row[]> {
   const sizes = [opts.catchupMessages, opts.catchupMessages * 10]
   const rows: Row[] = []
+  try {
+    rows.push(await authenticationCost(opts.catchupMessages))
+  } catch (err) {
+    rows.push(failedRow('4', 'CPU to authenticate a catch-up', err))
+  }
   const modes = [{ name: 'one process', run: inThisProcess }, { name: 'own process', run: inItsOwnProcess }]
   for (const mode of modes) {
     for (const n of sizes) {
@@ -49,6 +60,61 @@ function row (n: number, frameBytes: number, mode: string, held: number, total: 
     target: limit != null ? `< ${limit / 1000} s and ≤ ${MAX_RATIO}× bare` : `≤ ${MAX_RATIO}× bare`,
     met: (limit == null || total < limit) && afterRunning / bareMs <= MAX_RATIO,
     note: held === n ? undefined : `holds ${held} of ${n}`
+  }
+}
+
+/**
+ * The receiving side's work for a catch-up without the network: N chained messages of one author
+ * in frames as the sender packs them (48 KiB), read, shaped and authenticated as receive.ts does
+ * (one signature per frame, a hash per message), beside what it cost before the chain (every
+ * signature checked, as open() does). CPU time, on all threads.
+ */
+export async function authenticationCost (n: number): Promise<Row> {
+  const key = await generateKeyPair('Ed25519')
+  const author = peerIdFromPrivateKey(key).toString()
+  const conferenceId = 'c'.repeat(22)
+  const envelopes: string[] = []
+  let prev: string | undefined
+  for (let seq = 1; seq <= n; seq++) {
+    const env = sealText(key, DOMAINS.chat, { conferenceId, author, seq, lamport: seq, sentAt: Date.now(), kind: 'text', body: kibBody(seq), ...(prev != null ? { prev } : {}) })
+    envelopes.push(env)
+    prev = chainHash(env)
+  }
+  const frames: string[][] = []
+  for (let i = 0, bytes = 0; i < envelopes.length; i++) {
+    if (frames.length === 0 || bytes + envelopes[i].length > 48 * 1024) { frames.push([]); bytes = 0 }
+    frames.at(-1)!.push(envelopes[i])
+    bytes += envelopes[i].length
+  }
+  const encoder = new TextEncoder()
+  const cpu = async (work: () => Promise<void>): Promise<number> => {
+    const c0 = process.cpuUsage()
+    await work()
+    const c = process.cpuUsage(c0)
+    return (c.user + c.system) / n
+  }
+  const before = await cpu(async () => {
+    for (const frame of frames) await Promise.all(frame.map(async e => await open(encoder.encode(e), DOMAINS.chat, chatPayloadSchema, { offThread: frame.length >= 8 })))
+  })
+  let authenticated = 0
+  const after = await cpu(async () => {
+    for (const frame of frames) {
+      const parsed = frame.map(e => parseEnvelope(e, DOMAINS.chat, chatPayloadSchema, peekEnvelope(e)))
+      const items = parsed.map((p, i) => ({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash: envelopeDigest(frame[i]).toString('base64url') }))
+      const ok = await authenticateChains(items, () => undefined, async idx => await Promise.all(idx.map(async i => await verifySigned(parsed[i].signed))))
+      authenticated += ok.filter(Boolean).length
+    }
+  })
+  return {
+    scenario: '4',
+    measure: `CPU to read and authenticate ${n.toLocaleString('en-US')} caught-up messages of one author, in ${frames.length} frames, no network`,
+    unit: 'µs/msg',
+    devmeet: { 'hash chain (one signature per frame)': after },
+    baselines: [{ label: 'one signature per message (before the chain)', figures: { value: before } }],
+    ratio: after / before,
+    target: 'the chain costs less',
+    met: after < before && authenticated === n,
+    note: authenticated === n ? undefined : `authenticated ${authenticated} of ${n}`
   }
 }
 
@@ -101,7 +167,7 @@ async function inThisProcess (opts: BenchOptions, n: number): Promise<Row> {
 }
 
 /** The peer that catches up is a headless peer in its own process; the sender is a core in this one. */
-export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
+async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
   const [a] = await corePool(1)
   const dir = benchDir()
   // BENCH_PROFILE_DIR=dir: the headless peer writes a CPU profile there (node --cpu-prof)
@@ -122,8 +188,10 @@ export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<R
     b = HeadlessPeer.spawn('Catcher', dir, { env })
     await within('the headless peer is ready again', budget(opts, 30_000), b.ready)
     const running = b.readyAt
+    const cpuAtReady = cpuMsOf(b.child.pid!)
     const held = await within('the missed messages arrive', budget(opts, 300_000), b.command('waitReceived', { conferenceId: id, count: n }) as Promise<number>)
     const end = performance.now()
+    const cpuPerMessage = (cpuMsOf(b.child.pid!) - cpuAtReady) * 1000 / n
 
     // Bare: a node in this process dials a bare node in its own process and sends the same frames.
     await bare.ready
@@ -136,7 +204,8 @@ export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<R
     for (let i = 0; i < n; i++) await lp.write(frame)
     await within('every bare frame arrives', budget(opts, 300_000), arrived)
     const bareMs = performance.now() - t1
-    return row(n, frameBytes, 'the peer catching up in its own process (2 cores: one each)', Math.min(held, n), end - t0, end - running, bareMs, 'bare libp2p dial + same bytes to a bare process')
+    const r = row(n, frameBytes, 'the peer catching up in its own process (2 cores: one each)', Math.min(held, n), end - t0, end - running, bareMs, 'bare libp2p dial + same bytes to a bare process')
+    return { ...r, note: [r.note, `its CPU per message once running: ${cpuPerMessage.toFixed(0)} µs`].filter(Boolean).join('; ') }
   } finally {
     await stopCores([a])
     await Promise.all([b.stop(), bare.stop(), sender?.stop()])
