@@ -9,6 +9,7 @@ import { makePeer, startAll, eventually, cleanup, transcript, type TestPeer } fr
 import { CHAT_PROTOCOL, MAX_CHAT_FRAME_BYTES } from '../../src/core/chat/link'
 import { chosenNeighbours, MESH_DEGREE } from '../../src/core/chat/neighbours'
 import { frameStream, type FrameStream } from '../../src/core/wire/framing'
+import { AUTHOR_BURST, AUTHOR_RATE_PER_SECOND } from '../../src/core/chat/service'
 
 after(cleanup)
 
@@ -131,5 +132,50 @@ describe('the bounded chat mesh', () => {
     for (const p of honest.slice(1)) assert.deepEqual(await transcript(p, id), first, 'the same history everywhere')
     assert.ok(received.length > 0, 'the hostile neighbour was sent messages (it was on the path)')
     for (const s of streams) s.abort(new Error('done'))
+  })
+
+  it('a participant flooding its neighbours is not amplified by forwarding: the others accept at most its allowance and blame no forwarder', { timeout: 180_000 }, async () => {
+    const all = await peers(10, 'Flood')
+    const flooder = all[3]
+    const honest = all.filter(p => p !== flooder)
+    const id = await conference(all[0], all.slice(1))
+    for (const p of all) await p.chat.join(id)
+    const ids = all.map(p => p.peerId!)
+    await eventually('every participant has its neighbours linked', () => all.every((p, i) => chosenNeighbours(id, ids[i], ids).every(q => p.chat.presence(id).online.includes(q))), 30_000)
+    const linksBefore = new Map(honest.map(p => [p, p.chat.presence(id).online.filter(q => q !== flooder.peerId)]))
+    // Its own messages, as fast as it can sign them: past its allowance on every neighbour.
+    const t0 = Date.now()
+    const total = AUTHOR_BURST + 3000
+    for (let i = 0; i < total; i += 250) {
+      await Promise.all(Array.from({ length: Math.min(250, total - i) }, async (_, k) => await flooder.chat.send(id, { kind: 'text', body: `flood ${i + k}` })))
+    }
+    const sendSeconds = (Date.now() - t0) / 1000
+    const fromFlooder = async (p: TestPeer): Promise<number> => (await p.chat.history(id)).filter(m => m.author === flooder.peerId).length
+    let settled = ''
+    await eventually('the flood settles on every honest participant', async () => {
+      const counts = (await Promise.all(honest.map(fromFlooder))).join(',')
+      const same = counts === settled
+      settled = counts
+      if (!same) await new Promise(resolve => setTimeout(resolve, 1000))
+      return same
+    }, 90_000)
+    const counts = await Promise.all(honest.map(fromFlooder))
+    process.stderr.write(`mesh flood: ${total} sent in ${sendSeconds.toFixed(1)} s; accepted ${counts.join(' ')}; cut-offs ${honest.map(p => p.chat.floodStats.cutOffs).join(' ')}\n`)
+    for (const [i, n] of counts.entries()) {
+      // The allowance, its refill while the flood was sent, and a few seconds of refill while forwards were still on their way.
+      assert.ok(n < total && n <= AUTHOR_BURST + AUTHOR_RATE_PER_SECOND * (sendSeconds + 5), `${honest[i].displayName} accepted ${n} of the flooder's ${total} messages sent in ${sendSeconds.toFixed(1)} s`)
+    }
+    assert.ok(Math.min(...counts) > 0, 'the flooder\'s allowance still reached everyone')
+    const neighbours = new Set(chosenNeighbours(id, flooder.peerId!, ids))
+    for (const p of honest) {
+      if (neighbours.has(p.peerId!) || p.chat.presence(id).online.includes(flooder.peerId!)) continue
+      assert.equal(p.chat.floodStats.cutOffs, 0, `${p.displayName}, not the flooder's neighbour, cut no forwarder off`)
+    }
+    for (const [p, before] of linksBefore) {
+      for (const q of before) assert.ok(p.chat.presence(id).online.includes(q), `${p.displayName} keeps its link with an honest neighbour`)
+    }
+    // The honest conversation goes on, everywhere.
+    await Promise.all(honest.map(async (p, i) => await p.chat.send(id, { kind: 'text', body: `after the flood ${i}` })))
+    await eventually('every honest message reaches every honest participant', async () => (await Promise.all(honest.map(async p => (await p.chat.history(id)).filter(m => m.body.startsWith('after the flood')).length))).every(n => n === honest.length), 30_000)
   })
 })

@@ -22,6 +22,8 @@ const CONVERGE_TARGET_MS: Record<number, number> = { 50: 5000, 100: 10_000 }
 
 /** What one side (DevMeet or gossipsub) measured at one size. */
 export interface MeshRun {
+  /** before the start: processes up, invitations answered, every participant knowing all */
+  setupMs: number
   convergedMs: number
   samples: number[]
   lost: number
@@ -41,6 +43,7 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
   try { devmeet = await devmeetMesh(size, samples, opts) } catch (err) { devmeetError = err }
   try { gossip = await gossipMesh(size, samples, opts) } catch (err) { gossipError = err }
   const why = (err: unknown): string => `not measured: ${String((err as any)?.message ?? err).split('\n')[0].slice(0, 200)}`
+  const failures = [devmeet == null ? `DevMeet ${why(devmeetError)}` : undefined, gossip == null ? `gossipsub ${why(gossipError)}` : undefined].filter(f => f != null).join('; ')
   const convergeTarget = CONVERGE_TARGET_MS[size]
   const gossipLabel = `gossipsub, ${size} bare libp2p processes`
   const rows: Row[] = []
@@ -53,7 +56,7 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
     baselines: gossip != null ? [{ label: `${gossipLabel} (dial → a probe reaches all)`, figures: { value: gossip.convergedMs } }] : [],
     target: convergeTarget != null ? `≤ ${convergeTarget / 1000} s` : undefined,
     met: convergeTarget != null ? (devmeet != null ? devmeet.convergedMs <= convergeTarget : null) : undefined,
-    note: devmeet == null ? why(devmeetError) : gossip == null ? `gossipsub ${why(gossipError)}` : undefined
+    note: [devmeet != null ? `setup (invitations, answers, every participant knowing all) took ${(devmeet.setupMs / 1000).toFixed(1)} s before the start` : undefined, failures].filter(f => f != null && f !== '').join('; ') || undefined
   })
   rows.push({
     scenario: '2',
@@ -78,9 +81,11 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
     ratio: d != null && g != null ? d.p99 / g.p99 : undefined,
     target: judged ? 'p50 and p99 ≤ gossipsub, 0 lost' : '0 lost',
     met: d == null || g == null ? null : judged ? d.p50 <= g.p50 && d.p99 <= g.p99 && devmeet!.lost === 0 : devmeet!.lost === 0,
-    note: devmeet == null
-      ? why(devmeetError)
-      : `lost ${devmeet.lost} of ${devmeet.sent * (size - 1)} deliveries${gossip != null ? ` (gossipsub: ${gossip.lost} of ${gossip.sent * (size - 1)})` : `; gossipsub ${why(gossipError)}`}`
+    note: [
+      devmeet != null ? `lost ${devmeet.lost} of ${devmeet.sent * (size - 1)} deliveries` : undefined,
+      gossip != null ? `gossipsub lost ${gossip.lost} of ${gossip.sent * (size - 1)}` : undefined,
+      failures
+    ].filter(f => f != null && f !== '').join('; ')
   })
   return rows
 }
@@ -100,6 +105,7 @@ function arrivals (children: LineChild[], sender: number, body: string, matches:
 
 /** DevMeet: headless peers in a conference, then its start (every peer joins at once). */
 async function devmeetMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
+  const setupFrom = performance.now()
   const peers = await spawnPeers(size, opts, { prefix: 'Mesh', batch: 4 })
   try {
     const ready = await Promise.all(peers.map(p => p.ready))
@@ -116,14 +122,15 @@ async function devmeetMesh (size: number, samples: number, opts: BenchOptions): 
     // It starts later (an hour): the start below is every participant joining at once, as the scheduler does at the start time.
     const created = await org.command('create', { title: 'All hands', start: Date.now() + 3_600_000, durationMinutes: 60, invitees: ids.slice(1) })
     const conferenceId = String(created.context.id)
-    await within('every headless peer answers the invitation', budget(opts, 30_000 + 500 * size), Promise.all(answered))
+    await within('every headless peer answers the invitation', budget(opts, 60_000 + 1000 * size), Promise.all(answered))
     // Polled every 250 ms: a command to each of 100 processes every few ms would load the cores being measured.
     await until('every participant knows every participant', async () => {
       const known = await Promise.all(peers.map(async p => (await p.command('links', { conferenceId })).participants.length))
       if (known.every(n => n === size)) return true
       await sleep(250)
       return false
-    }, budget(opts, 60_000 + 1000 * size))
+    }, budget(opts, 120_000 + 3000 * size))
+    const setupMs = performance.now() - setupFrom
     await settle()
 
     // The start: all join; one participant writes at once; converged when all are linked (each
@@ -180,6 +187,7 @@ async function devmeetMesh (size: number, samples: number, opts: BenchOptions): 
     }
     const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
     return {
+      setupMs,
       convergedMs,
       samples: times,
       lost,
@@ -253,6 +261,7 @@ async function gossipMesh (size: number, samples: number, opts: BenchOptions): P
     }
     const stats = await Promise.all(nodes.map(async n => await n.command('stats')))
     return {
+      setupMs: 0,
       convergedMs,
       samples: times,
       lost,
