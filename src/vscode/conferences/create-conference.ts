@@ -19,7 +19,7 @@ import { createQuestion } from './confirm-texts'
 import { untrusted, type ShownText } from '../../shared/shown-text'
 import { seriesSummary } from './series-summary'
 import { errorShown } from '../notification-texts'
-import { localized, showError, showInfo, showWarning } from '../user-messages'
+import { localized, plural, showError, showInfo, showWarning } from '../user-messages'
 import { START_EXAMPLES, MAX_TITLE_CHARS, checkAgenda, checkTitle, createInputFromArgs, describeStartInput } from './create-conference-args'
 
 export const CREATE_TITLE = localized`Create Conference`
@@ -74,7 +74,7 @@ export async function createConference (host: DevMeetHost, reveal: (id: string) 
 async function submit (api: ConferenceApi, input: CreateConferenceInput, reveal: (id: string) => Promise<void>): Promise<string> {
   const view = await api.create(input)
   const n = view.context.invitees.length
-  void showInfo(localized`Invitations sent to ${n} ${n === 1 ? localized`peer` : localized`peers`}.`)
+  void showInfo(plural(n, localized`Invitations sent to ${n} peer.`, localized`Invitations sent to ${n} peers.`))
   void reveal(view.context.id)
   return view.context.id
 }

@@ -6,7 +6,7 @@ import { shortPeerId } from '../../shared/peer-id'
 import { shown, untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown } from '../notification-texts'
 import type { ShownPickItem } from '../user-messages'
-import { localized } from '../user-messages'
+import { localized, plural } from '../user-messages'
 
 export type PeerItem = ShownPickItem & {
   peerId?: string
@@ -45,7 +45,7 @@ export function teamItems (devmeet: DevMeet): PeerItem[] {
   }
   return teams.filter(t => t.members.length > 0).map(t => ({
     label: localized`$(organization) ${untrusted(t.name, 64)}`,
-    description: t.members.length === 1 ? localized`team · selects its 1 member` : localized`team · selects its ${t.members.length} members`,
+    description: plural(t.members.length, localized`team · selects its ${t.members.length} member`, localized`team · selects its ${t.members.length} members`),
     teamId: t.id,
     alwaysShow: true
   }))
