@@ -2,7 +2,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ConferenceContext, ConferenceView } from '../../src/core/api'
 import { occurrences } from '../../src/core/conference/recurrence'
-import { MAX_PAST_SHOWN, nextOccurrences, occurrenceRow, pastOccurrences, type ListOccurrences } from '../../src/vscode/conferences/occurrence-rows'
+import { MAX_PAST_SHOWN, meetingsOf, nextOccurrences, occurrenceRow, pastOccurrences, type ListOccurrences } from '../../src/vscode/conferences/occurrence-rows'
 import { contextValueOf, descriptionOf } from '../../src/vscode/conferences/conference-rows'
 import { formatInputTime, setDisplayLocale } from '../../src/shared/time'
 
@@ -59,6 +59,16 @@ describe('a series\' meetings under its row', () => {
     assert.equal(berlin(past[0].start), '2027-03-01 09:00')
     assert.equal(berlin(past[9].start), '2027-02-20 09:00')
     assert.ok(asked.every(n => n <= 30), `asked for ${asked.join(', ')}`)
+  })
+
+  it('lists both with one call to the core, the same meetings as asked apart', () => {
+    for (const view of [series(), series({ recurrence: { freq: 'weekly', interval: 2, byDay: ['MO', 'TH'] } }), series({ recurrence: { freq: 'monthly', interval: 1, byDay: ['MO'], bySetPos: [1] } })]) {
+      const asked: number[] = []
+      const both = meetingsOf(view, lister(view, asked), NOW)
+      assert.equal(asked.length, 1)
+      assert.deepEqual(both.next, nextOccurrences(view, lister(view), NOW))
+      assert.deepEqual(both.past, pastOccurrences(view, lister(view), NOW))
+    }
   })
 
   it('lists the next meetings soonest first, and none before the first meeting is past', () => {

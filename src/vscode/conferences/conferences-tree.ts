@@ -16,7 +16,7 @@ import { localized, plural, ShownMarkdown, shownTreeItem } from '../user-message
 import type { ChatUnread } from '../chat/unread-tracker'
 import { unreadLabel } from '../../shared/unread'
 import { ActionItemIndex, actionItemTreeItem } from './action-items'
-import { MAX_NEXT_SHOWN, MAX_PAST_SHOWN, nextOccurrences, occurrenceRow, pastOccurrences, type ListOccurrences } from './occurrence-rows'
+import { MAX_NEXT_SHOWN, MAX_PAST_SHOWN, meetingsOf, occurrenceRow, type ListOccurrences } from './occurrence-rows'
 import { seriesSummary } from './series-summary'
 
 export const CONFERENCES_VIEW_ID = 'devmeet.conferences'
@@ -54,6 +54,8 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   private readonly actionNodes = new Map<string, ConferenceNode>()
   private readonly meetingsNodes = new Map<string, ConferenceNode>()
   private readonly occurrenceNodes = new Map<string, ConferenceNode>()
+  /** each series' meetings as last listed, by conference id, until the next refresh */
+  private readonly meetings = new Map<string, { key: string, next: Occurrence[], past: Occurrence[] }>()
 
   constructor (private readonly host: DevMeetHost, private readonly unread: ChatUnread, private readonly actions: ActionItemIndex, private readonly now: () => number = Date.now) {
     super()
@@ -64,6 +66,7 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
   }
 
   refresh (): void {
+    this.meetings.clear()
     this.changed.fire(undefined)
   }
 
@@ -155,17 +158,26 @@ export class ConferencesTree extends Disposable implements vscode.TreeDataProvid
     return this.views().some(v => v.context.id === conferenceId) ? this.conferenceNode(conferenceId) : undefined
   }
 
-  /** A series' next or last meetings, from the core; never throws into the tree. */
+  /**
+   * A series' next or last meetings, from the core, asked once per series until the next refresh
+   * (every row of the series asks again while VS Code draws it); never throws into the tree.
+   */
   private occurrencesOf (view: ConferenceView, when: 'next' | 'past'): Occurrence[] {
     const devmeet = this.host.devmeet
     if (devmeet == null) return []
-    const list: ListOccurrences = (from, to, max) => devmeet.conferences.occurrences(view.context.id, from, to, max)
-    try {
-      return when === 'next' ? nextOccurrences(view, list, this.now()) : pastOccurrences(view, list, this.now())
-    } catch (err) {
-      this.host.log.debug(`listing occurrences of ${view.context.id}: ${err}`)
-      return []
+    const key = `${view.context.sequence}`
+    let cached = this.meetings.get(view.context.id)
+    if (cached?.key !== key) {
+      const list: ListOccurrences = (from, to, max) => devmeet.conferences.occurrences(view.context.id, from, to, max)
+      try {
+        cached = { key, ...meetingsOf(view, list, this.now()) }
+      } catch (err) {
+        this.host.log.debug(`listing occurrences of ${view.context.id}: ${err}`)
+        cached = { key, next: [], past: [] }
+      }
+      this.meetings.set(view.context.id, cached)
     }
+    return cached[when]
   }
 
   private meetingsItem (view: ConferenceView, when: 'next' | 'past'): vscode.TreeItem {

@@ -38,6 +38,23 @@ export function pastOccurrences (view: ConferenceView, list: ListOccurrences, no
   return ended.slice(-MAX_PAST_SHOWN).reverse()
 }
 
+/**
+ * Both lists at once, from one call to the core: an expansion late in a long series costs the
+ * core tens of milliseconds whatever the window (it steps the rule from the first start), so the
+ * tree asks once per series and refresh.
+ */
+export function meetingsOf (view: ConferenceView, list: ListOccurrences, now: number): { next: Occurrence[], past: Occurrence[] } {
+  const rule = view.context.recurrence
+  if (rule == null) return { next: [], past: [] }
+  const from = Math.max(view.context.start, now - spanFor(rule, MAX_PAST_SHOWN))
+  const all = list(from, now + spanFor(rule, MAX_NEXT_SHOWN), 1000)
+  const ended = (o: Occurrence): boolean => o.start + o.durationMinutes * 60_000 <= now
+  return {
+    next: all.filter(o => !ended(o)).slice(0, MAX_NEXT_SHOWN),
+    past: all.filter(ended).slice(-MAX_PAST_SHOWN).reverse()
+  }
+}
+
 /** One meeting's row: label, description, icon and the contextValue the menus key on. */
 export interface OccurrenceRow {
   label: ShownText
