@@ -86,17 +86,60 @@ function writePrefixTable (file) {
   return {}
 }
 
+/**
+ * npm installs one copy of a package per dependent when it cannot hoist it (uint8arrays 6.1.1 sits
+ * under some 20 libp2p packages because the top level holds 5.1.1): each copy would be bundled and
+ * initialised again. For these packages every import of a name@version resolves to the first copy
+ * seen. Only pure-ESM packages whose own imports are ESM: a path a plugin returns loses its
+ * package's "type", which changes how an import of a CommonJS module's default is bound (tslib).
+ */
+const DEDUPED = new Set(['uint8arrays', 'uint8arraylist', 'uint8-varint', 'protons-runtime', 'multiformats'])
+const dedupePackages = {
+  name: 'dedupe-packages',
+  setup (build) {
+    const firstRoot = new Map()
+    const versions = new Map()
+    const versionAt = root => {
+      if (!versions.has(root)) {
+        let version
+        try { version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version } catch {}
+        versions.set(root, version)
+      }
+      return versions.get(root)
+    }
+    const names = [...DEDUPED].map(n => n.replace(/[-/]/g, '\\$&')).join('|')
+    build.onResolve({ filter: new RegExp(`^(${names})(/|$)`) }, async args => {
+      if (args.pluginData?.deduped === true) return undefined
+      const result = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { deduped: true } })
+      if (result.errors.length > 0 || result.external || result.namespace !== 'file') return undefined
+      const marker = `${path.sep}node_modules${path.sep}`
+      const at = result.path.lastIndexOf(marker)
+      if (at < 0) return undefined
+      const name = result.path.slice(at + marker.length).split(path.sep)[0]
+      const root = path.join(result.path.slice(0, at + marker.length), name)
+      const version = versionAt(root)
+      if (version == null) return undefined
+      const key = `${name}@${version}`
+      if (!firstRoot.has(key)) firstRoot.set(key, root)
+      const first = firstRoot.get(key)
+      if (first === root) return undefined
+      return { path: path.join(first, path.relative(root, result.path)), sideEffects: result.sideEffects }
+    })
+  }
+}
+
 const builds = [
-  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
-  { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [...node.plugins, lazyParts] },
+  { ...node, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [...node.plugins, dedupePackages] },
+  { ...node, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [...node.plugins, lazyParts, dedupePackages] },
   {
     ...node,
     stdin: { contents: "export * from '@libp2p/webrtc'", resolveDir: __dirname, sourcefile: 'libp2p-webrtc.js' },
-    outfile: path.join('dist', WEBRTC_BUNDLE)
+    outfile: path.join('dist', WEBRTC_BUNDLE),
+    plugins: [...node.plugins, dedupePackages]
   },
   // The chat history on disk, read without libp2p: what a restored chat panel shows at once.
-  { ...node, entryPoints: ['src/core/chat/stored-history.ts'], outfile: 'dist/stored-history.js' },
-  { ...node, entryPoints: ['src/cli/peer.ts'], outfile: 'dist/peer.js', banner: { js: '#!/usr/bin/env node\n' + node.banner.js }, plugins: [...node.plugins, lazyParts] },
+  { ...node, entryPoints: ['src/core/chat/stored-history.ts'], outfile: 'dist/stored-history.js', plugins: [...node.plugins, dedupePackages] },
+  { ...node, entryPoints: ['src/cli/peer.ts'], outfile: 'dist/peer.js', banner: { js: '#!/usr/bin/env node\n' + node.banner.js }, plugins: [...node.plugins, lazyParts, dedupePackages] },
   {
     bundle: true,
     format: 'iife',
