@@ -64,10 +64,10 @@ describe('DevMeet in the extension host', function () {
       assert.deepEqual(contributed.filter(c => !registered.has(c)), [], 'contributed but not registered')
     })
 
-    it('contributes the Conferences and Peers views in the DevMeet container, and both open', async function () {
-      assert.deepEqual(contributes().views.devmeet.map(v => v.id), ['devmeet.conferences', 'devmeet.peers'])
+    it('contributes the Conferences, Peers and Teams views in the DevMeet container, and each opens', async function () {
+      assert.deepEqual(contributes().views.devmeet.map(v => v.id), ['devmeet.conferences', 'devmeet.peers', 'devmeet.teams'])
       const registered = new Set(await vscode.commands.getCommands(true))
-      for (const id of ['devmeet.conferences', 'devmeet.peers']) {
+      for (const id of ['devmeet.conferences', 'devmeet.peers', 'devmeet.teams']) {
         assert.ok(registered.has(`${id}.focus`), `the workbench knows the view ${id}`)
         await vscode.commands.executeCommand(`${id}.focus`)
       }
