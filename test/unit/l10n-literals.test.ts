@@ -17,8 +17,11 @@ function tsFiles (dir: string): string[] {
     e.isDirectory() ? tsFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name).split(path.sep).join('/')] : [])
 }
 
+/** One capitalized word ("Agenda") given to a label, or any text given to a page element's label attribute. */
+const LITERAL_WORD = /\b(textContent|title|placeholder|label|tooltip|description|required|reason|note|error)\s*[:=]\s*['"][A-Z][A-Za-z]+['"]|setAttribute\('(aria-label|aria-description|title|placeholder)', *['"`][A-Za-z]/
+
 function literalTexts (source: string): string[] {
-  return source.split('\n').filter(line => !/^\s*(\/\/|\*)/.test(line) && LITERAL_TEXT.test(line))
+  return source.split('\n').filter(line => !/^\s*(\/\/|\*)/.test(line) && (LITERAL_TEXT.test(line) || LITERAL_WORD.test(line)))
 }
 
 /** `shown` templates with words in them: `shown` is for joining parts; words go through `localized`. */
@@ -56,7 +59,10 @@ describe('texts for the user', () => {
     assert.equal(literalTexts("    return { ok: false, reason: 'The last day is before the first meeting.' }").length, 1)
     assert.equal(literalTexts('  return { note: `Duration: ${formatDuration(m)}` }').length, 1)
     assert.equal(literalTexts('  item.command = { command: \'devmeet.openChat\', title: \'Open Chat\', arguments: [node] }').length, 1)
+    assert.equal(literalTexts("    h.textContent = 'Agenda'").length, 1)
+    assert.equal(literalTexts("    section.setAttribute('aria-label', 'Outcomes')").length, 1)
     assert.equal(literalTexts('item.tooltip = localized`DevMeet is loading…`').length, 0)
+    assert.equal(literalTexts("    section.setAttribute('aria-label', pageText('Outcomes'))").length, 0)
     assert.equal(literalTexts("el.className = 'message'").length, 0)
   })
 })
