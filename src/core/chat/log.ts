@@ -25,7 +25,7 @@ export class ChatLog {
   private readonly digests = new PrefixDigests()
   /** messages whose fork mark changed after they were held (see takeRemarked) */
   private remarked: HeldMessage[] = []
-  private queue: Array<{ line: string, done: () => void, fail: (err: unknown) => void }> = []
+  private queue: Array<{ lines: string[], done: () => void, fail: (err: unknown) => void }> = []
   private writing = false
   private appended = false
   /** the sync that covers every line written so far */
@@ -141,14 +141,35 @@ export class ChatLog {
   async append (message: HeldMessage): Promise<boolean> {
     const key = messageKey(message.payload.author, message.payload.seq)
     if (this.byKey.has(key)) return false
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ line: message.envelope, done: resolve, fail: reject })
-      void this.drain()
-    })
+    await this.write([message.envelope])
     if (this.byKey.has(key)) return false
     this.bytesHeld += Buffer.byteLength(message.envelope) + 1
     this.insert(message)
     return true
+  }
+
+  /**
+   * append() for many messages at once (a received frame): one write for all, then each is held.
+   * Returns, per message, whether it was new.
+   */
+  async appendMany (messages: readonly HeldMessage[]): Promise<boolean[]> {
+    const fresh = messages.filter(m => !this.byKey.has(messageKey(m.payload.author, m.payload.seq)))
+    if (fresh.length > 0) await this.write(fresh.map(m => m.envelope))
+    const taken = new Set<HeldMessage>()
+    for (const m of fresh) {
+      if (this.byKey.has(messageKey(m.payload.author, m.payload.seq))) continue
+      this.bytesHeld += Buffer.byteLength(m.envelope) + 1
+      this.insert(m)
+      taken.add(m)
+    }
+    return messages.map(m => taken.has(m))
+  }
+
+  private async write (lines: string[]): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ lines, done: resolve, fail: reject })
+      void this.drain()
+    })
   }
 
   /**
@@ -163,10 +184,7 @@ export class ChatLog {
     const before = this.byKey.get(key)
     if (before == null) throw new Error('no version of this message is held')
     if (before.equivocated === true && preferredVersion(before.envelope, message.envelope) === before.envelope) return { held: before, replaced: false }
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ line: message.envelope, done: resolve, fail: reject })
-      void this.drain()
-    })
+    await this.write([message.envelope])
     this.bytesHeld += Buffer.byteLength(message.envelope) + 1
     // Another version may have been taken while this one was written: resolve against the current one.
     const current = this.byKey.get(key)!
@@ -182,7 +200,7 @@ export class ChatLog {
         const batch = this.queue
         this.queue = []
         try {
-          const lines = batch.map(b => b.line)
+          const lines = batch.length === 1 ? [...batch[0].lines] : batch.flatMap(b => b.lines)
           // A crash may have left a torn last line with no newline; a blank line first keeps it from swallowing ours.
           if (!this.appended) lines.unshift('')
           await this.storage.appendLines(this.file, lines, { sync: false })

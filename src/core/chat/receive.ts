@@ -183,7 +183,7 @@ export class ChatReceiver {
   }
 
   private async commitBatch (link: ChatLink, log: ChatLog, fresh: HeldMessage[]): Promise<void> {
-    const written = await Promise.all(fresh.map(h => log.append(h)))
+    const written = await log.appendMany(fresh)
     const added = fresh.filter((_, i) => written[i])
     for (const h of added) {
       link.markSent(h)
