@@ -54,6 +54,13 @@ describe('texts for the user', () => {
     assert.equal(wordsInShown('x.ts', 'const a = shown`${a} · ${b}\n`').length, 0)
   })
 
+  it('are never English in the chat page\'s HTML: its labels and words come from the page texts', () => {
+    const html = readFileSync(path.join(ROOT, 'src/vscode/chat/chat-page.ts'), 'utf8')
+    const englishInHtml = /\b(aria-label|placeholder|title)="[A-Za-z]|>[A-Za-z][^<>$]*</g
+    assert.deepEqual(html.match(englishInHtml) ?? [], [])
+    assert.ok('<button aria-label="Next result">'.match(englishInHtml) != null && '<p class="x">Up and Down</p>'.match(englishInHtml) != null)
+  })
+
   it('the scan would catch one', () => {
     assert.equal(literalTexts("item.tooltip = 'DevMeet is loading…'").length, 1)
     assert.equal(literalTexts("    return { ok: false, reason: 'The last day is before the first meeting.' }").length, 1)
