@@ -140,6 +140,40 @@ export function registerTeamCommands (reg: Register, host: DevMeetHost): void {
     }
   })
 
+  // From a peer's row in the Peers view: the user picks the team (or a new one), so an argument alone adds nobody.
+  reg('devmeet.addPeerToTeam', async (arg?: unknown) => {
+    const peerId = peerIdOf(arg)
+    if (peerId == null) return undefined
+    const devmeet = await teams()
+    if (devmeet == null) return undefined
+    const peer = devmeet.peerInfo(peerId)
+    type Item = ShownPickItem & { teamId?: string }
+    const items: Item[] = [
+      ...devmeet.teams.list().filter(t => !t.members.some(m => m.peerId === peerId)).map(t => ({
+        label: localized`${untrusted(t.name, 64)}`,
+        description: plural(t.members.length, localized`${t.members.length} member`, localized`${t.members.length} members`),
+        teamId: t.id
+      })),
+      { label: localized`$(add) New Team…` }
+    ]
+    const picked = await pickOne(items, { placeHolder: localized`Add ${untrusted(peer.label, 64)} (${untrusted(shortPeerId(peerId))}) to which team?` })
+    if (picked == null) return undefined
+    try {
+      if (picked.teamId != null) return devmeet.teams.addMembers(picked.teamId, [{ peerId, name: peer.label }]).id
+      const name = await askText({
+        title: localized`Create Team`,
+        prompt: localized`The team's name, e.g. Backend team. Only you see your teams.`,
+        ignoreFocusOut: true,
+        validateInput: v => v === '' ? undefined : checkName(v)
+      })
+      if (name == null || checkName(name) != null) return undefined
+      return devmeet.teams.create(name, [{ peerId, name: peer.label }]).id
+    } catch (err) {
+      void showError(localized`Could not add to the team: ${errorShown(err)}`)
+      return undefined
+    }
+  })
+
   reg('devmeet.removeTeamMember', async (arg?: unknown) => {
     const t = await target(arg, localized`Remove a member of which team?`)
     if (t == null) return undefined
