@@ -1,6 +1,8 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { InvalidAddressError } from './errors'
+import { untrusted } from '../shared/shown-text'
+import { localized } from '../shared/localized'
 
 /**
  * A peer address a person can paste: the peer ID, then its multiaddrs, separated by spaces,
@@ -18,8 +20,8 @@ const MAX_MULTIADDRS = 32
 /** Parses an address string; throws InvalidAddressError with a reason a person can act on. */
 export function parsePeerAddress (input: string): PeerAddress {
   const text = input.trim()
-  if (text === '') throw new InvalidAddressError('Paste a DevMeet address, a multiaddr or a peer ID.')
-  if (text.length > MAX_ADDRESS_LENGTH) throw new InvalidAddressError('That is too long to be a DevMeet address.')
+  if (text === '') throw new InvalidAddressError(localized`Paste a DevMeet address, a multiaddr or a peer ID.`)
+  if (text.length > MAX_ADDRESS_LENGTH) throw new InvalidAddressError(localized`That is too long to be a DevMeet address.`)
   const tokens = text.split(/[\s,]+/).filter(t => t !== '')
   let peerId: string | undefined
   const multiaddrs: Multiaddr[] = []
@@ -29,11 +31,11 @@ export function parsePeerAddress (input: string): PeerAddress {
       try {
         ma = multiaddr(token)
       } catch {
-        throw new InvalidAddressError(`"${clip(token)}" is not a valid multiaddr.`)
+        throw new InvalidAddressError(localized`"${untrusted(clip(token))}" is not a valid multiaddr.`)
       }
       const embedded = targetPeerId(ma)
       if (embedded != null) {
-        if (peerId != null && peerId !== embedded) throw new InvalidAddressError('The address names two different peer IDs.')
+        if (peerId != null && peerId !== embedded) throw new InvalidAddressError(localized`The address names two different peer IDs.`)
         peerId = embedded
       }
       multiaddrs.push(ma)
@@ -42,13 +44,13 @@ export function parsePeerAddress (input: string): PeerAddress {
       try {
         id = peerIdFromString(token).toString()
       } catch {
-        throw new InvalidAddressError(`"${clip(token)}" is neither a peer ID nor a multiaddr (multiaddrs start with "/").`)
+        throw new InvalidAddressError(localized`"${untrusted(clip(token))}" is neither a peer ID nor a multiaddr (multiaddrs start with "/").`)
       }
-      if (peerId != null && peerId !== id) throw new InvalidAddressError('The address names two different peer IDs.')
+      if (peerId != null && peerId !== id) throw new InvalidAddressError(localized`The address names two different peer IDs.`)
       peerId = id
     }
   }
-  if (multiaddrs.length > MAX_MULTIADDRS) throw new InvalidAddressError(`At most ${MAX_MULTIADDRS} multiaddrs, please.`)
+  if (multiaddrs.length > MAX_MULTIADDRS) throw new InvalidAddressError(localized`At most ${MAX_MULTIADDRS} multiaddrs, please.`)
   // Give every multiaddr the peer ID, so the dial is authenticated against it.
   const withIds = multiaddrs.map(ma => {
     return (peerId != null && targetPeerId(ma) == null) ? ma.encapsulate(`/p2p/${peerId}`) : ma

@@ -7,6 +7,7 @@ import { highestCarriedRsvpSeq, occurrenceEnded, type MyOccurrenceRsvp } from '.
 import { ruleStartsAmong, SeriesChanges } from './recurrence'
 import type { StoredConference } from './store'
 import type { ConferenceState } from './state'
+import { localized } from '../../shared/localized'
 
 const ANSWERS: readonly RsvpAnswer[] = ['accepted', 'declined', 'tentative']
 
@@ -17,11 +18,11 @@ const ANSWERS: readonly RsvpAnswer[] = ['accepted', 'declined', 'tentative']
 export async function answerInvitation (state: ConferenceState, outbox: Outbox, id: string, answer: RsvpAnswer, comment?: string): Promise<ConferenceView> {
   return await state.locked(id, async () => {
     const conf = state.store.get(id)
-    if (conf == null) throw new ConferenceInputError('No such conference.')
+    if (conf == null) throw new ConferenceInputError(localized`No such conference.`)
     const me = state.me()
-    if (!conf.context.invitees.some(i => i.peerId === me)) throw new ConferenceInputError('You are not invited to this conference.')
-    if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
-    if (!ANSWERS.includes(answer)) throw new ConferenceInputError('Answer accepted, declined or tentative.')
+    if (!conf.context.invitees.some(i => i.peerId === me)) throw new ConferenceInputError(localized`You are not invited to this conference.`)
+    if (conf.context.status === 'cancelled') throw new ConferenceInputError(localized`The conference is cancelled.`)
+    if (!ANSWERS.includes(answer)) throw new ConferenceInputError(localized`Answer accepted, declined or tentative.`)
     // Above my own counter and above the answer the context carries for me (a data folder restored from a backup).
     const rsvpSeq = nextRsvpSeq(conf, me)
     const { payload, envelope, cleanComment } = await signAnswer(state, { conferenceId: id, sequence: conf.context.sequence, answer, rsvpSeq }, comment)
@@ -41,20 +42,20 @@ export async function answerInvitation (state: ConferenceState, outbox: Outbox, 
 export async function answerOccurrence (state: ConferenceState, outbox: Outbox, id: string, occurrence: number, answer: RsvpAnswer): Promise<ConferenceView> {
   return await state.locked(id, async () => {
     const conf = state.store.get(id)
-    if (conf == null) throw new ConferenceInputError('No such conference.')
+    if (conf == null) throw new ConferenceInputError(localized`No such conference.`)
     const me = state.me()
     const ctx = conf.context
-    if (!ctx.invitees.some(i => i.peerId === me)) throw new ConferenceInputError('You are not invited to this conference.')
-    if (ctx.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
-    if (ctx.recurrence == null) throw new ConferenceInputError('The conference does not repeat; answer the conference instead.')
-    if (!ANSWERS.includes(answer)) throw new ConferenceInputError('Answer accepted, declined or tentative.')
-    if (!Number.isInteger(occurrence) || !ruleStartsAmong(ctx, [occurrence]).has(occurrence)) throw new ConferenceInputError('The series has no occurrence at that time.')
+    if (!ctx.invitees.some(i => i.peerId === me)) throw new ConferenceInputError(localized`You are not invited to this conference.`)
+    if (ctx.status === 'cancelled') throw new ConferenceInputError(localized`The conference is cancelled.`)
+    if (ctx.recurrence == null) throw new ConferenceInputError(localized`The conference does not repeat; answer the conference instead.`)
+    if (!ANSWERS.includes(answer)) throw new ConferenceInputError(localized`Answer accepted, declined or tentative.`)
+    if (!Number.isInteger(occurrence) || !ruleStartsAmong(ctx, [occurrence]).has(occurrence)) throw new ConferenceInputError(localized`The series has no occurrence at that time.`)
     const now = state.components.clock.now()
     const changes = new SeriesChanges(ctx)
-    if (changes.apply(occurrence).status === 'cancelled') throw new ConferenceInputError('That occurrence is cancelled.')
-    if (occurrenceEnded(ctx, occurrence, now, changes)) throw new ConferenceInputError('That occurrence is over.')
+    if (changes.apply(occurrence).status === 'cancelled') throw new ConferenceInputError(localized`That occurrence is cancelled.`)
+    if (occurrenceEnded(ctx, occurrence, now, changes)) throw new ConferenceInputError(localized`That occurrence is over.`)
     const kept = (conf.myOccurrenceRsvps ?? []).filter(a => a.occurrence !== occurrence && !occurrenceEnded(ctx, a.occurrence, now, changes))
-    if (kept.length >= MAX_OCCURRENCE_ANSWERS) throw new ConferenceInputError(`At most ${MAX_OCCURRENCE_ANSWERS} single occurrences can be answered ahead; answer the series instead.`)
+    if (kept.length >= MAX_OCCURRENCE_ANSWERS) throw new ConferenceInputError(localized`At most ${MAX_OCCURRENCE_ANSWERS} single occurrences can be answered ahead; answer the series instead.`)
     const rsvpSeq = nextRsvpSeq(conf, me)
     const envelope = await seal(state.components.key, DOMAINS.rsvp, { conferenceId: id, sequence: ctx.sequence, answer, rsvpSeq, occurrence } satisfies RsvpPayload)
     const mine: MyOccurrenceRsvp = { occurrence, answer, rsvpSeq, envelope, acked: false }

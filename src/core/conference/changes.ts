@@ -12,6 +12,7 @@ import type { ConferenceState } from './state'
 import { checkAgenda, checkDuration, checkInvitees, checkOccurrenceMove, checkRecurrence, checkStart, checkTitle } from './input-checks'
 import { isRuleStart, MAX_EXCEPTIONS, withException } from './recurrence'
 import { withoutOccurrenceAnswers } from './occurrence-answers'
+import { localized } from '../../shared/localized'
 
 /** The organizer's side: create a conference, invite more, reschedule, cancel; each change signed and queued for every invitee. */
 export class ConferenceChanges {
@@ -51,10 +52,10 @@ export class ConferenceChanges {
   async invite (id: string, peerIds: string[]): Promise<ConferenceView> {
     return await this.state.locked(id, async () => {
       const conf = this.own(id)
-      if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      if (conf.context.status === 'cancelled') throw new ConferenceInputError(localized`The conference is cancelled.`)
       const fresh = checkInvitees(peerIds, this.state.me()).filter(p => !conf.context.invitees.some(i => i.peerId === p))
       if (fresh.length === 0) return this.state.view(conf)
-      if (conf.context.invitees.length + fresh.length > MAX_INVITEES) throw new ConferenceInputError(`At most ${MAX_INVITEES} invitees.`)
+      if (conf.context.invitees.length + fresh.length > MAX_INVITEES) throw new ConferenceInputError(localized`At most ${MAX_INVITEES} invitees.`)
       return await this.republish(conf, { invitees: [...conf.context.invitees, ...fresh.map(p => this.inviteeRef(p))] })
     })
   }
@@ -63,7 +64,7 @@ export class ConferenceChanges {
   async reschedule (id: string, start: number, durationMinutes?: number): Promise<ConferenceView> {
     return await this.state.locked(id, async () => {
       const conf = this.own(id)
-      if (conf.context.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
+      if (conf.context.status === 'cancelled') throw new ConferenceInputError(localized`The conference is cancelled.`)
       checkStart(start, this.state.components.clock.now())
       if (durationMinutes != null) checkDuration(durationMinutes)
       const moved: Partial<ConferenceContext> = { start: Math.round(start), durationMinutes: Math.round(durationMinutes ?? conf.context.durationMinutes) }
@@ -117,11 +118,11 @@ export class ConferenceChanges {
     return await this.state.locked(id, async () => {
       const conf = this.own(id)
       const ctx = conf.context
-      if (ctx.status === 'cancelled') throw new ConferenceInputError('The conference is cancelled.')
-      if (ctx.recurrence == null) throw new ConferenceInputError('The conference does not repeat; reschedule or cancel it instead.')
-      if (!Number.isInteger(occurrence) || !isRuleStart(ctx, occurrence)) throw new ConferenceInputError('The series has no occurrence at that time.')
+      if (ctx.status === 'cancelled') throw new ConferenceInputError(localized`The conference is cancelled.`)
+      if (ctx.recurrence == null) throw new ConferenceInputError(localized`The conference does not repeat; reschedule or cancel it instead.`)
+      if (!Number.isInteger(occurrence) || !isRuleStart(ctx, occurrence)) throw new ConferenceInputError(localized`The series has no occurrence at that time.`)
       const exceptions = withException(ctx.exceptions ?? [], exception)
-      if (exceptions.length > MAX_EXCEPTIONS) throw new ConferenceInputError(`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
+      if (exceptions.length > MAX_EXCEPTIONS) throw new ConferenceInputError(localized`A series holds at most ${MAX_EXCEPTIONS} changed occurrences.`)
       return await this.republish(conf, { exceptions })
     })
   }
@@ -158,8 +159,8 @@ export class ConferenceChanges {
 
   private own (id: string): StoredConference {
     const conf = this.state.store.get(id)
-    if (conf == null) throw new ConferenceInputError('No such conference.')
-    if (conf.context.organizer.peerId !== this.state.me()) throw new ConferenceInputError('Only the organizer can change this conference.')
+    if (conf == null) throw new ConferenceInputError(localized`No such conference.`)
+    if (conf.context.organizer.peerId !== this.state.me()) throw new ConferenceInputError(localized`Only the organizer can change this conference.`)
     return conf
   }
 

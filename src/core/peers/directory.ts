@@ -15,6 +15,7 @@ import { rememberableAddresses } from './address-book'
 import { PeerExchange } from './peer-exchange'
 import { PeerFinder } from './peer-finder'
 import { NearbyPeers } from './nearby'
+import { localized } from '../../shared/localized'
 
 export interface PeerDirectoryPorts {
   contacts: ContactStore
@@ -139,7 +140,7 @@ export class PeerDirectory {
   async connect (addressText: string): Promise<PeerInfo> {
     const address = parsePeerAddress(addressText)
     const node = this.components.node
-    if (address.peerId === node.peerId.toString()) throw new InvalidAddressError('That is your own address.')
+    if (address.peerId === node.peerId.toString()) throw new InvalidAddressError(localized`That is your own address.`)
     const connection = await dialAddress(node, address, this.components.log)
     const peerId = connection.remotePeer.toString()
     this.keep(peerId)
