@@ -5,6 +5,7 @@ import { formatLocal, formatRelative, localTimeZone } from '../../shared/time'
 import { parseStartTime } from '../../shared/start-time'
 import { MAX_AGENDA_BYTES, MAX_DURATION_MINUTES, MAX_START_AHEAD_MS, MAX_TITLE_CHARS, MIN_DURATION_MINUTES, isValidDuration, utf8Bytes } from '../../shared/limits'
 import { oneLine } from './conference-rows'
+import { recurrenceFromArg } from './recurrence-arg'
 import { untrusted } from '../../shared/shown-text'
 import { localized } from '../localized'
 
@@ -28,6 +29,8 @@ export interface CreateConferenceArgs {
   agenda?: string
   /** peer IDs */
   invitees?: string[]
+  /** makes it a series: the core's rule, `until` as ISO 8601 (recurrence-arg.ts) */
+  recurrence?: Record<string, unknown>
 }
 
 export function checkTitle (value: string): string | undefined {
@@ -68,7 +71,16 @@ export function createInputFromArgs (arg: Record<string, unknown>, now: number):
   if (!Array.isArray(invitees) || !invitees.every(i => typeof i === 'string' && i.length > 0 && i.length < 200)) {
     fail('invitees must be an array of peer ID strings')
   }
+  let recurrence
+  if (arg.recurrence != null) {
+    try {
+      recurrence = recurrenceFromArg(arg.recurrence)
+    } catch (err) {
+      fail((err as Error).message)
+    }
+  }
   return {
+    ...(recurrence != null ? { recurrence } : {}),
     title: oneLine(arg.title as string, MAX_TITLE_CHARS),
     start,
     durationMinutes: durationMinutes as number,
