@@ -76,7 +76,7 @@ export async function memory (opts: BenchOptions): Promise<Row[]> {
         unit: 'MB',
         devmeet: { value: holding / MB },
         baselines: [],
-        note: `the benchmark process with its ${cores.length} cores: ${(bench / MB).toFixed(0)} MB`
+        note: `the benchmark process with its ${cores.length} in-process DevMeet cores: ${(bench / MB).toFixed(0)} MB`
       }
     ]
   } finally {
