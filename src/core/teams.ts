@@ -9,6 +9,7 @@ import { DamagedFileError, TeamRuleError, isError } from './errors'
 import { sanitizeDisplayName } from './identity'
 import { MAX_TEAM_MEMBERS, isPeerIdText, teamMemberName, type TeamMember } from './team-member'
 import { decodeTeamLine, encodeTeamLine, type TeamLineResult } from './team-line'
+import { localized } from '../shared/localized'
 
 export { MAX_TEAM_MEMBERS, TeamRuleError, isPeerIdText, type TeamMember }
 
@@ -27,7 +28,7 @@ export interface Team {
 /** A team's name cleaned like a display name; an empty one is refused. */
 export function cleanTeamName (raw: unknown): string {
   const name = sanitizeDisplayName(raw, '')
-  if (name === '') throw new TeamRuleError('Give the team a name.')
+  if (name === '') throw new TeamRuleError(localized`Give the team a name.`)
   return name
 }
 
@@ -108,9 +109,9 @@ export class TeamStore {
 
   /** Makes a team. A name that is taken gets " (2)", " (3)"…, so that a pasted team never replaces one. */
   create (name: string, members: TeamMember[] = []): Team {
-    if (this.teams.size >= MAX_TEAMS) throw new TeamRuleError(`You have ${MAX_TEAMS} teams, the most DevMeet keeps; delete one first.`)
+    if (this.teams.size >= MAX_TEAMS) throw new TeamRuleError(localized`You have ${MAX_TEAMS} teams, the most DevMeet keeps; delete one first.`)
     const checked = checkMembers(members)
-    if (checked.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(`A team has at most ${MAX_TEAM_MEMBERS} members.`)
+    if (checked.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(localized`A team has at most ${MAX_TEAM_MEMBERS} members.`)
     const at = this.now()
     const team: Team = { id: randomBytes(16).toString('base64url'), name: this.freeName(cleanTeamName(name)), members: checked, createdAt: at, updatedAt: at }
     this.teams.set(team.id, team)
@@ -131,7 +132,7 @@ export class TeamStore {
   addMembers (id: string, members: TeamMember[]): Team {
     const team = this.require(id)
     const merged = distinctMembers([...team.members, ...checkMembers(members)])
-    if (merged.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(`A team has at most ${MAX_TEAM_MEMBERS} members.`)
+    if (merged.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(localized`A team has at most ${MAX_TEAM_MEMBERS} members.`)
     team.members = merged
     team.updatedAt = this.now()
     this.save()
@@ -180,7 +181,7 @@ export class TeamStore {
 
   private require (id: string): Team {
     const team = this.teams.get(id)
-    if (team == null) throw new TeamRuleError('That team no longer exists.')
+    if (team == null) throw new TeamRuleError(localized`That team no longer exists.`)
     return team
   }
 
@@ -227,10 +228,10 @@ function copy (t: Team): Team {
 
 /** Members checked as they arrive from the user or a pasted line: peer IDs parsed, names cleaned. */
 function checkMembers (members: readonly TeamMember[]): TeamMember[] {
-  if (members.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(`A team has at most ${MAX_TEAM_MEMBERS} members.`)
+  if (members.length > MAX_TEAM_MEMBERS) throw new TeamRuleError(localized`A team has at most ${MAX_TEAM_MEMBERS} members.`)
   const out: TeamMember[] = []
   for (const m of members) {
-    if (!isPeerIdText(m?.peerId)) throw new TeamRuleError('A member is not a peer ID.')
+    if (!isPeerIdText(m?.peerId)) throw new TeamRuleError(localized`A member is not a peer ID.`)
     out.push({ peerId: m.peerId, name: teamMemberName(m.name) })
   }
   return distinctMembers(out)

@@ -10,16 +10,18 @@ import { chatPayloadSchema, type ChatPayload, type HeldMessage } from './message
 import { chainHash } from './chain'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { ChatScope } from './scope'
+import { untrusted } from '../../shared/shown-text'
+import { localized } from '../../shared/localized'
 
 /** Why a message cannot be sent as it is, or undefined when it can (checked before anything is taken). */
 export function inputProblem (input: ChatMessageInput): string | undefined {
-  if (input == null || !['text', 'code', 'reaction', 'edit', 'delete'].includes(input.kind)) return 'A message is text, code, a reaction, an edit or a delete.'
-  if (typeof input.body !== 'string') return 'The message is empty.'
-  if ((input.kind === 'reaction' || input.kind === 'delete') !== (input.body === '')) return input.body === '' ? 'The message is empty.' : 'A reaction or a delete carries no text.'
-  if (input.kind !== 'reaction' && input.kind !== 'delete' && input.body.trim() === '') return 'The message is empty.'
-  if ((input.kind === 'reaction' || input.kind === 'edit' || input.kind === 'delete') && input.target == null) return 'It needs the message it acts on.'
-  if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) return 'The message is longer than 16 KiB.'
-  if (input.kind === 'code' && input.code == null) return 'A code message needs its file and lines.'
+  if (input == null || !['text', 'code', 'reaction', 'edit', 'delete'].includes(input.kind)) return localized`A message is text, code, a reaction, an edit or a delete.`
+  if (typeof input.body !== 'string') return localized`The message is empty.`
+  if ((input.kind === 'reaction' || input.kind === 'delete') !== (input.body === '')) return input.body === '' ? localized`The message is empty.` : localized`A reaction or a delete carries no text.`
+  if (input.kind !== 'reaction' && input.kind !== 'delete' && input.body.trim() === '') return localized`The message is empty.`
+  if ((input.kind === 'reaction' || input.kind === 'edit' || input.kind === 'delete') && input.target == null) return localized`It needs the message it acts on.`
+  if (Buffer.byteLength(input.body) > MAX_CHAT_BODY_BYTES) return localized`The message is longer than 16 KiB.`
+  if (input.kind === 'code' && input.code == null) return localized`A code message needs its file and lines.`
   return undefined
 }
 
@@ -47,15 +49,15 @@ export class ChatSender {
   /** Signs, writes and sends a message; throws ChatInputError when it cannot be sent. */
   async send (conferenceId: string, input: ChatMessageInput): Promise<ChatMessage> {
     const view = this.scope.components.membership.get(conferenceId)
-    if (view == null) throw new ChatInputError('No such conference.')
-    if (view.context.status === 'cancelled') throw new ChatInputError('The conference is cancelled; its chat is read-only.')
+    if (view == null) throw new ChatInputError(localized`No such conference.`)
+    if (view.context.status === 'cancelled') throw new ChatInputError(localized`The conference is cancelled; its chat is read-only.`)
     const me = this.scope.me()
-    if (!this.scope.mayChat(conferenceId, me)) throw new ChatInputError('Only participants (the organizer and those who accepted) can write in this chat.')
+    if (!this.scope.mayChat(conferenceId, me)) throw new ChatInputError(localized`Only participants (the organizer and those who accepted) can write in this chat.`)
     const problem = inputProblem(input)
     if (problem != null) throw new ChatInputError(problem)
     const log = await this.logs.open(conferenceId)
     const full = quotaExceeded(this.quota, { messages: log.size, bytes: log.bytes }, { messages: 1, bytes: Buffer.byteLength(input.body) })
-    if (full != null) throw new ChatInputError(`This conference's chat is full: ${full}. Its history stays readable; a new conference has room.`)
+    if (full != null) throw new ChatInputError(localized`This conference's chat is full: ${untrusted(full)}. Its history stays readable; a new conference has room.`)
     this.sendsInFlight.set(conferenceId, (this.sendsInFlight.get(conferenceId) ?? 0) + 1)
     try {
       return await this.sendNext(conferenceId, log, me, input)
@@ -108,7 +110,7 @@ export class ChatSender {
       ...this.prevOf(conferenceId, log, me, seq)
     }
     const parsed = chatPayloadSchema.safeParse(payload)
-    if (!parsed.success) throw new ChatInputError(`The message cannot be sent: ${parsed.error.issues[0]?.message}`)
+    if (!parsed.success) throw new ChatInputError(localized`The message cannot be sent: ${untrusted(parsed.error.issues[0]?.message)}`)
     // Signed synchronously: the next send, which may run as soon as this one awaits, links to it.
     const envelope = sealText(this.scope.components.key, DOMAINS.chat, payload)
     this.lastSigned.set(conferenceId, { seq, hash: chainHash(envelope) })

@@ -131,7 +131,7 @@ export class ConferenceChanges {
   async publish (context: ConferenceContext, lastRsvpSeq: Record<string, number>): Promise<ConferenceView> {
     const envelope = await seal(this.state.components.key, DOMAINS.conference, context)
     if (envelope.length > MAX_INVITE_BYTES) {
-      throw new ConferenceTooLargeError(`The conference record would be ${Math.ceil(envelope.length / 1024)} KiB, over the ${MAX_INVITE_BYTES / 1024} KiB an invitation may be: shorten the agenda or invite fewer peers.`)
+      throw new ConferenceTooLargeError(localized`The conference record would be ${Math.ceil(envelope.length / 1024)} KiB, over the ${MAX_INVITE_BYTES / 1024} KiB an invitation may be: shorten the agenda or invite fewer peers.`)
     }
     // What every receiver checks, checked here first: a context we cannot verify ourselves would be refused everywhere.
     const answers = await verifyContext(context, this.state.me())
