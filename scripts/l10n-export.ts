@@ -1,5 +1,6 @@
 // Writes l10n/bundle.l10n.json: every message the extension translates at run time (the `localized`
-// templates, vscode.l10n.t and localizedTemplate calls), keyed as the translator is asked for it.
+// templates, vscode.l10n.t and documentText calls, the chat page's list), keyed as the translator is
+// asked for it.
 // A translation is a copy of it named bundle.l10n.<locale>.json with the values translated.
 // Usage: npm run l10n:export (add --check to only compare, exit 1 when the bundle is out of date)
 import * as fs from 'node:fs'

@@ -1,7 +1,7 @@
 // Finds every message the extension translates at run time, with the key it is looked up by:
 // - `localized` templates: the literal parts joined with {0}, {1}… where the parts go, exactly as
 //   localizedTag (src/shared/shown-text.ts) builds the key it hands to the translator;
-// - `vscode.l10n.t('…')`, `localizedTemplate('…')` and `documentText('…', …)` calls: the literal;
+// - `vscode.l10n.t('…')` and `documentText('…', …)` calls: the string literal itself;
 // - the chat page's PAGE_TEXTS list (src/shared/page-text.ts), each entry a key.
 // @vscode/l10n-dev does not know our tag, so this reads the sources with the TypeScript compiler.
 import * as fs from 'node:fs'
@@ -15,7 +15,7 @@ export interface L10nKey {
 }
 
 /** Calls whose first argument, a string literal, is a message key. */
-const KEY_CALLS = new Set(['l10n.t', 'localizedTemplate', 'documentText'])
+const KEY_CALLS = new Set(['l10n.t', 'documentText'])
 
 /** The list of the chat page's messages. */
 const PAGE_LIST = 'PAGE_TEXTS'

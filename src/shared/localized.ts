@@ -38,14 +38,6 @@ export function plural (count: number, one: ShownText, other: ShownText): ShownT
 }
 
 /**
- * A translated message with its {0}, {1}… left in, for a surface that fills them itself (the chat
- * page puts peer text in as DOM text). `key` must be a literal: scripts/l10n-export.ts reads it.
- */
-export function localizedTemplate (key: string): string {
-  return translate(key, placeholderCount(key))
-}
-
-/**
  * A message for a document that escapes its own parts (the transcript's markdown): the translated
  * template with `parts` put in as they are. `key` must be a literal: scripts/l10n-export.ts reads it.
  */

@@ -36,7 +36,7 @@ describe('the l10n bundle', () => {
 
   it('keys a template as localizedTag asks the translator for it', () => {
     const source = 'const a = localized`Connected to ${untrusted(name)} at ${when}, \\u00e9 ${n}.`\n' +
-      'vscode.l10n.t(\'At most 64 characters.\')\nlocalizedTemplate(\'{0} is typing…\')\nother`not ${x} ours`'
+      'vscode.l10n.t(\'At most 64 characters.\')\ndocumentText(\'{0} is typing…\', name)\nother`not ${x} ours`'
     const found = keysInSource('x.ts', source).map(k => k.key)
     let asked = ''
     const tag = localizedTag(key => { asked = key; return key })
