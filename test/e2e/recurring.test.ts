@@ -8,7 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { openWorkbench, openDevMeetView, statusLabel, runCommand, answerInput, screenshot, waitFor, treeRows, readmeScreenshot, type Workbench } from './workbench'
 import { ensurePeerBuilt, spawnPeer, stopAllPeers, type HeadlessPeer } from '../helpers/headless'
-import { encodeTeamLine } from '../../src/core/team-line'
+import { decodeTeamLine, encodeTeamLine } from '../../src/core/team-line'
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
 const MONDAY_FIRST = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
@@ -69,6 +69,12 @@ describe('a weekly series through the UI, with a team as the invitees', () => {
       await alice.page.waitForTimeout(300)
       await alice.page.keyboard.press('Enter')
       await waitFor('the team in the Teams view', async () => (await treeRows(alice, 'Teams')).some(r => r.includes('Backend team')), 30_000)
+      // Copy Team gives the same team back as one line.
+      await alice.page.evaluate(async () => { await navigator.clipboard.writeText('') })
+      await runCommand(alice, 'DevMeet: Copy Team')
+      await typeAndEnter(alice, 'Backend team')
+      await waitFor('the copied team line', async () => (await alice.page.evaluate(() => navigator.clipboard.readText().catch(() => ''))).startsWith('devmeet-team:'), 15_000)
+      assert.deepEqual(decodeTeamLine(await alice.page.evaluate(() => navigator.clipboard.readText())), { ok: true, name: 'Backend team', members: [{ peerId: ready.peerId, name: 'Bob' }] })
 
       // Tomorrow at 09:00, weekly on that day and three days later, ten meetings.
       const tomorrow = new Date(Date.now() + 24 * 3_600_000)
