@@ -40,15 +40,15 @@ export function describeLoadError (err: unknown): string {
   const platform = `${process.platform}-${process.arch}`
   const message = String((err as any)?.message ?? err)
   if ((err as any)?.code === 'MODULE_NOT_FOUND' && /'node-datachannel'/.test(message)) {
-    return `this DevMeet package has no WebRTC module (${platform})`
+    return localized`this DevMeet package has no WebRTC module (${untrusted(platform)})`
   }
   // node-datachannel wraps the real cause: "… (Error: Cannot find module '@node-datachannel/…')".
   const inner = /\(Error: ([^\n]*?)\)?\s*$/.exec(message.split('\n')[0])?.[1]
   if (/Cannot find module '@node-datachannel\//.test(message) || /Unsupported platform/.test(message)) {
-    return `no WebRTC binary for ${platform} in this DevMeet package`
+    return localized`no WebRTC binary for ${untrusted(platform)} in this DevMeet package`
   }
   const line = (inner ?? message.split('\n')[0]).trim()
-  return `WebRTC's native module does not load on ${platform}: ${line.length > MAX_REASON ? line.slice(0, MAX_REASON - 1) + '…' : line}`
+  return localized`WebRTC's native module does not load on ${untrusted(platform)}: ${untrusted(line, MAX_REASON)}`
 }
 
 /** The one warning a user sees: why, what still works, and how to get WebRTC back. */
