@@ -104,7 +104,7 @@ function arrivals (children: LineChild[], sender: number, body: string, matches:
 }
 
 /** DevMeet: headless peers in a conference, then its start (every peer joins at once). */
-async function devmeetMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
+export async function devmeetMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
   const setupFrom = performance.now()
   const peers = await spawnPeers(size, opts, { prefix: 'Mesh', batch: 4 })
   try {
@@ -141,9 +141,11 @@ async function devmeetMesh (size: number, samples: number, opts: BenchOptions): 
     let linkedAt = 0
     let allLinked: () => void = () => {}
     const linked = new Promise<void>(resolve => { allLinked = resolve })
+    const lastOnline = new Map<number, string[]>()
     const offPresence = peers.map((p, i) => p.onLine(line => {
       if (line.event !== 'presence' || line.presence?.conferenceId !== conferenceId) return
       const online: string[] = line.presence.online
+      lastOnline.set(i, online)
       if (chosenNeighbours(conferenceId, ids[i], ids).every(q => online.includes(q))) unlinked.delete(i)
       else unlinked.add(i)
       if (unlinked.size === 0 && linkedAt === 0) {
@@ -157,7 +159,14 @@ async function devmeetMesh (size: number, samples: number, opts: BenchOptions): 
     const convergeBudget = budget(opts, 20_000 + 200 * size)
     try {
       await within('every participant is linked to its neighbours', convergeBudget, linked)
-        .catch(err => { throw new Error(`${String(err.message)} (${unlinked.size} of ${size} not yet)`) })
+        .catch(err => {
+          const which = [...unlinked].slice(0, 3).map(i => {
+            const online = lastOnline.get(i) ?? []
+            const missing = chosenNeighbours(conferenceId, ids[i], ids).filter(q => !online.includes(q)).map(q => ids.indexOf(q))
+            return `#${i} lacks ${missing.map(m => `#${m}`).join(' ')} with ${online.length} links`
+          })
+          throw new Error(`${String(err.message)} (${unlinked.size} of ${size} not yet: ${which.join('; ')})`)
+        })
     } finally {
       offPresence.forEach(off => off())
     }
@@ -210,7 +219,7 @@ function spawnGossipPeer (): LineChild {
 }
 
 /** gossipsub: the same number of processes, each dialling the neighbours DevMeet's mesh would choose. */
-async function gossipMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
+export async function gossipMesh (size: number, samples: number, opts: BenchOptions): Promise<MeshRun> {
   const nodes: LineChild[] = []
   try {
     for (let i = 0; i < size; i += 4) {
