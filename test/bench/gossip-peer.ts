@@ -42,7 +42,8 @@ readline.createInterface({ input: process.stdin }).on('line', text => {
     try {
       let result: unknown = true
       if (line.cmd === 'dial') {
-        await Promise.all((line.addrs as string[]).map(async a => await node.dial(multiaddr(a))))
+        const dialled = await Promise.allSettled((line.addrs as string[]).map(async a => await node.dial(multiaddr(a))))
+        result = { failed: dialled.filter(d => d.status === 'rejected').length }
       } else if (line.cmd === 'publish') {
         await pubsub.publish(GOSSIP_TOPIC, new TextEncoder().encode(line.body))
       } else if (line.cmd === 'stats') {

@@ -156,7 +156,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     const t0 = performance.now()
     for (const p of peers) p.post('join', { conferenceId })
     await peers[first].command('send', { conferenceId, body: 'mesh start' })
-    const convergeBudget = budget(opts, 20_000 + 200 * size)
+    const convergeBudget = budget(opts, 30_000 + 600 * size)
     try {
       await within('every participant is linked to its neighbours', convergeBudget, linked)
         .catch(err => {
@@ -232,9 +232,10 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
     const addrOf = new Map(ready.map(r => [String(r.peerId), String(r.addr)]))
     await settle()
     const t0 = performance.now()
-    await Promise.all(nodes.map(async (n, i) => await n.command('dial', { addrs: chosenNeighbours('gossip-bench', ids[i], ids).map(p => addrOf.get(p)) })))
+    // A dial that times out on a busy machine is not fatal: gossipsub reaches the peer through the others' links.
+    await Promise.all(nodes.map(async (n, i) => await n.command('dial', { addrs: chosenNeighbours('gossip-bench', ids[i], ids).map(p => addrOf.get(p)) }).catch(() => {})))
     // Converged once a probe reaches all: gossipsub forms its mesh on heartbeats (1 s), so probes go every 100 ms until one does.
-    const convergeBudget = budget(opts, 20_000 + 200 * size)
+    const convergeBudget = budget(opts, 30_000 + 600 * size)
     const deadline = performance.now() + convergeBudget
     let convergedMs: number | undefined
     for (let k = 0; convergedMs == null; k++) {
