@@ -9,8 +9,13 @@ export const CHAT_PROTOCOL = '/devmeet/chat/2.0.0'
 export const MAX_CHAT_FRAME_BYTES = 64 * 1024
 /** a frame of messages stays under this, leaving room for the frame's own JSON */
 const BATCH_BYTES = 48 * 1024
-/** a peer that does not read what we send is dropped past this many queued messages */
-const MAX_QUEUED = 50_000
+/**
+ * A peer that does not read what we send is dropped past this many queued messages. A message is
+ * queued at most once per stream, so the queue never holds more than the log (at most 200,000, the
+ * conference quota): the bound is above it, as a sync after a long absence queues the whole gap
+ * at once (a catch-up of 100,000 must not close the stream it is sent on).
+ */
+const MAX_QUEUED = 250_000
 const SEND_DEADLINE_MS = 30_000
 /**
  * Frames of messages in flight before we wait for the receiver's ack. libp2p delivers a stream's
