@@ -17,23 +17,29 @@ export function chainHash (envelope: string): string {
   return envelopeDigest(envelope).toString('base64url')
 }
 
-const digests = new WeakMap<object, Buffer>()
+const digests = new WeakMap<object, { digest: Buffer, hash?: string }>()
 
 /** envelopeDigest of a held message, computed once per message (or given by whoever computed it). */
 export function heldDigest (m: { envelope: string }): Buffer {
-  let d = digests.get(m)
-  if (d == null) digests.set(m, d = envelopeDigest(m.envelope))
-  return d
+  return known(m).digest
 }
 
-/** chainHash of a held message's envelope. */
+/** chainHash of a held message's envelope, encoded once. */
 export function heldHash (m: { envelope: string }): string {
-  return heldDigest(m).toString('base64url')
+  const k = known(m)
+  if (k.hash == null) k.hash = k.digest.toString('base64url')
+  return k.hash
 }
 
-/** Records the digest already computed for a message about to be held. */
-export function rememberDigest (m: { envelope: string }, digest: Buffer): void {
-  digests.set(m, digest)
+/** Records the digest (and its base64url, when known) already computed for a message about to be held. */
+export function rememberDigest (m: { envelope: string }, digest: Buffer, hash?: string): void {
+  digests.set(m, { digest, hash })
+}
+
+function known (m: { envelope: string }): { digest: Buffer, hash?: string } {
+  let k = digests.get(m)
+  if (k == null) digests.set(m, k = { digest: envelopeDigest(m.envelope) })
+  return k
 }
 
 /** What the chain check needs of one message of a batch (parsed and shaped, not yet authenticated). */

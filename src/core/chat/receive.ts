@@ -23,8 +23,8 @@ const MAX_WRITES_IN_FLIGHT = 4
 /** messages in one frame from which their signatures are checked on the thread pool */
 const OFF_THREAD_VERIFY_FROM = 8
 
-function withDigest (m: HeldMessage, digest: Buffer): HeldMessage {
-  rememberDigest(m, digest)
+function withDigest (m: HeldMessage, digest: { digest: Buffer, hash: string }): HeldMessage {
+  rememberDigest(m, digest.digest, digest.hash)
   return m
 }
 
@@ -215,10 +215,10 @@ export class ChatReceiver {
    * chain is broken); the hashes vouch for the rest. Returns each message's payload and the
    * SHA-256 of its envelope, or undefined for one that is refused.
    */
-  private async authenticate (link: ChatLink, log: ChatLog, candidates: Array<{ envelope: string, peeked?: PeekedEnvelope }>): Promise<Array<{ payload: ChatPayload, digest: Buffer } | undefined>> {
+  private async authenticate (link: ChatLink, log: ChatLog, candidates: Array<{ envelope: string, peeked?: PeekedEnvelope }>): Promise<Array<{ payload: ChatPayload, digest: { digest: Buffer, hash: string } } | undefined>> {
     const envelopes = candidates.map(c => c.envelope)
     const parsed = candidates.map(c => this.parse(link, c.envelope, c.peeked))
-    const digestsOf = new Array<Buffer | undefined>(envelopes.length)
+    const digestsOf = new Array<{ digest: Buffer, hash: string } | undefined>(envelopes.length)
     const at: number[] = []
     const items = []
     for (let i = 0; i < parsed.length; i++) {
@@ -226,8 +226,9 @@ export class ChatReceiver {
       if (p == null) continue
       at.push(i)
       const digest = envelopeDigest(envelopes[i])
-      digestsOf[i] = digest
-      items.push({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash: digest.toString('base64url') })
+      const hash = digest.toString('base64url')
+      digestsOf[i] = { digest, hash }
+      items.push({ author: p.payload.author, seq: p.payload.seq, prev: p.payload.prev, hash })
     }
     const ok = await authenticateChains(items, (author, seq) => log.get(author, seq + 1)?.payload.prev, async indexes => {
       // Many checks (a catch-up) run on the thread pool, in parallel; a few stay on this thread,
@@ -235,7 +236,7 @@ export class ChatReceiver {
       const offThread = indexes.length >= OFF_THREAD_VERIFY_FROM
       return await Promise.all(indexes.map(async k => await verifySigned(parsed[at[k]]!.signed, offThread).catch(() => false)))
     })
-    const out = new Array<{ payload: ChatPayload, digest: Buffer } | undefined>(envelopes.length)
+    const out = new Array<{ payload: ChatPayload, digest: { digest: Buffer, hash: string } } | undefined>(envelopes.length)
     for (let k = 0; k < items.length; k++) {
       if (ok[k]) out[at[k]] = { payload: parsed[at[k]]!.payload, digest: digestsOf[at[k]]! }
       else this.refuse(link, 'its signature does not verify and no message of its author vouches for it')

@@ -119,7 +119,7 @@ export async function authenticationCost (n: number): Promise<Row> {
 }
 
 /** Both peers in this process. */
-async function inThisProcess (opts: BenchOptions, n: number): Promise<Row> {
+export async function inThisProcess (opts: BenchOptions, n: number): Promise<Row> {
   const [a, b] = await corePool(2)
   const cores: DevMeet[] = [a, b]
   const receiver = await BareNode.start()
@@ -167,7 +167,7 @@ async function inThisProcess (opts: BenchOptions, n: number): Promise<Row> {
 }
 
 /** The peer that catches up is a headless peer in its own process; the sender is a core in this one. */
-async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
+export async function inItsOwnProcess (opts: BenchOptions, n: number): Promise<Row> {
   const [a] = await corePool(1)
   const dir = benchDir()
   // BENCH_PROFILE_DIR=dir: the headless peer writes a CPU profile there (node --cpu-prof)
