@@ -11,6 +11,7 @@ import { CHAT_PROTOCOL } from '../../src/core/chat/link'
 import { chainHash } from '../../src/core/chat/chain'
 import { preferredVersion } from '../../src/core/chat/equivocation'
 import type { ChatMessage } from '../../src/core/api'
+import { readStoredHistory } from '../../src/core/chat/stored-history'
 
 let org: TestPeer
 let ann: TestPeer
@@ -147,22 +148,23 @@ describe('hash-chained messages under attack', () => {
     const base = chainedMessages(evil.key, e, id, 1, 1)
     const [twoA] = chainedMessages(evil.key, e, id, 2, 1, { prev: chainHash(base[0]), body: 'version A' })
     const [twoB] = chainedMessages(evil.key, e, id, 2, 1, { prev: chainHash(base[0]), body: 'version B' })
-    // The third follows version A.
-    const [three] = chainedMessages(evil.key, e, id, 3, 1, { prev: chainHash(twoA), body: 'after A' })
+    // Every peer keeps the version with the smaller SHA-256; the third follows the other one.
+    const [winner, loser] = preferredVersion(twoA, twoB) === twoA ? [twoA, twoB] : [twoB, twoA]
+    const [three] = chainedMessages(evil.key, e, id, 3, 1, { prev: chainHash(loser), body: 'after the other version' })
     const toOrg = await RawLink.open(evil, org.peerId!, id)
     const toAnn = await RawLink.open(evil, ann.peerId!, id)
-    await toOrg.push([base[0], twoA, three])
-    await toAnn.push([base[0], twoB])
+    await toOrg.push([base[0], loser, three])
+    await toAnn.push([base[0], winner])
     await toAnn.push([three])
     assert.equal((await historyOf(org, id, evil)).length, 3)
+    assert.ok((await historyOf(org, id, evil)).every(m => m.equivocated !== true), 'the organizer saw one whole chain')
     assert.equal((await historyOf(ann, id, evil)).length, 3)
-    assert.equal((await historyOf(ann, id, evil))[2].equivocated, true, 'Ann holds B, so the third is a fork for her')
+    assert.equal((await historyOf(ann, id, evil))[2].equivocated, true, 'Ann holds the other version, so the third is a fork for her')
     assert.equal(warned(ann, /forked/), 1)
     toOrg.close()
     toAnn.close()
-    // The two honest peers meet and settle on the version with the smaller SHA-256.
-    const winsA = preferredVersion(twoA, twoB) === twoA
-    const expected = [['message 1', undefined], [winsA ? 'version A 2' : 'version B 2', true], ['after A 3', winsA ? undefined : true]]
+    // The two honest peers meet: the organizer takes the preferred version, and its third becomes a fork, shown again.
+    const expected = [['message 1', undefined], [bodyOf(winner), true], ['after the other version 3', true]]
     await org.chat.join(id)
     await ann.chat.join(id)
     await eventually('both hold the same messages with the same marks', async () => {
@@ -172,8 +174,12 @@ describe('hash-chained messages under attack', () => {
       process.stderr.write(`org ${JSON.stringify((await historyOf(org, id, evil)).map(m => [m.body, m.equivocated]))} ann ${JSON.stringify((await historyOf(ann, id, evil)).map(m => [m.body, m.equivocated]))} expected ${JSON.stringify(expected)}\n`)
       throw err
     })
-    // A restart marks the same from what is on disk.
+    assert.equal(warned(org, /forked/), 1, 'the organizer is told once')
+    assert.ok(shownEvents.get(org)!.some(m => m.body === 'after the other version 3' && m.equivocated === true), 'the organizer\'s page got the third again, marked')
+    // A restart marks the same from what is on disk, and so does the reader a window reload shows first.
     await stopPeer(ann)
+    const stored = await readStoredHistory(ann.dataDir, id)
+    assert.deepEqual(stored?.messages.filter(m => m.author === e).map(m => [m.body, m.equivocated]), expected)
     const again = reincarnate(ann, 'Ann')
     await startAll(again)
     assert.deepEqual((await historyOf(again, id, evil)).map(m => [m.body, m.equivocated]), expected)

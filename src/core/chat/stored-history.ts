@@ -11,6 +11,7 @@ import { Storage } from '../storage'
 import { conferenceContextSchema } from '../conference/model'
 import { chatPayloadSchema, compareMessages, messageKey, toChatMessage, type HeldMessage } from './message'
 import { preferredVersion } from './equivocation'
+import { chainHash } from './chain'
 import { shownNames } from '../shown-names'
 
 /** What was on disk for one conference. */
@@ -104,5 +105,12 @@ async function readChatLog (storage: Storage, conferenceId: string): Promise<{ h
     else if (other.envelope !== line) byKey.set(key, { ...(preferredVersion(other.envelope, line) === line ? m : other), equivocated: true })
   }
   const held = [...byKey.values()].sort((a, b) => compareMessages(a.payload, b.payload))
+  // Forks in an author's hash chain are marked as ChatLog marks them (docs/HASH-CHAIN.md).
+  for (const m of held) {
+    const before = byKey.get(messageKey(m.payload.author, m.payload.seq - 1))
+    if (before == null) continue
+    const forked = m.payload.prev != null ? m.payload.prev !== chainHash(before.envelope) : before.payload.prev != null
+    if (forked) m.forked = true
+  }
   return { held, skipped }
 }
