@@ -11,10 +11,13 @@ import { ChatPanels, CHAT_VIEW_TYPE } from './chat-panel'
 import type { ChatUnread } from './unread-tracker'
 import { transcriptMarkdown } from '../../shared/transcript'
 import { safeFileName } from '../../shared/file-name'
+import { formatInputTime } from '../../shared/time'
 import { untrusted, type ShownText } from '../../shared/shown-text'
 import { errorShown, startingText } from '../notification-texts'
 import { ConferenceReminders } from './reminders'
 import { localized, showError, showInfo } from '../user-messages'
+
+const DAY_MS = 24 * 60 * 60_000
 
 const noConference = (): ShownText => localized`No conference to choose from.`
 
@@ -117,17 +120,24 @@ export class ChatUi extends Disposable {
     if (id == null) return
     const view = devmeet.conferences.get(id)
     if (view == null) return
-    const messages = await devmeet.chat.history(id)
+    // A meeting's row in the Conferences view exports that meeting's transcript: its own messages,
+    // under its own start and duration (a moved one's new time).
+    const occurrence = isOurArgument(arg) ? occurrenceOf(arg) : undefined
+    const meeting = occurrence == null
+      ? undefined
+      : devmeet.conferences.occurrences(id, occurrence - 40 * DAY_MS, occurrence + 40 * DAY_MS).find(o => o.occurrence === occurrence)
+    const context = meeting == null ? view.context : { ...view.context, start: meeting.start, durationMinutes: meeting.durationMinutes }
+    const messages = await devmeet.chat.history(id, meeting?.occurrence)
     // Where to write comes only from the save dialog: the command takes no path argument. With no
     // folder open it suggests the home folder (a bare file name would land in the drive's root).
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir())
     const target = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export Transcript'),
-      defaultUri: vscode.Uri.joinPath(folder, safeFileName(view.context.title, 'md', 'transcript')),
+      defaultUri: vscode.Uri.joinPath(folder, safeFileName(meeting == null ? view.context.title : `${view.context.title} ${formatInputTime(meeting.start).slice(0, 10)}`, 'md', 'transcript')),
       filters: { [vscode.l10n.t('Markdown')]: ['md'] }
     })
     if (target == null) return
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(transcriptMarkdown(view.context, messages)))
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(transcriptMarkdown(context, messages)))
     void showInfo(localized`Transcript saved: ${untrusted(target.fsPath, 500)}`)
   }
 }
