@@ -39,6 +39,15 @@ export const MAX_CONNECTIONS_PER_PEER = 8
 /** Streams one connection may have open towards us, across protocols (libp2p's default is 1,000). */
 export const MAX_INBOUND_STREAMS_PER_CONNECTION = 256
 
+/**
+ * DHT peers libp2p keeps connected (tags keep-alive and redials at once). kad-dht keeps its 20
+ * closest, and those that count us among theirs dial us too: 43-47 connections per participant of
+ * a 50-person conference, against a mesh of about 6 chat links. Two still keep a small team's
+ * peers connected; the routing table keeps every peer it knows (and its addresses) either way, so
+ * finding a peer by ID dials the ones it needs. kad-dht 16 has no option for it (see keepFewDhtPeersAlive).
+ */
+export const DHT_PEERS_KEPT_ALIVE = 2
+
 /** Builds (does not start) the libp2p node with DevMeet's transports, limits and services. */
 export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2p> {
   const { config } = opts
@@ -138,7 +147,21 @@ export async function createNode (opts: CreateNodeOptions): Promise<DevMeetLibp2
     }
   })
   nodeRef = node
+  // Should an upgrade move the size, libp2p's default stays (the unit test says so first).
+  keepFewDhtPeersAlive(node.services.dht)
   return node as unknown as DevMeetLibp2p
+}
+
+/**
+ * Sets the size of the DHT's kept-alive closest peer set (read when the DHT starts). kad-dht 16.4
+ * takes the size in its routing table but not from kadDHT()'s options; a test fails if an upgrade
+ * moves it (test/integration/dht-kept-alive.test.ts).
+ */
+export function keepFewDhtPeersAlive (dht: unknown, size = DHT_PEERS_KEPT_ALIVE): boolean {
+  const tagger = (dht as any)?.routingTable?.closestPeerTagger
+  if (tagger == null || typeof tagger.peerSetSize !== 'number') return false
+  tagger.peerSetSize = size
+  return true
 }
 
 /** libp2p caps connections in total and per host per second, not per peer: one peer opening many is refused past the cap. */
