@@ -15,7 +15,9 @@ import { InvalidFrameError, InvalidSignatureError, UnsupportedKeyError } from '.
 export const DOMAINS = {
   conference: 'devmeet/conference/1',
   rsvp: 'devmeet/rsvp/1',
-  chat: 'devmeet/chat/1'
+  chat: 'devmeet/chat/1',
+  /** a participant's signed word that it is online (or typing, or gone) in a conference: src/core/chat/mesh-presence.ts */
+  presence: 'devmeet/presence/1'
 } as const
 
 const PREFIX = 'devmeet-envelope\0'

@@ -1,0 +1,168 @@
+import * as z from 'zod'
+import type { PrivateKey } from '@libp2p/interface'
+import { parseEnvelope, sealText, verifySigned, DOMAINS } from '../wire/envelope'
+import { PeerRateLimiter } from '../wire/rate-limit'
+
+/** how often a participant says again that it is online (every conference it has a chat link in) */
+export const PRESENCE_EVERY_MS = 10_000
+/** a participant not heard from for this long is offline (two announcements lost, or gone without a word) */
+export const PRESENCE_TTL_MS = 25_000
+/** an announcement dated further than this from our clock is not taken (a replay, or a clock far off) */
+export const MAX_PRESENCE_SKEW_MS = 5 * 60_000
+/** announcements of one participant taken at most this often (its own are spaced wider: OWN_SPACING_MS) */
+export const PRESENCE_MIN_INTERVAL_MS = 500
+/** my own announcements are at least this far apart (typing on and off coalesce) */
+export const OWN_SPACING_MS = 1000
+export const MAX_PRESENCE_ENVELOPE_CHARS = 1024
+/**
+ * A link's presence frames: at each round every participant's announcement crosses a link at most
+ * twice, so 100 participants every 10 s are 20/s; the burst holds the catch-up of a new link (one
+ * per participant) and typing.
+ */
+const LINK_FRAMES_PER_SECOND = 20
+const LINK_FRAME_BURST = 400
+const TYPING_SHOWN_MS = 6000
+
+const presencePayloadSchema = z.strictObject({
+  conferenceId: z.string().regex(/^[A-Za-z0-9_-]{22,64}$/),
+  peer: z.string().min(40).max(64),
+  /** the signer's clock in ms, strictly increasing per signer: a copy at or below the last one taken is old news */
+  at: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  online: z.boolean(),
+  typing: z.boolean()
+})
+
+export type PresencePayload = z.infer<typeof presencePayloadSchema>
+
+/**
+ * What a presence frame was: news (show it and forward it), old news (a copy or a replay, dropped),
+ * refused (malformed, forged, misdated or not a participant's: the neighbour that sent it is at
+ * fault), or throttled (over the link's or the participant's rate, dropped unverified).
+ */
+export type PresenceVerdict = 'new' | 'old' | 'refused' | 'throttled'
+
+interface Heard {
+  at: number
+  /** our clock when we took it */
+  takenAt: number
+  onlineUntil: number
+  typingUntil: number
+  envelope: string
+}
+
+export interface MeshPresencePorts {
+  me(): string
+  key(): PrivateKey
+  now(): number
+  mayChat(conferenceId: string, peer: string): boolean
+}
+
+/**
+ * Presence of every participant of a conference, told across the chat mesh: each participant signs
+ * a small dated announcement (online, typing, or gone) every PRESENCE_EVERY_MS and on change; a
+ * neighbour passes on what is news to it. A neighbour cannot claim anyone else online or offline (the
+ * announcement is its author's signature, for one conference) nor replay one (the date only grows,
+ * within MAX_PRESENCE_SKEW_MS of ours); at most one entry per participant is kept.
+ */
+export class MeshPresence {
+  private readonly heard = new Map<string, Map<string, Heard>>()
+  private readonly lastOwnAt = new Map<string, number>()
+  private readonly perLink: PeerRateLimiter
+
+  constructor (private readonly ports: MeshPresencePorts) {
+    this.perLink = new PeerRateLimiter(LINK_FRAMES_PER_SECOND, LINK_FRAME_BURST, () => ports.now())
+  }
+
+  /** My signed announcement for the conference (dated after my previous one). */
+  own (conferenceId: string, online: boolean, typing: boolean): string {
+    const at = Math.max(this.ports.now(), (this.lastOwnAt.get(conferenceId) ?? 0) + 1)
+    this.lastOwnAt.set(conferenceId, at)
+    const payload: PresencePayload = { conferenceId, peer: this.ports.me(), at, online, typing: online && typing }
+    return sealText(this.ports.key(), DOMAINS.presence, payload)
+  }
+
+  /** When my last announcement for the conference was dated (0: none yet). */
+  lastOwn (conferenceId: string): number {
+    return this.lastOwnAt.get(conferenceId) ?? 0
+  }
+
+  /** A neighbour (`from`) sent an announcement on its link for `conferenceId`. */
+  async receive (from: string, conferenceId: string, envelope: string): Promise<PresenceVerdict> {
+    if (!this.perLink.take(`${conferenceId}|${from}`)) return 'throttled'
+    if (envelope.length > MAX_PRESENCE_ENVELOPE_CHARS) return 'refused'
+    let parsed
+    try {
+      parsed = parseEnvelope(envelope, DOMAINS.presence, presencePayloadSchema)
+    } catch {
+      return 'refused'
+    }
+    const { payload, signer } = parsed
+    if (payload.conferenceId !== conferenceId || signer !== payload.peer) return 'refused'
+    if (signer === this.ports.me()) return 'old'
+    if (!this.ports.mayChat(conferenceId, signer)) return 'refused'
+    const now = this.ports.now()
+    if (Math.abs(payload.at - now) > MAX_PRESENCE_SKEW_MS) return 'refused'
+    const of = this.heard.get(conferenceId)
+    const prev = of?.get(signer)
+    if (prev != null && payload.at <= prev.at) return 'old'
+    if (prev != null && now - prev.takenAt < PRESENCE_MIN_INTERVAL_MS) return 'throttled'
+    if (!await verifySigned(parsed.signed).catch(() => false)) return 'refused'
+    // Another copy may have been taken while the signature was checked.
+    const again = this.heard.get(conferenceId)?.get(signer)
+    if (again != null && payload.at <= again.at) return 'old'
+    let table = this.heard.get(conferenceId)
+    if (table == null) this.heard.set(conferenceId, table = new Map())
+    table.set(signer, {
+      at: payload.at,
+      takenAt: now,
+      onlineUntil: payload.online ? now + PRESENCE_TTL_MS : 0,
+      typingUntil: payload.online && payload.typing ? now + TYPING_SHOWN_MS : 0,
+      envelope
+    })
+    return 'new'
+  }
+
+  /** Participants whose announcement says they are online (and has not expired). */
+  online (conferenceId: string): string[] {
+    return this.fresh(conferenceId, h => h.onlineUntil)
+  }
+
+  /** Participants whose announcement says they are typing (for a few seconds). */
+  typing (conferenceId: string): string[] {
+    return this.fresh(conferenceId, h => Math.min(h.typingUntil, h.onlineUntil))
+  }
+
+  /** The announcements of those online, to catch a new neighbour up (one per participant). */
+  envelopes (conferenceId: string): string[] {
+    const now = this.ports.now()
+    return [...this.heard.get(conferenceId)?.values() ?? []].filter(h => h.onlineUntil > now).map(h => h.envelope)
+  }
+
+  /**
+   * Drops the entries of those who no longer take part; true when someone's announcement expired
+   * since the last call (the online list changed without a frame).
+   */
+  sweep (conferenceId: string, since: number): boolean {
+    const table = this.heard.get(conferenceId)
+    if (table == null) return false
+    const now = this.ports.now()
+    let expired = false
+    for (const [peer, h] of table) {
+      if (!this.ports.mayChat(conferenceId, peer)) table.delete(peer)
+      else if ((h.onlineUntil > since && h.onlineUntil <= now) || (h.typingUntil > since && h.typingUntil <= now)) expired = true
+    }
+    return expired
+  }
+
+  /** Forgets a conference's presence (I left it). */
+  forget (conferenceId: string): void {
+    this.heard.delete(conferenceId)
+  }
+
+  private fresh (conferenceId: string, until: (h: Heard) => number): string[] {
+    const now = this.ports.now()
+    const out: string[] = []
+    for (const [peer, h] of this.heard.get(conferenceId) ?? []) if (until(h) > now && this.ports.mayChat(conferenceId, peer)) out.push(peer)
+    return out
+  }
+}
