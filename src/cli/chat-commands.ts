@@ -23,7 +23,7 @@ export const chatCommands: Record<string, PeerCommand> = {
   /** the participants as this peer knows them, those it has a chat link with, and its connections (the mesh's bounds) */
   async links (devmeet, line) {
     const id = stringArg(line, 'conferenceId')
-    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, connections: devmeet.libp2p.getConnections().length }
+    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, linked: devmeet.chat.presence(id).linked, connections: devmeet.libp2p.getConnections().length }
   }
 }
 

@@ -253,9 +253,11 @@ export interface MessageStatusEvent {
 
 export interface PresenceEvent {
   conferenceId: string
-  /** participant peer IDs connected now (not including this peer) */
+  /** participants online now (not including this peer): those with a chat stream to us, and the others by their signed word passed on across the chat mesh */
   online: string[]
   typing: string[]
+  /** participants with a chat stream to this peer now: its mesh neighbours (a few of a large conference) */
+  linked: string[]
 }
 
 export { MAX_CHAT_BODY_BYTES } from '../shared/limits'

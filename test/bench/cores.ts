@@ -65,7 +65,7 @@ export async function runningConference (org: DevMeet, invitees: DevMeet[]): Pro
   for (const p of all) await p.chat.join(context.id)
   // Each participant is linked to the neighbours the mesh chose for it (everyone, up to 7 participants).
   const ids = all.map(p => p.peerId!)
-  await until('every chat link is up', () => all.every((p, i) => chosenNeighbours(context.id, ids[i], ids).every(q => p.chat.presence(context.id).online.includes(q))), 60_000)
+  await until('every chat link is up', () => all.every((p, i) => chosenNeighbours(context.id, ids[i], ids).every(q => p.chat.presence(context.id).linked.includes(q))), 60_000)
   return context.id
 }
 

@@ -23,6 +23,6 @@ export async function headlessConference (opts: Pick<BenchOptions, 'slowdown'>, 
   await until('the organizer has the answer', () => org.conferences.participants(context.id).length === 2, budget(opts, 30_000))
   await org.chat.join(context.id)
   await peer.command('join', { conferenceId: context.id })
-  await until('the chat link is up', () => org.chat.presence(context.id).online.includes(peerId), budget(opts, 30_000))
+  await until('the chat link is up', () => org.chat.presence(context.id).linked.includes(peerId), budget(opts, 30_000))
   return context.id
 }

@@ -138,7 +138,7 @@ async function conference (invitees: TestPeer[], title: string): Promise<string>
 
 async function joinAndLink (id: string, peers: TestPeer[]): Promise<void> {
   for (const p of peers) await p.chat.join(id)
-  await eventually('the honest peers have chat streams', () => peers.every(p => peers.every(q => q === p || p.chat.presence(id).online.includes(q.peerId!))))
+  await eventually('the honest peers have chat streams', () => peers.every(p => peers.every(q => q === p || p.chat.presence(id).linked.includes(q.peerId!))))
 }
 
 async function historyOf (p: TestPeer, id: string, author: TestPeer): Promise<ChatMessage[]> {
@@ -232,7 +232,7 @@ describe('a participant attacking the chat', () => {
     assert.ok(taken <= chat.AUTHOR_BURST + chat.AUTHOR_RATE_PER_SECOND * (seconds + 1), `at most the author's burst and rate were taken (${taken})`)
     assert.ok(org.chat.floodStats.dropped - dropped >= n - taken, 'the excess is counted as dropped')
     assert.equal(org.chat.floodStats.cutOffs, cutOffs, 'the forwarder is not cut off for another author\'s excess')
-    assert.ok(org.chat.presence(id).online.includes(evil.peerId!), 'its stream stays open')
+    assert.ok(org.chat.presence(id).linked.includes(evil.peerId!), 'its stream stays open')
     link.close()
   })
 
@@ -293,18 +293,18 @@ describe('a participant attacking the chat', () => {
     const id = await conference([ann, evil], 'Leaving')
     await joinAndLink(id, [org, ann])
     const link = await RawLink.open(evil, org.peerId!, id)
-    await eventually('the organizer has a stream with the hostile peer', () => org.chat.presence(id).online.includes(evil.peerId!))
+    await eventually('the organizer has a stream with the hostile peer', () => org.chat.presence(id).linked.includes(evil.peerId!))
     await evil.conferences.respond(id, 'declined')
     await eventually('the organizer sees the decline', () => !org.conferences.participants(id).includes(evil.peerId!))
     await eventually('its stream is closed at once', () => link.closed, 2000)
-    assert.equal(org.chat.presence(id).online.includes(evil.peerId!), false)
+    assert.equal(org.chat.presence(id).linked.includes(evil.peerId!), false)
     await ann.chat.send(id, { kind: 'text', body: 'not for you' })
     await sleep(300)
     assert.equal(link.bodies().includes('not for you'), false)
     await assert.rejects(RawLink.open(evil, org.peerId!, id), 'a new stream is refused')
     // Ann declines too: her own streams for this conference close.
     await ann.conferences.respond(id, 'declined')
-    await eventually('Ann\'s chat streams for the conference are closed', () => ann.chat.presence(id).online.length === 0 && !org.chat.presence(id).online.includes(ann.peerId!), 3000)
+    await eventually('Ann\'s chat streams for the conference are closed', () => ann.chat.presence(id).linked.length === 0 && !org.chat.presence(id).linked.includes(ann.peerId!), 3000)
   })
 
   it('after a cancellation nobody opens a stream, fetches history or posts; the history stays readable', { timeout: 30_000 }, async () => {
@@ -318,7 +318,7 @@ describe('a participant attacking the chat', () => {
     await assert.rejects(RawLink.open(evil, org.peerId!, id), 'a stream to the organizer is refused')
     await assert.rejects(ann.chat.send(id, { kind: 'text', body: 'after' }), /cancelled/)
     assert.deepEqual((await ann.chat.history(id)).map(m => m.body), ['before the cancellation'])
-    assert.equal(ann.chat.presence(id).online.length, 0)
+    assert.equal(ann.chat.presence(id).linked.length, 0)
   })
 
   it('equivocation: two versions of one message sent to two peers end as the same one on both, marked, also after a restart', { timeout: 60_000 }, async () => {

@@ -44,7 +44,7 @@ describe('a participant flooding the chat', () => {
       }, 30_000)
       for (const p of honest) await p.chat.join(id)
       await flooder.command('join', { conferenceId: id })
-      await eventually('every chat stream is up', async () => honest.every(p => p.chat.presence(id).online.length === 3) &&
+      await eventually('every chat stream is up', async () => honest.every(p => p.chat.presence(id).linked.length === 3) &&
         (await flooder!.command('online', { conferenceId: id }))[0] === 3, 30_000)
 
       const sentAt = new Map<string, number>()
@@ -93,7 +93,7 @@ describe('a participant flooding the chat', () => {
       for (const p of honest) {
         assert.ok(p.chat.floodStats.dropped > 0, `${p.displayName} dropped some of the flood`)
         assert.ok(p.chat.floodStats.cutOffs >= 1, `${p.displayName} cut the flooder off`)
-        assert.equal(p.chat.presence(id).online.includes(f.peerId), false, `${p.displayName} has no chat stream with the flooder`)
+        assert.equal(p.chat.presence(id).linked.includes(f.peerId), false, `${p.displayName} has no chat stream with the flooder`)
         assert.ok(warnings.some(w => w.startsWith(p.displayName) && w.includes('cut off')), `${p.displayName} is warned`)
       }
       assert.equal((await flooder.command('online', { conferenceId: id }))[0], 0, 'the flooder\'s new chat streams are refused')

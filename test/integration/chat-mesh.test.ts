@@ -35,7 +35,7 @@ async function conference (org: TestPeer, invitees: TestPeer[]): Promise<string>
 
 /** Connections of `p` to peers it has no chat link with and that libp2p does not keep alive. */
 async function unneeded (p: TestPeer, id: string): Promise<number> {
-  const online = new Set(p.chat.presence(id).online)
+  const online = new Set(p.chat.presence(id).linked)
   let n = 0
   for (const c of p.libp2p.getConnections()) {
     if (online.has(c.remotePeer.toString())) continue
@@ -56,14 +56,14 @@ describe('the bounded chat mesh', () => {
     for (const p of all) await p.chat.join(id)
     await eventually('every participant has its neighbours linked', () => all.every(p => {
       const wanted = chosenNeighbours(id, p.peerId!, all.map(q => q.peerId!))
-      return wanted.every(q => p.chat.presence(id).online.includes(q))
+      return wanted.every(q => p.chat.presence(id).linked.includes(q))
     }), 30_000)
     await Promise.all(all.map(async (p, i) => await p.chat.send(id, { kind: 'text', body: `hello from ${i}` })))
     await everyoneHolds(all, id, all.length)
     const first = await transcript(all[0], id)
     for (const p of all.slice(1)) assert.deepEqual(await transcript(p, id), first, 'the same ordered history everywhere')
-    await eventually('links settle at the degree', () => all.every(p => p.chat.presence(id).online.length <= MESH_DEGREE), 15_000)
-    const links = all.map(p => p.chat.presence(id).online.length)
+    await eventually('links settle at the degree', () => all.every(p => p.chat.presence(id).linked.length <= MESH_DEGREE), 15_000)
+    const links = all.map(p => p.chat.presence(id).linked.length)
     assert.ok(Math.max(...links) <= MESH_DEGREE, `links per participant: ${links.join(' ')}`)
     assert.ok(Math.min(...links) >= 3, `links per participant: ${links.join(' ')}`)
     // The organizer dialled all fifteen for the invitations: those idle close, except the ones
@@ -123,7 +123,7 @@ describe('the bounded chat mesh', () => {
       void swallow(frames)
     }
     await eventually('the hostile neighbour is linked with those who chose it and those it chose', () => {
-      const linked = honest.filter(p => p.chat.presence(id).online.includes(hostile.peerId!))
+      const linked = honest.filter(p => p.chat.presence(id).linked.includes(hostile.peerId!))
       return linked.length >= victims.length
     }, 30_000)
     await Promise.all(honest.map(async (p, i) => { for (let k = 0; k < 3; k++) await p.chat.send(id, { kind: 'text', body: `${k} from ${i}` }) }))
@@ -141,8 +141,8 @@ describe('the bounded chat mesh', () => {
     const id = await conference(all[0], all.slice(1))
     for (const p of all) await p.chat.join(id)
     const ids = all.map(p => p.peerId!)
-    await eventually('every participant has its neighbours linked', () => all.every((p, i) => chosenNeighbours(id, ids[i], ids).every(q => p.chat.presence(id).online.includes(q))), 30_000)
-    const linksBefore = new Map(honest.map(p => [p, p.chat.presence(id).online.filter(q => q !== flooder.peerId)]))
+    await eventually('every participant has its neighbours linked', () => all.every((p, i) => chosenNeighbours(id, ids[i], ids).every(q => p.chat.presence(id).linked.includes(q))), 30_000)
+    const linksBefore = new Map(honest.map(p => [p, p.chat.presence(id).linked.filter(q => q !== flooder.peerId)]))
     // Its own messages, as fast as it can sign them: past its allowance on every neighbour.
     const t0 = Date.now()
     const total = AUTHOR_BURST + 3000
@@ -179,11 +179,11 @@ describe('the bounded chat mesh', () => {
     assert.ok(Math.min(...counts) > 0, 'the flooder\'s allowance still reached everyone')
     const neighbours = new Set(chosenNeighbours(id, flooder.peerId!, ids))
     for (const p of honest) {
-      if (neighbours.has(p.peerId!) || p.chat.presence(id).online.includes(flooder.peerId!)) continue
+      if (neighbours.has(p.peerId!) || p.chat.presence(id).linked.includes(flooder.peerId!)) continue
       assert.equal(p.chat.floodStats.cutOffs, 0, `${p.displayName}, not the flooder's neighbour, cut no forwarder off`)
     }
     for (const [p, before] of linksBefore) {
-      for (const q of before) assert.ok(p.chat.presence(id).online.includes(q), `${p.displayName} keeps its link with an honest neighbour`)
+      for (const q of before) assert.ok(p.chat.presence(id).linked.includes(q), `${p.displayName} keeps its link with an honest neighbour`)
     }
     // The honest conversation goes on, everywhere.
     await Promise.all(honest.map(async (p, i) => await p.chat.send(id, { kind: 'text', body: `after the flood ${i}` })))

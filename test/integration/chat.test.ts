@@ -62,7 +62,7 @@ describe('chat between real peers', () => {
     await c.chat.send(id, { kind: 'code', body: 'const x = 1', code: { path: 'src/x.ts', startLine: 3, endLine: 3, languageId: 'typescript' } })
     await eventually('C has A\'s message', async () => (await c.chat.history(id)).some(m => m.body === 'hello from A'))
     await eventually('A has C\'s code', async () => (await a.chat.history(id)).some(m => m.kind === 'code' && m.code?.path === 'src/x.ts'))
-    assert.equal(a.chat.presence(id).online.includes(c.peerId!), false, 'A never had a direct stream to C')
+    assert.equal(a.chat.presence(id).linked.includes(c.peerId!), false, 'A never had a direct stream to C')
   })
 
   it('in a full mesh each message crosses each link once: no one forwards to a participant that hears the author directly', async () => {
@@ -70,7 +70,7 @@ describe('chat between real peers', () => {
     await startAll(...peers)
     await connectAll(...peers)
     const id = await runningConference(peers[0], peers.slice(1))
-    await eventually('every participant has a stream to every other', async () => peers.every(p => p.chat.presence(id).online.length === peers.length - 1))
+    await eventually('every participant has a stream to every other', async () => peers.every(p => p.chat.presence(id).linked.length === peers.length - 1))
     // Let the link announcements settle, then count only the copies the messages below cause.
     await new Promise(resolve => setTimeout(resolve, 200))
     const before = peers.reduce((n, p) => n + p.chat.deliveryStats.copiesSkipped, 0)

@@ -37,7 +37,7 @@ describe('many connections and half-open streams from hostile peers', () => {
     await eventually('the target accepted', () => legit.conferences.get(id)!.context.invitees[0].rsvp === 'accepted', 20_000)
     await legit.chat.join(id)
     await target.command('join', { conferenceId: id })
-    await eventually('the chat stream is up', () => legit.chat.presence(id).online.includes(t.peerId), 20_000)
+    await eventually('the chat stream is up', () => legit.chat.presence(id).linked.includes(t.peerId), 20_000)
 
     // The participant and the target chat throughout: the target every 200 ms, the participant every 500 ms.
     const latencies: number[] = []

@@ -45,7 +45,7 @@ describe('the chat service on stubbed ports', () => {
     const statuses: number[] = []
     ann.events.on('message:status', s => { if (!s.pending) statuses.push(s.seq) })
     for (const chat of [a, b, c]) await chat.join(CONFERENCE_ID)
-    await until('every stream is up', () => [a, b, c].every(chat => chat.presence(CONFERENCE_ID).online.length === 2))
+    await until('every stream is up', () => [a, b, c].every(chat => chat.presence(CONFERENCE_ID).linked.length === 2))
     const sent = await a.send(CONFERENCE_ID, { kind: 'text', body: 'hello' })
     assert.equal(sent.pending, true)
     assert.equal(sent.authorName, `name-${ann.id.slice(-4)}`, 'named through the names port')
@@ -57,7 +57,7 @@ describe('the chat service on stubbed ports', () => {
     assert.equal((await a.history(CONFERENCE_ID))[0].pending, false)
     await a.stop()
     assert.equal(ann.node.handler, undefined, 'a stopped chat takes no streams')
-    await until('its streams closed on the other side too', () => !b.presence(CONFERENCE_ID).online.includes(ann.id))
+    await until('its streams closed on the other side too', () => !b.presence(CONFERENCE_ID).linked.includes(ann.id))
   })
 
   it('refuses to send for a peer that does not take part, or in a cancelled conference, with a named error', async () => {

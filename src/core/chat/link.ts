@@ -3,6 +3,7 @@ import type { Stream } from '@libp2p/interface'
 import { frameStream, resetStream, type FrameStream } from '../wire/framing'
 import type { Summary } from './sync'
 import type { HeldMessage } from './log'
+import { MAX_PRESENCE_ENVELOPE_CHARS } from './mesh-presence'
 
 /** 2.0.0: messages carry `prev`, the hash chain (docs/HASH-CHAIN.md); a 1.x peer's schema refuses them */
 export const CHAT_PROTOCOL = '/devmeet/chat/2.0.0'
@@ -43,6 +44,8 @@ export const chatFrameSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('ack'), summary: summarySchema, digests: digestsSchema.optional(), frames: z.number().int().min(0).optional() }),
   z.strictObject({ t: z.literal('want'), author: z.string().max(64), from: z.number().int().min(1), to: z.number().int().min(1) }),
   z.strictObject({ t: z.literal('typing'), typing: z.boolean() }),
+  // a participant's signed presence announcement, passed on across the mesh (mesh-presence.ts)
+  z.strictObject({ t: z.literal('here'), e: z.string().max(MAX_PRESENCE_ENVELOPE_CHARS) }),
   // the participants the sender has a chat stream with for this conference (they hear the author directly)
   z.strictObject({ t: z.literal('linked'), peers: z.array(z.string().max(64)).max(1000) })
 ])

@@ -68,7 +68,7 @@ export class ChatService implements ChatApi {
     this.acks = new Acknowledgements(components.events, () => scope.me())
     this.repair = new GapRepair(scope, this.links, this.flood, budgets)
     this.versions = new VersionConflicts(scope, this.links, this.flood, counters, refusals, budgets, this.quota, toMessage)
-    this.presenceOf = new Presence(this.links, components.events, now)
+    this.presenceOf = new Presence(scope, this.links, components.events, this.flood)
     this.sender = new ChatSender(scope, this.logs, counters, this.quota, {
       toMessage,
       deliver: async (conferenceId, held) => {
@@ -85,6 +85,7 @@ export class ChatService implements ChatApi {
         this.acks.noteAck(link.conferenceId, log, theirs)
         link.sendMessages(log.missingFor(theirs))
         this.versions.compareDigests(link, log, theirs, digests)
+        this.presenceOf.onLinkUp(link)
       },
       frame: async (link, log, frame) => await this.onFrame(link, log, frame),
       linkDown: link => this.acks.cancel(link),
@@ -98,6 +99,7 @@ export class ChatService implements ChatApi {
   /** Registers the chat protocol and follows conferences starting and changing. */
   async start (): Promise<void> {
     await this.mesh.start()
+    this.presenceOf.start()
     this.offs.push(this.components.events.on('conference:start', v => { void this.join(v.context.id) }))
     this.offs.push(this.components.events.on('conference:update', v => { this.mesh.onConferenceUpdate(v.context.id) }))
   }
@@ -105,6 +107,8 @@ export class ChatService implements ChatApi {
   /** Closes every stream; resolves once queued appends are written. */
   async stop (): Promise<void> {
     for (const off of this.offs.splice(0)) off()
+    for (const conferenceId of new Set(this.links.all().map(l => l.conferenceId))) this.presenceOf.goodbye(conferenceId)
+    this.presenceOf.stop()
     await this.mesh.stop()
     this.acks.clear()
     // Let queued appends finish so no acknowledged message is lost.
@@ -120,6 +124,7 @@ export class ChatService implements ChatApi {
 
   /** Closes the conference's streams (until it is joined again). */
   leave (conferenceId: string): void {
+    this.presenceOf.goodbye(conferenceId)
     this.mesh.leave(conferenceId)
   }
 
@@ -178,6 +183,8 @@ export class ChatService implements ChatApi {
         return this.repair.onLinked(link, log, frame.peers)
       case 'typing':
         return this.presenceOf.onTyping(link, frame.typing)
+      case 'here':
+        return await this.presenceOf.onHere(link, frame.e)
     }
   }
 

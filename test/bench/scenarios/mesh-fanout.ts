@@ -154,7 +154,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     const lastOnline = new Map<number, string[]>()
     const offPresence = peers.map((p, i) => p.onLine(line => {
       if (line.event !== 'presence' || line.presence?.conferenceId !== conferenceId) return
-      const online: string[] = line.presence.online
+      const online: string[] = line.presence.linked ?? line.presence.online
       lastOnline.set(i, online)
       if (chosenNeighbours(conferenceId, ids[i], ids).every(q => online.includes(q))) unlinked.delete(i)
       else unlinked.add(i)
@@ -212,7 +212,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       lost,
       sent: warmup + samples,
       maxConnections: Math.max(...views.map(v => v.connections)),
-      maxLinks: Math.max(...views.map(v => v.online.length))
+      maxLinks: Math.max(...views.map(v => v.linked.length))
     }
   } finally {
     await stopPeers(peers)
