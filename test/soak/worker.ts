@@ -123,7 +123,7 @@ const commands: Record<string, (line: any) => Promise<unknown>> = {
   },
   /** per core: how many participants it has a chat stream with */
   async online ({ conferenceId }) {
-    return slots.map(s => s.down ? -1 : s.core.chat.presence(conferenceId).online.length)
+    return slots.map(s => s.down ? -1 : s.core.chat.presence(conferenceId).linked.length)
   },
   async chat ({ conferenceId, everyMs }) {
     chatting = { conferenceId, everyMs }
