@@ -36,10 +36,12 @@ export type PresencePayload = z.infer<typeof presencePayloadSchema>
 
 /**
  * What a presence frame was: news (show it and forward it), old news (a copy or a replay, dropped),
- * refused (malformed, forged, misdated or not a participant's: the neighbour that sent it is at
- * fault), or throttled (over the link's or the participant's rate, dropped unverified).
+ * refused (malformed or forged: the neighbour that sent it is at fault, as it passes on only what
+ * it verified), ignored (not a participant's as far as we know, or dated too far from our clock:
+ * our view or clock may differ from an honest neighbour's), or throttled (over the link's or the
+ * participant's rate, dropped unverified).
  */
-export type PresenceVerdict = 'new' | 'old' | 'refused' | 'throttled'
+export type PresenceVerdict = 'new' | 'old' | 'refused' | 'ignored' | 'throttled'
 
 interface Heard {
   at: number
@@ -99,9 +101,9 @@ export class MeshPresence {
     const { payload, signer } = parsed
     if (payload.conferenceId !== conferenceId || signer !== payload.peer) return 'refused'
     if (signer === this.ports.me()) return 'old'
-    if (!this.ports.mayChat(conferenceId, signer)) return 'refused'
+    if (!this.ports.mayChat(conferenceId, signer)) return 'ignored'
     const now = this.ports.now()
-    if (Math.abs(payload.at - now) > MAX_PRESENCE_SKEW_MS) return 'refused'
+    if (Math.abs(payload.at - now) > MAX_PRESENCE_SKEW_MS) return 'ignored'
     const of = this.heard.get(conferenceId)
     const prev = of?.get(signer)
     if (prev != null && payload.at <= prev.at) return 'old'
