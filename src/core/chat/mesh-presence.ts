@@ -69,6 +69,8 @@ export interface MeshPresencePorts {
 export class MeshPresence {
   private readonly heard = new Map<string, Map<string, Heard>>()
   private readonly lastOwnAt = new Map<string, number>()
+  /** announcements whose signature is being checked (conference, signer, date): a copy from another neighbour meanwhile is old news */
+  private readonly checking = new Set<string>()
   private readonly perLink: PeerRateLimiter
 
   constructor (private readonly ports: MeshPresencePorts) {
@@ -108,7 +110,16 @@ export class MeshPresence {
     const prev = of?.get(signer)
     if (prev != null && payload.at <= prev.at) return 'old'
     if (prev != null && now - prev.takenAt < PRESENCE_MIN_INTERVAL_MS) return 'throttled'
-    if (!await verifySigned(parsed.signed).catch(() => false)) return 'refused'
+    const key = `${conferenceId}|${signer}|${payload.at}`
+    if (this.checking.has(key)) return 'old'
+    this.checking.add(key)
+    let valid: boolean
+    try {
+      valid = await verifySigned(parsed.signed).catch(() => false)
+    } finally {
+      this.checking.delete(key)
+    }
+    if (!valid) return 'refused'
     // Another copy may have been taken while the signature was checked.
     const again = this.heard.get(conferenceId)?.get(signer)
     if (again != null && payload.at <= again.at) return 'old'

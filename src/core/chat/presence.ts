@@ -7,6 +7,8 @@ import type { ChatEvents, EventBus } from './ports'
 import type { ChatScope } from './scope'
 
 const TYPING_SHOWN_MS = 6000
+/** news from the mesh within this long is told to the UI once */
+const TELL_AFTER_MS = 100
 
 /**
  * Who is online and who is typing, per conference: the participants with a stream to us, and the
@@ -17,6 +19,8 @@ export class Presence {
   /** per conference: whether I am typing, my latest announcement, and a pending one (spaced OWN_SPACING_MS apart) */
   private readonly mine = new Map<string, { typing: boolean, envelope?: string, pending?: ReturnType<typeof setTimeout> }>()
   private timer: ReturnType<typeof setInterval> | undefined
+  /** conferences whose news from the mesh is told to the UI once for a burst (a new link brings one per participant) */
+  private readonly toTell = new Map<string, ReturnType<typeof setTimeout>>()
   private lastSweep = 0
 
   constructor (
@@ -46,6 +50,8 @@ export class Presence {
     this.timer = undefined
     for (const m of this.mine.values()) if (m.pending != null) clearTimeout(m.pending)
     this.mine.clear()
+    for (const t of this.toTell.values()) clearTimeout(t)
+    this.toTell.clear()
   }
 
   /** The conference's participants online (with a stream to us, or by their word), and those of them typing. */
@@ -99,7 +105,18 @@ export class Presence {
     if (verdict === 'refused') this.flood.strike(link.peer)
     if (verdict !== 'new') return
     for (const l of this.links.perPeer(link.conferenceId)) if (l.peer !== link.peer) l.sendControl({ t: 'here', e: envelope })
-    this.changed(link.conferenceId)
+    this.changedSoon(link.conferenceId)
+  }
+
+  /** Tells the UI of the mesh's news once for a burst. */
+  private changedSoon (conferenceId: string): void {
+    if (this.toTell.has(conferenceId)) return
+    const t = setTimeout(() => {
+      this.toTell.delete(conferenceId)
+      this.changed(conferenceId)
+    }, TELL_AFTER_MS)
+    t.unref?.()
+    this.toTell.set(conferenceId, t)
   }
 
   /** Tells my neighbours I am leaving the conference (best effort: the others see it expire otherwise). */
