@@ -22,6 +22,8 @@ export class Presence {
   /** conferences whose news from the mesh is told to the UI once for a burst (a new link brings one per participant) */
   private readonly toTell = new Map<string, ReturnType<typeof setTimeout>>()
   private lastSweep = 0
+  /** false once stopped: work that was awaiting a signature check when the node stopped ends there */
+  private running = false
 
   constructor (
     private readonly scope: ChatScope,
@@ -40,12 +42,14 @@ export class Presence {
 
   /** Says every few seconds that I am online, in every conference I have a stream in. */
   start (): void {
+    this.running = true
     this.lastSweep = this.scope.now()
     this.timer = setInterval(() => { this.tick() }, PRESENCE_EVERY_MS)
     this.timer.unref?.()
   }
 
   stop (): void {
+    this.running = false
     if (this.timer != null) clearInterval(this.timer)
     this.timer = undefined
     for (const m of this.mine.values()) if (m.pending != null) clearTimeout(m.pending)
@@ -102,6 +106,7 @@ export class Presence {
   /** A neighbour passed on an announcement: news goes on to my other neighbours; a bad one counts against the neighbour. */
   async onHere (link: ChatLink, envelope: string): Promise<void> {
     const verdict = await this.mesh.receive(link.peer, link.conferenceId, envelope)
+    if (!this.running) return
     if (verdict === 'refused') this.flood.strike(link.peer)
     if (verdict !== 'new') return
     for (const l of this.links.perPeer(link.conferenceId)) if (l.peer !== link.peer) l.sendControl({ t: 'here', e: envelope })
@@ -110,7 +115,7 @@ export class Presence {
 
   /** Tells the UI of the mesh's news once for a burst. */
   private changedSoon (conferenceId: string): void {
-    if (this.toTell.has(conferenceId)) return
+    if (!this.running || this.toTell.has(conferenceId)) return
     const t = setTimeout(() => {
       this.toTell.delete(conferenceId)
       this.changed(conferenceId)
@@ -131,6 +136,7 @@ export class Presence {
 
   /** Announces my state to my neighbours now, or once OWN_SPACING_MS has passed since the last. */
   private announce (conferenceId: string): void {
+    if (!this.running) return
     const mine = this.state(conferenceId)
     if (mine.pending != null) return
     const wait = this.mesh.lastOwn(conferenceId) + OWN_SPACING_MS - this.scope.now()

@@ -98,8 +98,8 @@ export class ChatService implements ChatApi {
 
   /** Registers the chat protocol and follows conferences starting and changing. */
   async start (): Promise<void> {
-    await this.mesh.start()
     this.presenceOf.start()
+    await this.mesh.start()
     this.offs.push(this.components.events.on('conference:start', v => { void this.join(v.context.id) }))
     this.offs.push(this.components.events.on('conference:update', v => { this.mesh.onConferenceUpdate(v.context.id) }))
   }
