@@ -28,8 +28,8 @@ function unpack (vsix: string): string {
 }
 
 describe('platform packages', () => {
-  after(() => {
-    stopAllPeers()
+  after(async () => {
+    await stopAllPeers()
     for (const d of dirs) rmSync(d, { recursive: true, force: true })
   })
 

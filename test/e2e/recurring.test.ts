@@ -48,7 +48,7 @@ describe('a weekly series through the UI, with a team as the invitees', () => {
 
   after(async () => {
     await alice?.close()
-    stopAllPeers()
+    await stopAllPeers()
     if (bob != null && bob.proc.exitCode == null && bob.proc.signalCode == null) await new Promise(resolve => bob.proc.once('exit', resolve))
     if (bobDir != null) rmSync(bobDir, { recursive: true, force: true, maxRetries: 5 })
   })

@@ -68,7 +68,17 @@ export function ensurePeerBuilt (): void {
   if (!existsSync(PEER)) execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'ignore' })
 }
 
-/** SIGTERMs every spawned peer that is still running. */
-export function stopAllPeers (): void {
-  for (const p of running) if (p.exitCode == null && p.signalCode == null) p.kill('SIGTERM')
+/**
+ * SIGTERMs every spawned peer that is still running and waits until each has exited (SIGKILL after
+ * 5 s): a peer writes its files as it stops, and a test must not remove its folder meanwhile.
+ */
+export async function stopAllPeers (): Promise<void> {
+  await Promise.all(running.map(async p => {
+    if (p.exitCode != null || p.signalCode != null) return
+    const exited = new Promise<void>(resolve => p.once('exit', () => resolve()))
+    p.kill('SIGTERM')
+    const killer = setTimeout(() => p.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(killer)
+  }))
 }

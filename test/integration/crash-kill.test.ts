@@ -13,7 +13,7 @@ describe('kill -9 of headless peers', () => {
   after(async () => {
     // Every peer has exited before its folder is removed.
     await stopStarted()
-    stopAllPeers()
+    await stopAllPeers()
     await cleanup()
   })
 

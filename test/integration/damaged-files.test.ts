@@ -57,7 +57,7 @@ describe('damaged data files', () => {
 
   after(async () => {
     await stopStarted()
-    stopAllPeers()
+    await stopAllPeers()
     await cleanup()
   })
 

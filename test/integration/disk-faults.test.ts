@@ -48,7 +48,7 @@ describe('a headless peer whose data folder is really read-only, then full', () 
 
   after(async () => {
     await stopStarted()
-    stopAllPeers()
+    await stopAllPeers()
     if (skip == null) {
       try { execFileSync('umount', [mnt]) } catch { execFileSync('umount', ['-l', mnt]) }
     }

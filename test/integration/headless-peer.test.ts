@@ -8,7 +8,7 @@ describe('devmeet-peer, the headless peer', () => {
     ensurePeerBuilt()
   })
   after(async () => {
-    stopAllPeers()
+    await stopAllPeers()
     await cleanup()
   })
 

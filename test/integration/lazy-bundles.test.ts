@@ -22,7 +22,7 @@ describe('libp2p parts loaded from beside the bundle', () => {
     }
   })
   after(async () => {
-    stopAllPeers()
+    await stopAllPeers()
     await cleanup()
   })
 

@@ -77,7 +77,7 @@ describe('NAT lab: a reachable participant serves as its conference\'s relay', {
     try {
       for (const p of peers) if (p.proc.exitCode == null && p.proc.signalCode == null) p.proc.kill('SIGKILL')
       stun?.kill('SIGKILL')
-      stopAllPeers()
+      await stopAllPeers()
     } finally {
       lab?.destroy()
       await cleanup()

@@ -180,7 +180,7 @@ describe('NAT lab: peers behind two NAT routers meet through a relay', { skip: u
   after(async () => {
     try {
       await stopProcs([...peers.map(p => p.proc), ...scripts])
-      stopAllPeers()
+      await stopAllPeers()
     } finally {
       lab?.destroy()
       await cleanup()

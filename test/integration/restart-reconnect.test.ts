@@ -41,7 +41,7 @@ describe('reconnection after restarts (headless peers, port 0, mDNS off)', () =>
   before(() => { ensurePeerBuilt() })
   after(async () => {
     await stopStarted()
-    stopAllPeers()
+    await stopAllPeers()
     for (const s of blockers.splice(0)) s.close()
     await cleanup()
     if (figures.length > 0) process.stderr.write(`reconnect figures: ${figures.join('; ')}\n`)

@@ -25,7 +25,7 @@ describe('WebRTC unavailable: degrade, do not die', () => {
   })
   after(async () => {
     await stopStarted()
-    stopAllPeers()
+    await stopAllPeers()
     await cleanup()
   })
 
