@@ -134,7 +134,7 @@ export class ConferenceChanges {
       throw new ConferenceTooLargeError(localized`The conference record would be ${Math.ceil(envelope.length / 1024)} KiB, over the ${MAX_INVITE_BYTES / 1024} KiB an invitation may be: shorten the agenda or invite fewer peers.`)
     }
     // What every receiver checks, checked here first: a context we cannot verify ourselves would be refused everywhere.
-    const answers = await verifyContext(context, this.state.me())
+    const answers = await verifyContext(context, this.state.me(), this.state.checkedAnswers)
     const delivery: Record<string, DeliveryState> = {}
     for (const i of context.invitees) delivery[i.peerId] = 'pending'
     const conf: StoredConference = { context, envelope, answers, delivery, lastRsvpSeq }

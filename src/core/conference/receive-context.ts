@@ -34,7 +34,7 @@ export async function receiveContext (state: ConferenceState, bytes: Uint8Array,
   if (!listed && state.store.get(ctx.id) == null) throw new RefusedError('you are not an invitee of this conference')
   let answers: VerifiedAnswers
   try {
-    answers = await verifyContext(ctx, opened.signer)
+    answers = await verifyContext(ctx, opened.signer, state.checkedAnswers)
   } catch (err) {
     // The organizer's own record with a claim that does not hold: answered, so it shows as refused there.
     if (isError(err, ConferenceRuleError)) throw new RefusedError(err.message)

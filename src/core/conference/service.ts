@@ -10,7 +10,7 @@ import { ConferenceChanges } from './changes'
 import { answerInvitation, answerOccurrence } from './answer'
 import { answersForOccurrence, takesPartInOccurrence } from './occurrence-answers'
 import { receiveContext } from './receive-context'
-import { receiveRsvp } from './receive-rsvp'
+import { RsvpIntake } from './receive-rsvp'
 import { deliver, undelivered } from './delivery'
 
 export interface ConferenceServiceInit {
@@ -50,7 +50,8 @@ export class ConferenceService implements ConferenceApi {
     if (restored > 0) log.info(`${restored} undelivered invitation(s) or answer(s) queued again`)
     this.serving = node
     await serveRecordProtocol(node, INVITE_PROTOCOL, MAX_INVITE_BYTES, this.limiter, log, (b, from) => receiveContext(this.state, b, from))
-    await serveRecordProtocol(node, RSVP_PROTOCOL, MAX_RSVP_BYTES, this.limiter, log, (b, from) => receiveRsvp(this.state, (ctx, seqs) => this.changes.publish(ctx, seqs), b, from))
+    const rsvps = new RsvpIntake(this.state, (ctx, seqs) => this.changes.publish(ctx, seqs))
+    await serveRecordProtocol(node, RSVP_PROTOCOL, MAX_RSVP_BYTES, this.limiter, log, (b, from) => rsvps.receive(b, from))
     const kick = (evt: any): void => {
       const id = evt.detail?.id ?? evt.detail?.peerId ?? evt.detail
       if (id != null) this.outbox.kick(id.toString())

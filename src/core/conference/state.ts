@@ -6,6 +6,7 @@ import * as participation from './participation'
 import type { ConferenceComponents } from './ports'
 import { NextOccurrenceCache } from './recurrence'
 import { answersForOccurrence, type MyOccurrenceRsvp } from './occurrence-answers'
+import { CheckedAnswers } from './checked-answers'
 
 /**
  * What the parts of the conference service share: the store, one lock per conference (two RSVPs
@@ -13,11 +14,13 @@ import { answersForOccurrence, type MyOccurrenceRsvp } from './occurrence-answer
  */
 export class ConferenceState {
   readonly store: ConferenceStore
+  /** answers whose signatures this peer already checked: each new version of a context carries the earlier ones again */
+  readonly checkedAnswers = new CheckedAnswers()
   private readonly locks = new Map<string, Promise<unknown>>()
   private readonly nextOccurrences = new NextOccurrenceCache()
 
   constructor (readonly components: ConferenceComponents) {
-    this.store = new ConferenceStore(components.storage, m => components.events.emit('warning', shown`${untrusted(m, 500)}`))
+    this.store = new ConferenceStore(components.storage, m => components.events.emit('warning', shown`${untrusted(m, 500)}`), this.checkedAnswers)
   }
 
   /** My peer ID (the node runs). */

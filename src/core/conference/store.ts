@@ -5,6 +5,7 @@ import { open, DOMAINS } from '../wire/envelope'
 import { conferenceContextSchema, MAX_OCCURRENCE_ANSWERS } from './model'
 import type { MyOccurrenceRsvp } from './occurrence-answers'
 import { verifyContext, type VerifiedAnswers } from './verify'
+import { CheckedAnswers } from './checked-answers'
 import { DamagedFileError, isError } from '../errors'
 import { untrusted } from '../../shared/shown-text'
 import { localized } from '../../shared/localized'
@@ -64,7 +65,7 @@ export class ConferenceStore {
   private readonly writesQueued = new Set<string>()
   private readonly lastWrite = new Map<string, Promise<void>>()
 
-  constructor (private readonly storage: Storage, private readonly warn: (message: string) => void) {}
+  constructor (private readonly storage: Storage, private readonly warn: (message: string) => void, private readonly checked = new CheckedAnswers()) {}
 
   async load (): Promise<void> {
     this.conferences.clear()
@@ -76,7 +77,7 @@ export class ConferenceStore {
         const envelope = Buffer.from(data.envelope, 'base64')
         // A file on disk is input too: the context must still verify as its organizer's, with its id and every answer.
         const opened = await open(envelope, DOMAINS.conference, conferenceContextSchema)
-        const answers = await verifyContext(opened.payload, opened.signer)
+        const answers = await verifyContext(opened.payload, opened.signer, this.checked)
         this.conferences.set(opened.payload.id, {
           context: opened.payload,
           envelope,

@@ -1,24 +1,23 @@
 // Every answer to a single occurrence a context carries, checked as verifyContext checks the
 // series answers (occurrence-answers.ts has the rest of the rules).
 import type { ConferenceContext } from '../api'
-import { open, DOMAINS } from '../wire/envelope'
 import { ConferenceRuleError } from '../errors'
-import { rsvpPayloadSchema } from './model'
 import { ruleStartsAmong } from './recurrence'
+import { CheckedAnswers } from './checked-answers'
 
 /**
  * Checks every occurrence answer a context carries: the invitee's own signature, this conference,
  * the occurrence and answer the context lists, a version already made, and an occurrence the rule
  * gives. Throws ConferenceRuleError for the first that does not hold.
  */
-export async function verifyOccurrenceAnswers (ctx: ConferenceContext): Promise<void> {
+export async function verifyOccurrenceAnswers (ctx: ConferenceContext, checked = new CheckedAnswers()): Promise<void> {
   const named: number[] = []
   for (const invitee of ctx.invitees) {
     const who = `${invitee.displayName} (${invitee.peerId.slice(-8)})`
     for (const listed of invitee.occurrenceAnswers ?? []) {
       let opened
       try {
-        opened = await open(Buffer.from(listed.answer, 'base64url'), DOMAINS.rsvp, rsvpPayloadSchema)
+        opened = await checked.open(listed.answer)
       } catch (err: any) {
         throw new ConferenceRuleError(`an occurrence answer listed for ${who} does not verify: ${err?.message ?? err}`)
       }

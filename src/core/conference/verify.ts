@@ -1,9 +1,9 @@
 import type { ConferenceContext, RsvpAnswer } from '../api'
-import { open, DOMAINS } from '../wire/envelope'
 import { checkConferenceId } from './conference-id'
-import { checkContextSigner, rsvpPayloadSchema } from './model'
+import { checkContextSigner } from './model'
 import { ConferenceRuleError } from '../errors'
 import { verifyOccurrenceAnswers } from './verify-occurrence-answers'
+import { CheckedAnswers } from './checked-answers'
 
 /** An invitee's answer as its own signature says it. */
 export interface SignedAnswer {
@@ -21,8 +21,9 @@ export type VerifiedAnswers = Record<string, SignedAnswer>
  * for this conference saying exactly that (answer and comment), and so is every answer to a single
  * occurrence (occurrence-answers.ts). One claim that does not verify
  * refuses the whole context (ConferenceRuleError): a context is the organizer's word on all of it.
+ * `checked` holds the answers whose signatures this peer already checked (in an earlier version).
  */
-export async function verifyContext (ctx: ConferenceContext, signer: string): Promise<VerifiedAnswers> {
+export async function verifyContext (ctx: ConferenceContext, signer: string, checked = new CheckedAnswers()): Promise<VerifiedAnswers> {
   checkContextSigner(ctx, signer)
   checkConferenceId(ctx)
   const answers: VerifiedAnswers = Object.create(null)
@@ -35,7 +36,7 @@ export async function verifyContext (ctx: ConferenceContext, signer: string): Pr
     if (invitee.answer == null) throw new ConferenceRuleError(`the context lists ${who} as ${invitee.rsvp} without their signed answer`)
     let opened
     try {
-      opened = await open(Buffer.from(invitee.answer, 'base64url'), DOMAINS.rsvp, rsvpPayloadSchema)
+      opened = await checked.open(invitee.answer)
     } catch (err: any) {
       throw new ConferenceRuleError(`the answer listed for ${who} does not verify: ${err?.message ?? err}`)
     }
@@ -48,6 +49,6 @@ export async function verifyContext (ctx: ConferenceContext, signer: string): Pr
     if (rsvp.sequence > ctx.sequence) throw new ConferenceRuleError(`the answer listed for ${who} names a later version of the conference`)
     answers[invitee.peerId] = { answer: rsvp.answer, rsvpSeq: rsvp.rsvpSeq }
   }
-  await verifyOccurrenceAnswers(ctx)
+  await verifyOccurrenceAnswers(ctx, checked)
   return answers
 }
