@@ -33,6 +33,37 @@ export const envelopeSchema = z.strictObject({
 
 export type Envelope = z.infer<typeof envelopeSchema>
 
+/** envelopeSchema's test, written out (~20× quicker than zod's); it agrees with the schema (test/unit/envelope-quick-check.test.ts). */
+export function isEnvelope (v: unknown): v is Envelope {
+  if (typeof v !== 'object' || v == null || Array.isArray(v)) return false
+  let n = 0
+  for (const key in v) {
+    if (!Object.hasOwn(v, key)) return false
+    if (key !== 'k' && key !== 's' && key !== 'p' && key !== 'g') return false
+    n++
+  }
+  const { k, s, p, g } = v as Record<string, unknown>
+  return n === 4 && typeof k === 'string' && k.length <= 128 && typeof s === 'string' && s.length >= 1 && s.length <= 128 &&
+    typeof p === 'string' && p.length <= MAX_PAYLOAD_CHARS && typeof g === 'string' && g.length <= 256
+}
+
+/** envelopeSchema's verdict: the written-out test first, zod (the definition, with its errors) for anything it does not pass. */
+function asEnvelope (v: unknown): Envelope {
+  return isEnvelope(v) ? v : envelopeSchema.parse(v)
+}
+
+/*
+ * Quick tests of a payload schema: each may only accept what the schema accepts, and returns
+ * false for anything it is not sure of (the schema, the definition, then decides). They spare the
+ * common case zod's cost on every received chat message (~10 µs each).
+ */
+const quickChecks = new WeakMap<z.ZodType, (v: unknown) => boolean>()
+
+/** Lets `check` accept payloads for `schema` ahead of it; it must never accept what the schema refuses. */
+export function acceptQuickly<T> (schema: z.ZodType<T>, check: (v: unknown) => v is T): void {
+  quickChecks.set(schema, check)
+}
+
 export interface OpenedEnvelope<T> {
   signer: string
   payload: T
@@ -75,8 +106,20 @@ export async function open<T> (bytes: Uint8Array, domain: string, schema: z.ZodT
 export interface SignedPart {
   signer: string
   publicKey: PublicKey
-  data: Uint8Array
+  readonly data: Uint8Array
   sig: Uint8Array
+}
+
+/*
+ * The bytes a signature covers, encoded only when the signature is checked: in a hash-chained
+ * frame most messages are vouched for by their successor and never need them (docs/HASH-CHAIN.md).
+ */
+class LazySignedPart implements SignedPart {
+  private bytes?: Uint8Array
+  constructor (readonly signer: string, readonly publicKey: PublicKey, readonly sig: Uint8Array, private readonly domain: string, private readonly payloadText: string) {}
+  get data (): Uint8Array {
+    return (this.bytes ??= signedBytes(this.domain, this.payloadText))
+  }
 }
 
 /** An envelope whose form and payload were checked but whose signature was NOT (see verifySigned). */
@@ -91,7 +134,7 @@ function signedPart (env: Envelope, domain: string): SignedPart {
   const publicKey = publicKeyOf(env.s)
   const sig = Buffer.from(env.g, 'base64url')
   if (sig.length !== 64) throw new InvalidSignatureError('malformed signature')
-  return { signer: env.s, publicKey, data: signedBytes(domain, env.p), sig }
+  return new LazySignedPart(env.s, publicKey, sig, domain, env.p)
 }
 
 function parsePayload<T> (payloadText: string, schema: z.ZodType<T>): T {
@@ -105,6 +148,7 @@ function parsePayload<T> (payloadText: string, schema: z.ZodType<T>): T {
 }
 
 function shapePayload<T> (value: unknown, schema: z.ZodType<T>): T {
+  if (quickChecks.get(schema)?.(value) === true) return value as T
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new InvalidFrameError(`payload has the wrong shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
   return parsed.data
@@ -119,7 +163,7 @@ function shapePayload<T> (value: unknown, schema: z.ZodType<T>): T {
 export function parseEnvelope<T> (envelope: string, domain: string, schema: z.ZodType<T>, peeked?: PeekedEnvelope): ParsedEnvelope<T> {
   let env: Envelope
   try {
-    env = envelopeSchema.parse(peeked != null ? peeked.env : JSON.parse(envelope))
+    env = asEnvelope(peeked != null ? peeked.env : JSON.parse(envelope))
   } catch {
     throw new InvalidFrameError('not an envelope')
   }
@@ -154,8 +198,13 @@ export async function verifySigned (signed: SignedPart, offThread = false): Prom
  * verified before we wrote them. Throws InvalidFrameError when it does not parse.
  */
 export function readUnverified<T> (envelope: string, schema: z.ZodType<T>): { signer: string, payload: T } {
-  const env = decodeJson(encoder.encode(envelope), envelopeSchema)
-  return { signer: env.s, payload: schema.parse(JSON.parse(env.p)) }
+  let env: Envelope
+  try {
+    env = asEnvelope(JSON.parse(envelope))
+  } catch (err) {
+    throw new InvalidFrameError('not an envelope', { cause: err })
+  }
+  return { signer: env.s, payload: parsePayload(env.p, schema) }
 }
 
 /** What an envelope's payload claims, parsed but NOT verified (never enough to accept it); undefined when it does not parse. */
