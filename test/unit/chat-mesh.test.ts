@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { streamPair } from '@libp2p/utils'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { DialBackoff } from '../../src/core/chat/dial-backoff'
+import { systemClock } from '../../src/core/clock'
 import { ChatMesh } from '../../src/core/chat/mesh'
 import { LinkTable } from '../../src/core/chat/link-table'
 import { ChatLogs } from '../../src/core/chat/logs'
@@ -27,6 +28,8 @@ describe('chat dial backoff', () => {
     }
     assert.deepEqual(waits, [2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000])
     assert.equal(backoff.ready('c|carol'), true, 'each peer has its own')
+    backoff.failed('c|carol')
+    assert.equal(backoff.nextEndsIn(), 2000, 'the soonest wait still running: carol\'s first')
     backoff.succeeded('c|bob')
     backoff.failed('c|bob')
     now += 2000
@@ -73,6 +76,28 @@ describe('the chat mesh (stubbed node, stream pairs)', () => {
     ann.node.connected(peerIdFromString(bob.id))
     await until('the stream is up on both sides', () => a.up.includes(bob.id) && b.up.includes(ann.id))
     assert.equal(board.dials.length, 2, 'a connection from the peer dials at once')
+  })
+
+  it('dials a failed neighbour again as soon as its wait is over, not at the next periodic round', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference, systemClock)
+    const bob = await stubPeer(board, conference, systemClock)
+    conference.participants = [ann.id, bob.id]
+    const a = meshOf(ann)
+    const b = meshOf(bob)
+    await a.mesh.start()
+    await b.mesh.start()
+    board.unreachable.add(bob.id)
+    a.mesh.join(CONFERENCE_ID)
+    await until('the first dial failed', () => board.dials.length === 1)
+    const failedAt = performance.now()
+    board.unreachable.delete(bob.id)
+    // The periodic round comes every 5 s; the first wait after a failure is 2 s.
+    await until('the stream is up', () => a.up.includes(bob.id), 4500)
+    const after = performance.now() - failedAt
+    assert.ok(after >= 1900, `not before the wait is over (${after.toFixed(0)} ms)`)
+    assert.equal(board.dials.length, 2, 'one dial again, at the end of the wait')
   })
 
   it('refuses a chat stream from a peer that does not take part, and hangs up on one that keeps opening them', async () => {

@@ -13,10 +13,19 @@ export class DialBackoff {
     return backoff == null || backoff.at <= this.now()
   }
 
-  /** A dial failed: the next waits twice as long as the last (2 s at first). */
-  failed (key: string): void {
+  /** A dial failed: the next waits twice as long as the last (2 s at first). Returns that wait in ms. */
+  failed (key: string): number {
     const wait = Math.min(MAX_WAIT_MS, (this.next.get(key)?.wait ?? FIRST_WAIT_MS) * 2)
     this.next.set(key, { at: this.now() + wait, wait })
+    return wait
+  }
+
+  /** Ms until the soonest wait still running ends, or undefined when none is. */
+  nextEndsIn (): number | undefined {
+    const now = this.now()
+    let soonest: number | undefined
+    for (const { at } of this.next.values()) if (at > now && (soonest == null || at < soonest)) soonest = at
+    return soonest == null ? undefined : soonest - now
   }
 
   /** A stream is up: the next failure starts from the first wait. */

@@ -41,6 +41,8 @@ export class ChatMesh {
   private readonly backoff: DialBackoff
   private readonly announceTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private timer: ReturnType<typeof setInterval> | undefined
+  /** a dial again once the earliest failed dial's wait is over (not at the next periodic round) */
+  private retryTimer: { at: number, timer: unknown } | undefined
   private offConnect: (() => void) | undefined
   private running = false
 
@@ -73,6 +75,8 @@ export class ChatMesh {
   async stop (): Promise<void> {
     this.running = false
     if (this.timer != null) clearInterval(this.timer)
+    if (this.retryTimer != null) this.scope.components.clock.clearTimeout(this.retryTimer.timer)
+    this.retryTimer = undefined
     if (this.offConnect != null) {
       // The node may be gone already (reading it then throws): there is nothing to unregister.
       try { await this.scope.components.node.unhandle(CHAT_PROTOCOL) } catch {}
@@ -207,7 +211,7 @@ export class ChatMesh {
       this.attach(link, log, hello.summary, hello.digests)
     } catch (err: any) {
       if (stream != null) resetStream(stream, err)
-      this.backoff.failed(key)
+      this.retryAfter(this.backoff.failed(key))
       this.scope.components.log.debug(`chat: no stream to ${peer} for ${conferenceId}: ${err?.message ?? err}`)
       failed = true
     } finally {
@@ -215,6 +219,25 @@ export class ChatMesh {
     }
     // An unreachable neighbour is replaced by the next on the ring at once.
     if (failed) this.reconnect()
+  }
+
+  /**
+   * Dials again once a failed neighbour's wait is over: on a busy machine at a meeting's start
+   * many first dials time out, and waiting for the periodic round added up to 5 s to each.
+   */
+  private retryAfter (waitMs: number): void {
+    if (!this.running) return
+    const at = this.scope.now() + waitMs
+    if (this.retryTimer != null && this.retryTimer.at <= at) return
+    const clock = this.scope.components.clock
+    if (this.retryTimer != null) clock.clearTimeout(this.retryTimer.timer)
+    const timer = clock.setTimeout(() => {
+      this.retryTimer = undefined
+      this.reconnect()
+      const next = this.backoff.nextEndsIn()
+      if (next != null) this.retryAfter(next)
+    }, waitMs)
+    this.retryTimer = { at, timer }
   }
 
   /** A participant opened a chat stream: check the conference and who they are, then sync. */

@@ -55,20 +55,23 @@ export class ChatReceiver {
   /** A frame of messages; returns once the next frame may be read (its write may still run). */
   async onMessages (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<void> {
     // Each message costs a signature check: a flooding peer's excess is dropped unchecked, and a persistent flooder is cut off.
-    let committed: Promise<void> = Promise.resolve()
+    let batch: { written: Promise<void>, committed: Promise<void> } = { written: Promise.resolve(), committed: Promise.resolve() }
     const verdict = this.parts.flood.admitFrame(link.peer, envelopes.length)
-    if (verdict === 'ok') committed = (await this.receiveBatch(link, log, envelopes)).committed
+    if (verdict === 'ok') batch = await this.receiveBatch(link, log, envelopes)
     else if (verdict === 'cut') return this.parts.cutOff(link, 0)
     if (link.closed) return
-    // The next frame is verified while this one's disk write runs; it is acknowledged once on disk.
-    const done = committed.then(() => {
+    // The next frame is verified while this one's write runs; it is acknowledged once on disk.
+    // Reading waits for the writes (memory), not for the disk syncs: a sync serves every frame
+    // written before it, and waiting for it here would hold each hop of the mesh for a sync.
+    void batch.committed.then(() => {
       link.receivedFrames++
       this.parts.acks.schedule(link, log)
     }, err => link.close(err))
-    link.writesInFlight.push(done)
+    const written = batch.written.catch(() => {})
+    link.writesInFlight.push(written)
     if (link.writesInFlight.length >= MAX_WRITES_IN_FLIGHT) await link.writesInFlight.shift()
-    void done.finally(() => {
-      const i = link.writesInFlight.indexOf(done)
+    void written.finally(() => {
+      const i = link.writesInFlight.indexOf(written)
       if (i >= 0) link.writesInFlight.splice(i, 1)
     })
   }
@@ -78,7 +81,7 @@ export class ChatReceiver {
    * the other participants' streams. Resolves once verified, with the write and the disk sync
    * still running in `committed`.
    */
-  async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<{ committed: Promise<void> }> {
+  async receiveBatch (link: ChatLink, log: ChatLog, envelopes: string[]): Promise<{ written: Promise<void>, committed: Promise<void> }> {
     const { flood, counters, refusals } = this.parts
     const conferenceId = link.conferenceId
     const fresh: HeldMessage[] = []
@@ -175,20 +178,33 @@ export class ChatReceiver {
       void this.parts.versions.take(link, log, v).catch(err => this.scope.components.log.warn(`chat: another version of a message could not be kept: ${err?.message ?? err}`))
     }
     if (cut != null) this.parts.cutOff(link, flood.refusedOf(cut, conferenceId, link.peer), cut)
-    if (fresh.length === 0) return { committed: Promise.resolve() }
+    if (fresh.length === 0) return { written: Promise.resolve(), committed: Promise.resolve() }
     for (const key of seen) committing.add(key)
-    const committed = this.commitBatch(link, log, fresh)
+    this.forward(link, fresh)
+    const written = this.writeBatch(link, log, fresh)
+    const committed = written.then(async () => await log.synced())
     void committed.catch(() => {}).finally(() => { for (const key of seen) committing.delete(key) })
-    return { committed }
+    return { written, committed }
   }
 
-  private async commitBatch (link: ChatLink, log: ChatLog, fresh: HeldMessage[]): Promise<void> {
+  /**
+   * Verified messages go on to the other participants' streams at once, before our own write: a
+   * hop of the mesh costs a signature check, not a disk write (an authentic message is safe to
+   * pass on; if our write fails, the others hold it and our sync brings it back).
+   */
+  private forward (link: ChatLink, fresh: HeldMessage[]): void {
+    for (const h of fresh) link.markSent(h)
+    for (const other of this.parts.links.perPeer(link.conferenceId)) {
+      if (other.peer === link.peer || !this.scope.mayChat(link.conferenceId, other.peer)) continue
+      other.sendMessages(fresh.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true))
+    }
+  }
+
+  /** Writes a frame's new messages, then shows them (and what they changed); resolves once written. */
+  private async writeBatch (link: ChatLink, log: ChatLog, fresh: HeldMessage[]): Promise<void> {
     const written = await log.appendMany(fresh)
     const added = fresh.filter((_, i) => written[i])
-    for (const h of added) {
-      link.markSent(h)
-      this.scope.components.events.emit('message', this.parts.toMessage(h))
-    }
+    for (const h of added) this.scope.components.events.emit('message', this.parts.toMessage(h))
     // Messages held before whose fork mark these changed are shown again, marked.
     const remarked = log.takeRemarked()
     if (remarked.length > 0) {
@@ -196,17 +212,11 @@ export class ChatReceiver {
       for (const h of remarked) if (!shown.has(h)) this.scope.components.events.emit('message', this.parts.toMessage(h))
     }
     for (const h of added.concat(remarked)) if (h.forked === true) this.noteFork(link.conferenceId, h)
-    for (const other of this.parts.links.perPeer(link.conferenceId)) {
-      if (other.peer === link.peer || !this.scope.mayChat(link.conferenceId, other.peer)) continue
-      other.sendMessages(added.filter(h => h.payload.author !== other.peer && other.theirLinks?.has(h.payload.author) !== true))
-    }
     for (const h of added) {
       if (log.hasGapBelow(h.payload.author, h.payload.seq) && !link.closed) {
         this.parts.repair.askForGap(link, log, h.payload.author, h.payload.seq)
       }
     }
-    // Shown and forwarded once written; acknowledged only once on the disk.
-    await log.synced()
   }
 
   /**
