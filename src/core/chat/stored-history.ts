@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs'
 import type { ChatMessage, ConferenceContext } from '../api'
 import { Storage } from '../storage'
 import { conferenceContextSchema } from '../conference/model'
-import { chatPayloadSchema, compareMessages, messageKey, toChatMessage, type HeldMessage } from './message'
+import { chatPayloadSchema, compareMessages, isPlainTextPayload, messageKey, toChatMessage, type ChatPayload, type HeldMessage } from './message'
 import { preferredVersion } from './equivocation'
 import { chainHash } from './chain'
 import { shownNames } from '../shown-names'
@@ -85,6 +85,13 @@ async function readConference (storage: Storage, conferenceId: string): Promise<
   }
 }
 
+/** The payload when chatPayloadSchema takes it (a plain text message by the quicker test that agrees with it). */
+function chatPayloadOf (value: unknown): ChatPayload | undefined {
+  if (isPlainTextPayload(value)) return value
+  const parsed = chatPayloadSchema.safeParse(value)
+  return parsed.success ? parsed.data : undefined
+}
+
 async function readChatLog (storage: Storage, conferenceId: string): Promise<{ held: HeldMessage[], skipped: number }> {
   const text = await readText(storage, `chat/${conferenceId}.log`) ?? ''
   const byKey = new Map<string, HeldMessage>()
@@ -92,12 +99,12 @@ async function readChatLog (storage: Storage, conferenceId: string): Promise<{ h
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue
     const env = envelopeFields(line, CHAT_DOMAIN)
-    const parsed = env == null ? undefined : chatPayloadSchema.safeParse(env.payload)
-    if (env == null || parsed?.success !== true || parsed.data.author !== env.signer || parsed.data.conferenceId !== conferenceId) {
+    const payload = env == null ? undefined : chatPayloadOf(env.payload)
+    if (env == null || payload == null || payload.author !== env.signer || payload.conferenceId !== conferenceId) {
       skipped++
       continue
     }
-    const m: HeldMessage = { payload: parsed.data, envelope: line }
+    const m: HeldMessage = { payload, envelope: line }
     const key = messageKey(m.payload.author, m.payload.seq)
     const other = byKey.get(key)
     // Two versions of one message: the one every peer keeps, as ChatLog holds it.
