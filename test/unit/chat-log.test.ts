@@ -156,4 +156,26 @@ describe('chat log', () => {
     assert.ok(Date.now() - t0 < 100)
     assert.equal(log.highestSeqOf(author), 3)
   })
+
+  it('answers a whole sync in display order with exactly what the other side lacks, as the per-author plan does', async () => {
+    const log = new ChatLog(storage, CONF)
+    await log.load()
+    const other = await generateKeyPair('Ed25519')
+    const third = await generateKeyPair('Ed25519')
+    // interleaved Lamport times, a hole (B has no 4), and a version pair at A#2
+    const msgs = [await signed(key, 1, 1), await signed(other, 1, 2), await signed(key, 2, 3), await signed(other, 2, 3), await signed(key, 3, 5),
+      await signed(other, 3, 6), await signed(other, 5, 9), await signed(third, 1, 4), await signed(key, 4, 10)]
+    for (const m of msgs) await log.append(m)
+    await log.addVersion(await signed(key, 2, 3, 'another version'))
+    const [a, b, c] = [key, other, third].map(k => peerIdFromPrivateKey(k).toString())
+    const byPlan = (theirs: Record<string, number>): HeldMessage[] => log.missingFor(theirs, new Set([a, b, c, 'nobody']))
+    for (const theirs of [{}, { [a]: 2 }, { [a]: 4, [b]: 3, [c]: 1 }, { [b]: 9, nobody: 3 }, { [a]: Number.MAX_SAFE_INTEGER, [b]: 0 }]) {
+      const whole = log.missingFor(theirs)
+      assert.deepEqual(whole, byPlan(theirs), JSON.stringify(theirs))
+      assert.ok(whole.every(m => m.payload.seq > ((theirs as Record<string, number>)[m.payload.author] ?? 0)))
+    }
+    assert.equal(log.missingFor({}).length, 9)
+    assert.deepEqual(log.missingFor({}).map(m => m.payload.lamport), [1, 2, 3, 3, 4, 5, 6, 9, 10])
+    assert.equal(log.missingFor({}).find(m => m.payload.author === a && m.payload.seq === 2), log.get(a, 2), 'the version held is sent')
+  })
 })

@@ -122,7 +122,17 @@ export class ChatLog {
 
   /** What a peer with `theirs` lacks (of `authors` only, when given), in display order. */
   missingFor (theirs: Summary, authors?: ReadonlySet<string>): HeldMessage[] {
-    const held = authors == null ? this.seqsByAuthor : new Map([...authors].flatMap(a => this.seqsByAuthor.has(a) ? [[a, this.seqsByAuthor.get(a)!] as const] : []))
+    if (authors == null) {
+      // A whole sync (after a long absence, most of the log): one pass over what is held in
+      // display order already, rather than a key per message and a sort (~0.3 s for 100,000).
+      const out: HeldMessage[] = []
+      for (const m of this.ordered) {
+        const { author, seq } = m.payload
+        if (seq > (theirs[author] ?? 0)) out.push(m)
+      }
+      return out
+    }
+    const held = new Map([...authors].flatMap(a => this.seqsByAuthor.has(a) ? [[a, this.seqsByAuthor.get(a)!] as const] : []))
     return planSync(held, theirs).map(({ author, seq }) => this.byKey.get(messageKey(author, seq))!).sort((a, b) => compareMessages(a.payload, b.payload))
   }
 
