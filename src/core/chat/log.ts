@@ -291,10 +291,12 @@ export class ChatLog {
     return out
   }
 
-  /** Where `p` goes in display order (binary search). */
+  /** Where `p` goes in display order (binary search; new messages almost always go last, so that is tried first). */
   private position (p: ChatPayload): number {
+    const n = this.ordered.length
+    if (n === 0 || compareMessages(this.ordered[n - 1].payload, p) < 0) return n
     let lo = 0
-    let hi = this.ordered.length
+    let hi = n - 1
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
       if (compareMessages(this.ordered[mid].payload, p) < 0) lo = mid + 1
@@ -320,7 +322,8 @@ export class ChatLog {
     this.markFork(m, false)
     const next = this.byKey.get(messageKey(author, seq + 1))
     if (next != null) this.markFork(next, true)
-    // Binary search: new messages almost always go last.
-    this.ordered.splice(this.position(m.payload), 0, m)
+    const at = this.position(m.payload)
+    if (at === this.ordered.length) this.ordered.push(m)
+    else this.ordered.splice(at, 0, m)
   }
 }
