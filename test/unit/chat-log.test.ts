@@ -157,6 +157,25 @@ describe('chat log', () => {
     assert.equal(log.highestSeqOf(author), 3)
   })
 
+  it('counts the messages being written until they are held, and after a failed write', async () => {
+    const log = new ChatLog(storage, CONF)
+    await log.load()
+    const batch = [await signed(key, 1), await signed(key, 2)]
+    const writing = log.appendMany(batch)
+    const one = log.append(await signed(key, 3))
+    assert.equal(log.messagesWriting, 3, 'three lines on their way')
+    await Promise.all([writing, one])
+    assert.equal(log.messagesWriting, 0)
+    assert.equal(log.size, 3)
+    await log.appendMany(batch)
+    assert.equal(log.messagesWriting, 0, 'a copy already held is not written')
+    storage.writeFault = step => step === 'append' ? Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) : undefined
+    await assert.rejects(log.appendMany([await signed(key, 4)]))
+    storage.writeFault = undefined
+    assert.equal(log.messagesWriting, 0, 'a failed write is no longer counted')
+    assert.equal(log.size, 3)
+  })
+
   it('answers a whole sync in display order with exactly what the other side lacks, as the per-author plan does', async () => {
     const log = new ChatLog(storage, CONF)
     await log.load()

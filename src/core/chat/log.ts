@@ -22,6 +22,7 @@ export class ChatLog {
   private readonly ordered: HeldMessage[] = []
   private lamportMax = 0
   private bytesHeld = 0
+  private linesWriting = 0
   private readonly digests = new PrefixDigests()
   /** messages whose fork mark changed after they were held (see takeRemarked) */
   private remarked: HeldMessage[] = []
@@ -88,6 +89,11 @@ export class ChatLog {
     return this.bytesHeld
   }
 
+  /** Messages given to append()/appendMany() whose write has not finished: held soon, counted against the quota already. */
+  get messagesWriting (): number {
+    return this.linesWriting
+  }
+
   nextSeq (author: string): number {
     return (this.highestSeq.get(author) ?? 0) + 1
   }
@@ -151,7 +157,12 @@ export class ChatLog {
   async append (message: HeldMessage): Promise<boolean> {
     const key = messageKey(message.payload.author, message.payload.seq)
     if (this.byKey.has(key)) return false
-    await this.write([message.envelope])
+    this.linesWriting++
+    try {
+      await this.write([message.envelope])
+    } finally {
+      this.linesWriting--
+    }
     if (this.byKey.has(key)) return false
     this.bytesHeld += Buffer.byteLength(message.envelope) + 1
     this.insert(message)
@@ -164,7 +175,14 @@ export class ChatLog {
    */
   async appendMany (messages: readonly HeldMessage[]): Promise<boolean[]> {
     const fresh = messages.filter(m => !this.byKey.has(messageKey(m.payload.author, m.payload.seq)))
-    if (fresh.length > 0) await this.write(fresh.map(m => m.envelope))
+    if (fresh.length > 0) {
+      this.linesWriting += fresh.length
+      try {
+        await this.write(fresh.map(m => m.envelope))
+      } finally {
+        this.linesWriting -= fresh.length
+      }
+    }
     const taken = new Set<HeldMessage>()
     for (const m of fresh) {
       if (this.byKey.has(messageKey(m.payload.author, m.payload.seq))) continue
