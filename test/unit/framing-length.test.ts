@@ -29,6 +29,20 @@ describe('the length prefix of a frame', () => {
     await outbound.close().catch(() => {})
   })
 
+  it('holds what a peer sends ahead of our reads up to the buffer it was given, and refuses more', async () => {
+    const body = new Uint8Array(60 * 1024).fill(7)
+    for (const [bufferBytes, frames, refused] of [[128 * 1024, 3, true], [256 * 1024, 3, false], [undefined, 16, false], [undefined, 18, true]] as const) {
+      const [outbound, inbound] = await streamPair()
+      const reader = frameStream(inbound, 64 * 1024, bufferBytes != null ? { bufferBytes } : {})
+      const sender = frameStream(outbound, 64 * 1024)
+      for (let i = 0; i < frames; i++) await sender.writeBytes(body)
+      await new Promise(resolve => setTimeout(resolve, 20))
+      if (refused) await assert.rejects(reader.readBytes(1_000), `${frames} frames into ${bufferBytes ?? 'the default'}`)
+      else assert.equal((await reader.readBytes(1_000)).byteLength, body.byteLength)
+      await outbound.close().catch(() => {})
+    }
+  })
+
   it('refuses a prefix claiming more than the limit before any of the body arrives, and carries frames of every size', async () => {
     const [outbound, inbound] = await streamPair()
     const frames = frameStream(inbound, 64 * 1024)

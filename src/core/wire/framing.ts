@@ -41,13 +41,18 @@ export function readLength (prefix: Uint8ArrayList): number {
   throw LENGTH_INCOMPLETE
 }
 
-export function frameStream (stream: Stream, maxFrameBytes: number): FrameStream {
+/**
+ * Frames of at most `maxFrameBytes` on `stream`. `bufferBytes` bounds what the peer may send
+ * ahead of our reads (the stream resets past it): by default room for a few frames in flight (a
+ * smaller buffer stalls the stream between reads); a protocol whose sender keeps a window of
+ * frames in flight sizes it to that window.
+ */
+export function frameStream (stream: Stream, maxFrameBytes: number, { bufferBytes = Math.max(4 * maxFrameBytes, 1024 * 1024) }: { bufferBytes?: number } = {}): FrameStream {
   const lp: LengthPrefixedStream<Stream> = lpStream(stream, {
     maxDataLength: maxFrameBytes,
     maxLengthLength: MAX_LENGTH_BYTES,
     lengthDecoder: readLength,
-    // room for a few frames in flight; a smaller buffer stalls the stream between reads
-    maxBufferSize: Math.max(4 * maxFrameBytes, 1024 * 1024)
+    maxBufferSize: bufferBytes
   })
   /** timeoutMs 0 waits without a deadline (a long-lived stream between reads). */
   const readBytes = async (timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<Uint8Array> => {
