@@ -42,6 +42,11 @@ const fileSchema = z.object({
 })
 
 const FILE = 'contacts.json'
+/**
+ * Sightings (a connection, a disconnection, an identify) are saved together after this long: at a
+ * large meeting's start they come by the dozen, and each save is a whole atomic, synced file.
+ */
+const SIGHTINGS_SAVED_AFTER_MS = 1000
 const MAX_ADDRS_KEPT = MAX_REMEMBERED_ADDRS
 
 export interface ContactStoreOptions {
@@ -54,6 +59,7 @@ export class ContactStore {
   private readonly contacts = new Map<string, Contact>()
   private saving: Promise<void> = Promise.resolve()
   private dirty = false
+  private saveTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor (private readonly storage: Storage, private readonly opts: ContactStoreOptions = {}) {}
 
@@ -125,7 +131,7 @@ export class ContactStore {
     if (addrs.join(' ') === c.addrs.join(' ') && c.lastSeen >= seenAt) return
     c.addrs = addrs
     c.lastSeen = Math.max(c.lastSeen, seenAt)
-    this.scheduleSave()
+    this.saveSoon()
   }
 
   get (peerId: string): Contact | undefined {
@@ -156,7 +162,7 @@ export class ContactStore {
     if (known.length > 0 || next.unverifiedAddrs?.length === 0) delete next.unverifiedAddrs
     this.contacts.set(update.peerId, next)
     if (existing == null && this.contacts.size > MAX_CONTACTS) this.evict()
-    this.scheduleSave()
+    this.saveSoon()
     return existing == null
   }
 
@@ -194,7 +200,17 @@ export class ContactStore {
     await this.saving
   }
 
+  /** A sighting: saved with the others of the next second (a user's change is saved at once). */
+  private saveSoon (): void {
+    this.dirty = true
+    if (this.saveTimer != null) return
+    this.saveTimer = setTimeout(() => this.scheduleSave(), SIGHTINGS_SAVED_AFTER_MS)
+    this.saveTimer.unref?.()
+  }
+
   private scheduleSave (): void {
+    if (this.saveTimer != null) clearTimeout(this.saveTimer)
+    this.saveTimer = undefined
     this.dirty = true
     this.saving = this.saving.then(async () => {
       if (!this.dirty) return

@@ -145,7 +145,7 @@ export async function stubPeer (board: Switchboard, conference: StubConference, 
   const membership = {
     get: (id: string) => id === CONFERENCE_ID ? conference.view() : undefined,
     participants: (id: string) => id === CONFERENCE_ID ? conference.participants : [],
-    isParticipant: (id: string, p: string) => id === CONFERENCE_ID && conference.participants.includes(p),
+    isParticipant: (id: string, p: string) => id === CONFERENCE_ID && !conference.cancelled && conference.participants.includes(p),
     addressesOf: () => []
   }
   const components: ChatComponents = {

@@ -67,7 +67,7 @@ describe('chat acknowledgements', () => {
     assert.deepEqual(statuses, [1, 2, 3], 'an older ack changes nothing')
   })
 
-  it('acknowledges every fourth frame at once and groups the others over a few milliseconds', async () => {
+  it('acknowledges every fourth frame at once and groups the others over 200 ms', async () => {
     const acks = new Acknowledgements(new Emitter<ChatEvents>(), () => 'me')
     const link = recordingLink('bob')
     const log = logHolding({ bob: 2 })
@@ -80,13 +80,15 @@ describe('chat acknowledgements', () => {
     link.receivedFrames = 6
     acks.schedule(link, log)
     assert.equal(link.controls.length, 1, 'grouped')
-    await new Promise(resolve => setTimeout(resolve, 60))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    assert.equal(link.controls.length, 1, 'still grouped after 100 ms')
+    await new Promise(resolve => setTimeout(resolve, 150))
     assert.equal(link.controls.length, 2, 'one ack for the group')
     assert.equal(link.controls[1].frames, 6)
     link.receivedFrames = 7
     acks.schedule(link, log)
     acks.cancel(link)
-    await new Promise(resolve => setTimeout(resolve, 60))
+    await new Promise(resolve => setTimeout(resolve, 250))
     assert.equal(link.controls.length, 2, 'a cancelled ack is not sent')
   })
 })

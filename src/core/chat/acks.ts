@@ -3,7 +3,13 @@ import type { ChatLog } from './log'
 import type { ChatEvents, EventBus } from './ports'
 import type { Summary } from './sync'
 
-const ACK_DELAY_MS = 20
+/**
+ * Acks of a quiet stream are grouped over this long. In a meeting a message reaches a participant
+ * on several links, and each link's ack carries the whole summary and digests (a few KiB at 50
+ * participants): acking each at once cost more than the message. A busy stream still acks every
+ * 4th frame at once (the sender's window), and "delivered" shows at most this much later.
+ */
+const ACK_DELAY_MS = 200
 
 /** Acknowledgements both ways: ours of received frames, and the participants' of my messages. */
 export class Acknowledgements {

@@ -66,11 +66,19 @@ export interface MeshPresencePorts {
  * announcement is its author's signature, for one conference) nor replay one (the date only grows,
  * within MAX_PRESENCE_SKEW_MS of ours); at most one entry per participant is kept.
  */
+/** announcements remembered as taken: a few rounds of a 100-participant meeting's */
+const MAX_TAKEN_REMEMBERED = 1000
+
 export class MeshPresence {
   private readonly heard = new Map<string, Map<string, Heard>>()
   private readonly lastOwnAt = new Map<string, number>()
   /** announcements whose signature is being checked (conference, signer, date): a copy from another neighbour meanwhile is old news */
   private readonly checking = new Set<string>()
+  /**
+   * Announcements taken lately (bounded, oldest dropped first): every one reaches us once from each
+   * neighbour that passes it on, and a copy of one we took is old news without reading it again.
+   */
+  private readonly taken = new Set<string>()
   private readonly perLink: PeerRateLimiter
 
   constructor (private readonly ports: MeshPresencePorts) {
@@ -94,6 +102,7 @@ export class MeshPresence {
   async receive (from: string, conferenceId: string, envelope: string): Promise<PresenceVerdict> {
     if (!this.perLink.take(`${conferenceId}|${from}`)) return 'throttled'
     if (envelope.length > MAX_PRESENCE_ENVELOPE_CHARS) return 'refused'
+    if (this.taken.has(envelope)) return 'old'
     let parsed
     try {
       parsed = parseEnvelope(envelope, DOMAINS.presence, presencePayloadSchema)
@@ -132,6 +141,8 @@ export class MeshPresence {
       typingUntil: payload.online && payload.typing ? now + TYPING_SHOWN_MS : 0,
       envelope
     })
+    this.taken.add(envelope)
+    if (this.taken.size > MAX_TAKEN_REMEMBERED) this.taken.delete(this.taken.values().next().value!)
     return 'new'
   }
 
@@ -170,6 +181,8 @@ export class MeshPresence {
   /** Forgets a conference's presence (I left it). */
   forget (conferenceId: string): void {
     this.heard.delete(conferenceId)
+    // on a return to the conference, what the neighbours hold is news again
+    this.taken.clear()
   }
 
   private fresh (conferenceId: string, until: (h: Heard) => number): string[] {

@@ -44,6 +44,7 @@ export interface MembershipPort {
   get(conferenceId: string): ConferenceView | undefined
   /** every participant now, me included */
   participants(conferenceId: string): string[]
+  /** false for an unknown or cancelled conference (participation.ts); cheap: asked per message and link */
   isParticipant(conferenceId: string, peerId: string): boolean
   /** the addresses the conference's signed records give for a peer */
   addressesOf(conferenceId: string, peerId: string): string[]
@@ -77,7 +78,7 @@ export interface ChatComponents extends Omit<Components, 'node' | 'events'> {
  * accepts, opens, sends, forwards, syncs or answers asks this (HOSTILE-INPUTS 42).
  */
 export function mayChat (membership: MembershipPort, conferenceId: string, peerId: string): boolean {
-  const view = membership.get(conferenceId)
-  if (view == null || view.context.status === 'cancelled') return false
+  // isParticipant answers false for an unknown or cancelled conference; it is asked for every
+  // message on every link, so it must not build the conference's whole view (get()) each time.
   return membership.isParticipant(conferenceId, peerId)
 }

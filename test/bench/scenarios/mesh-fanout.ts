@@ -15,10 +15,13 @@ import { LineChild } from '../processes'
 import { REPO } from '../paths'
 import { settle, sleep, summarize, until, within } from '../stats'
 import { chosenNeighbours, MAX_CHAT_LINKS } from '../../../src/core/chat/neighbours'
+import { cpuMsOf } from '../cpu-time'
 
 const PAUSE_MS = 30
 /** the mesh closes idle connections to non-neighbours after 10 s, checked every 5 s */
 const SETTLE_MS = 16_000
+/** gossipsub's idle CPU is read over this long */
+const IDLE_MS = 5000
 /** the targets of issue 14: converged within this many ms of the start */
 const CONVERGE_TARGET_MS: Record<number, number> = { 50: 5000, 100: 10_000 }
 
@@ -34,6 +37,13 @@ export interface MeshRun {
   /** DevMeet: the most connections of any participant once idle ones have closed */
   settledConnections?: number
   maxLinks: number
+  /** CPU time (ms) of all participants' processes together: from the start to converged, over the fan-out, and per second idle after it */
+  cpu: { converge: number, fanout: number, idlePerSecond: number }
+}
+
+/** CPU time used so far by all these processes together, in ms (steadier than wall time on a busy machine). */
+function cpuOfAll (children: LineChild[]): number {
+  return children.reduce((sum, c) => sum + (c.child.pid != null ? cpuMsOf(c.child.pid) : 0), 0)
 }
 
 /** The rows of one size: convergence, connections, fan-out, each beside gossipsub's. */
@@ -90,6 +100,17 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
       gossip != null ? `gossipsub lost ${gossip.lost} of ${gossip.sent * (size - 1)}` : undefined,
       failures
     ].filter(f => f != null && f !== '').join('; ')
+  })
+  const perMessage = (r: MeshRun): number => r.cpu.fanout / Math.max(1, r.sent)
+  rows.push({
+    scenario: '2',
+    where,
+    measure: `CPU of all ${size} participants' processes together per message fanned out (idle CPU per second after it, and from the start to converged, beside)`,
+    unit: 'ms',
+    devmeet: devmeet != null ? { 'per message': perMessage(devmeet), 'idle per s': devmeet.cpu.idlePerSecond, converging: devmeet.cpu.converge } : {},
+    baselines: gossip != null ? [{ label: gossipLabel, figures: { 'per message': perMessage(gossip), 'idle per s': gossip.cpu.idlePerSecond, converging: gossip.cpu.converge } }] : [],
+    ratio: devmeet != null && gossip != null ? perMessage(devmeet) / Math.max(0.001, perMessage(gossip)) : undefined,
+    note: 'what the 2 cores spend, read from /proc: a figure that load from elsewhere does not move, unlike the times above'
   })
   return rows
 }
@@ -167,6 +188,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
         allLinked()
       }
     }))
+    const cpuAtStart = cpuOfAll(peers)
     const t0 = performance.now()
     for (const p of peers) p.post('join', { conferenceId })
     await peers[first].command('send', { conferenceId, body: 'mesh start' })
@@ -188,7 +210,9 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       .catch(err => { throw new Error(`${String(err.message)} (${probe.missing()} still waiting)`) })
       .finally(probe.off)
     const convergedMs = Math.max(linkedAt, reachedAt) - t0
+    const cpuConverge = cpuOfAll(peers) - cpuAtStart
 
+    const cpuAtFanout = cpuOfAll(peers)
     const times: number[] = []
     let lost = 0
     const warmup = Math.min(opts.warmup, 3)
@@ -208,10 +232,13 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       }
       await sleep(PAUSE_MS)
     }
+    const cpuFanout = cpuOfAll(peers) - cpuAtFanout
     const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
     // Connections right after the start include the introductions and dials that the mesh then
     // closes once idle (10 s): the bound is judged on what a participant holds once it has settled.
+    const cpuAtIdle = cpuOfAll(peers)
     await sleep(SETTLE_MS)
+    const cpuIdle = (cpuOfAll(peers) - cpuAtIdle) / (SETTLE_MS / 1000)
     const settled = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
     return {
       setupMs,
@@ -221,7 +248,8 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       sent: warmup + samples,
       maxConnections: Math.max(...views.map(v => v.connections)),
       settledConnections: Math.max(...settled.map(v => v.connections)),
-      maxLinks: Math.max(...views.map(v => v.linked.length))
+      maxLinks: Math.max(...views.map(v => v.linked.length)),
+      cpu: { converge: cpuConverge, fanout: cpuFanout, idlePerSecond: cpuIdle }
     }
   } finally {
     await stopPeers(peers)
@@ -250,6 +278,7 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
     const ids = ready.map(r => String(r.peerId))
     const addrOf = new Map(ready.map(r => [String(r.peerId), String(r.addr)]))
     await settle()
+    const cpuAtStart = cpuOfAll(nodes)
     const t0 = performance.now()
     // A dial that times out on a busy machine is not fatal: gossipsub reaches the peer through the others' links.
     await Promise.all(nodes.map(async (n, i) => await n.command('dial', { addrs: chosenNeighbours('gossip-bench', ids[i], ids).map(p => addrOf.get(p)) }).catch(() => {})))
@@ -267,7 +296,9 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
         convergedMs = at - t0
       } catch {} finally { got.off() }
     }
+    const cpuConverge = cpuOfAll(nodes) - cpuAtStart
     await settle()
+    const cpuAtFanout = cpuOfAll(nodes)
     const times: number[] = []
     let lost = 0
     const warmup = Math.min(opts.warmup, 3)
@@ -288,7 +319,11 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
       }
       await sleep(PAUSE_MS)
     }
+    const cpuFanout = cpuOfAll(nodes) - cpuAtFanout
     const stats = await Promise.all(nodes.map(async n => await n.command('stats')))
+    const cpuAtIdle = cpuOfAll(nodes)
+    await sleep(IDLE_MS)
+    const cpuIdle = (cpuOfAll(nodes) - cpuAtIdle) / (IDLE_MS / 1000)
     return {
       setupMs: 0,
       convergedMs,
@@ -296,7 +331,8 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
       lost,
       sent: warmup + samples,
       maxConnections: Math.max(...stats.map(s => s.connections)),
-      maxLinks: Math.max(...stats.map(s => s.mesh))
+      maxLinks: Math.max(...stats.map(s => s.mesh)),
+      cpu: { converge: cpuConverge, fanout: cpuFanout, idlePerSecond: cpuIdle }
     }
   } finally {
     await Promise.all(nodes.map(async n => await n.stop().catch(() => {})))
