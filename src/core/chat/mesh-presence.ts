@@ -100,27 +100,32 @@ export class MeshPresence {
 
   /** A neighbour (`from`) sent an announcement on its link for `conferenceId`. */
   async receive (from: string, conferenceId: string, envelope: string): Promise<PresenceVerdict> {
-    if (!this.perLink.take(`${conferenceId}|${from}`)) return 'throttled'
-    if (envelope.length > MAX_PRESENCE_ENVELOPE_CHARS) return 'refused'
-    if (this.taken.has(envelope)) return 'old'
+    return (await this.take(from, conferenceId, envelope)).verdict
+  }
+
+  /** receive(), with the signer of an announcement taken as news (to pass it on to those not linked to it). */
+  async take (from: string, conferenceId: string, envelope: string): Promise<{ verdict: PresenceVerdict, signer?: string }> {
+    if (!this.perLink.take(`${conferenceId}|${from}`)) return { verdict: 'throttled' }
+    if (envelope.length > MAX_PRESENCE_ENVELOPE_CHARS) return { verdict: 'refused' }
+    if (this.taken.has(envelope)) return { verdict: 'old' }
     let parsed
     try {
       parsed = parseEnvelope(envelope, DOMAINS.presence, presencePayloadSchema)
     } catch {
-      return 'refused'
+      return { verdict: 'refused' }
     }
     const { payload, signer } = parsed
-    if (payload.conferenceId !== conferenceId || signer !== payload.peer) return 'refused'
-    if (signer === this.ports.me()) return 'old'
-    if (!this.ports.mayChat(conferenceId, signer)) return 'ignored'
+    if (payload.conferenceId !== conferenceId || signer !== payload.peer) return { verdict: 'refused' }
+    if (signer === this.ports.me()) return { verdict: 'old' }
+    if (!this.ports.mayChat(conferenceId, signer)) return { verdict: 'ignored' }
     const now = this.ports.now()
-    if (Math.abs(payload.at - now) > MAX_PRESENCE_SKEW_MS) return 'ignored'
+    if (Math.abs(payload.at - now) > MAX_PRESENCE_SKEW_MS) return { verdict: 'ignored' }
     const of = this.heard.get(conferenceId)
     const prev = of?.get(signer)
-    if (prev != null && payload.at <= prev.at) return 'old'
-    if (prev != null && now - prev.takenAt < PRESENCE_MIN_INTERVAL_MS) return 'throttled'
+    if (prev != null && payload.at <= prev.at) return { verdict: 'old' }
+    if (prev != null && now - prev.takenAt < PRESENCE_MIN_INTERVAL_MS) return { verdict: 'throttled' }
     const key = `${conferenceId}|${signer}|${payload.at}`
-    if (this.checking.has(key)) return 'old'
+    if (this.checking.has(key)) return { verdict: 'old' }
     this.checking.add(key)
     let valid: boolean
     try {
@@ -128,10 +133,10 @@ export class MeshPresence {
     } finally {
       this.checking.delete(key)
     }
-    if (!valid) return 'refused'
+    if (!valid) return { verdict: 'refused' }
     // Another copy may have been taken while the signature was checked.
     const again = this.heard.get(conferenceId)?.get(signer)
-    if (again != null && payload.at <= again.at) return 'old'
+    if (again != null && payload.at <= again.at) return { verdict: 'old' }
     let table = this.heard.get(conferenceId)
     if (table == null) this.heard.set(conferenceId, table = new Map())
     table.set(signer, {
@@ -143,7 +148,7 @@ export class MeshPresence {
     })
     this.taken.add(envelope)
     if (this.taken.size > MAX_TAKEN_REMEMBERED) this.taken.delete(this.taken.values().next().value!)
-    return 'new'
+    return { verdict: 'new', signer }
   }
 
   /** Participants whose announcement says they are online (and has not expired). */

@@ -105,11 +105,14 @@ export class Presence {
 
   /** A neighbour passed on an announcement: news goes on to my other neighbours; a bad one counts against the neighbour. */
   async onHere (link: ChatLink, envelope: string): Promise<void> {
-    const verdict = await this.mesh.receive(link.peer, link.conferenceId, envelope)
+    const { verdict, signer } = await this.mesh.take(link.peer, link.conferenceId, envelope)
     if (!this.running) return
     if (verdict === 'refused') this.flood.strike(link.peer)
     if (verdict !== 'new') return
-    for (const l of this.links.perPeer(link.conferenceId)) if (l.peer !== link.peer) l.sendControl({ t: 'here', e: envelope })
+    // As with messages: not back, nor to the signer, nor to one that says it is linked to the signer (it hears it directly).
+    for (const l of this.links.perPeer(link.conferenceId)) {
+      if (l.peer !== link.peer && l.peer !== signer && l.theirLinks?.has(signer!) !== true) l.sendControl({ t: 'here', e: envelope })
+    }
     this.changedSoon(link.conferenceId)
   }
 
