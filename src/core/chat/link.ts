@@ -20,10 +20,11 @@ const MAX_QUEUED = 250_000
 const SEND_DEADLINE_MS = 30_000
 /**
  * Frames of messages in flight before we wait for the receiver's ack. libp2p delivers a stream's
- * bytes whether or not the reader keeps up, and the reader's buffer (1 MiB) resets the stream when
- * it overflows; this window (8 × 48 KiB) keeps a fast sender inside it.
+ * bytes whether or not the reader keeps up, and the reader's buffer resets the stream when it
+ * overflows; the buffer holds this window (16 × 48 KiB) and the control frames besides.
  */
-const WINDOW_FRAMES = 8
+const WINDOW_FRAMES = 16
+const READ_BUFFER_BYTES = 2 * 1024 * 1024
 
 const summarySchema = z.record(z.string().max(64), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
   .refine(s => Object.keys(s).length <= 1000, 'summary too large')
@@ -103,7 +104,7 @@ export class ChatLink {
     private readonly onClose: (link: ChatLink) => void,
     frames?: FrameStream
   ) {
-    this.frames = frames ?? frameStream(stream, MAX_CHAT_FRAME_BYTES)
+    this.frames = frames ?? frameStream(stream, MAX_CHAT_FRAME_BYTES, { bufferBytes: READ_BUFFER_BYTES })
   }
 
   async writeHello (summary: Summary, digests: Record<string, string>): Promise<void> {

@@ -137,8 +137,7 @@ export class ChatReceiver {
     let lamport = counters.lamportSeen(conferenceId, log)
     let freshBytes = 0
     // Messages of earlier frames still being written count against the quota too (once written, the log counts them).
-    let writing = 0
-    for (const key of committing) if (!log.hasKey(key)) writing++
+    const writing = log.messagesWriting
     const versions: HeldMessage[] = []
     for (let i = 0; i < candidates.length; i++) {
       const payload = authentic[i]?.payload
@@ -227,7 +226,14 @@ export class ChatReceiver {
    */
   private async authenticate (link: ChatLink, log: ChatLog, candidates: Array<{ envelope: string, peeked?: PeekedEnvelope }>): Promise<Array<{ payload: ChatPayload, digest: { digest: Buffer, hash: string } } | undefined>> {
     const envelopes = candidates.map(c => c.envelope)
-    const parsed = candidates.map(c => this.parse(link, c.envelope, c.peeked))
+    // who may chat, asked once per author in a frame (a catch-up frame holds hundreds of one author's)
+    const participant = new Map<string, boolean>()
+    const mayChat = (author: string): boolean => {
+      let ok = participant.get(author)
+      if (ok == null) participant.set(author, ok = this.scope.mayChat(link.conferenceId, author))
+      return ok
+    }
+    const parsed = candidates.map(c => this.parse(link, c.envelope, c.peeked, mayChat))
     const digestsOf = new Array<{ digest: Buffer, hash: string } | undefined>(envelopes.length)
     const at: number[] = []
     const items = []
@@ -255,13 +261,13 @@ export class ChatReceiver {
   }
 
   /** An envelope read and checked in every way but its signature; undefined (counted against the peer) when refused. */
-  private parse (link: ChatLink, envelope: string, peeked?: PeekedEnvelope): ParsedEnvelope<ChatPayload> | undefined {
+  private parse (link: ChatLink, envelope: string, peeked: PeekedEnvelope | undefined, mayChat: (author: string) => boolean): ParsedEnvelope<ChatPayload> | undefined {
     try {
       const parsed = parseEnvelope(envelope, DOMAINS.chat, chatPayloadSchema, peeked)
       const payload = parsed.payload
       if (parsed.signer !== payload.author) throw new InvalidSignatureError('author is not the signer')
       if (payload.conferenceId !== link.conferenceId) throw new InvalidFrameError('message of another conference')
-      if (!this.scope.mayChat(payload.conferenceId, payload.author)) throw new Error('author is not a participant (or the conference is cancelled)')
+      if (!mayChat(payload.author)) throw new Error('author is not a participant (or the conference is cancelled)')
       return parsed
     } catch (err: any) {
       this.refuse(link, err?.message ?? String(err))
