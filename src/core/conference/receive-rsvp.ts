@@ -55,8 +55,6 @@ export class RsvpIntake {
     // Nothing is held for a conference I do not organize.
     if (conf == null || conf.context.organizer.peerId !== state.me()) throw new RefusedError('unknown conference')
     const signed = Buffer.from(opened.bytes).toString('base64url')
-    // Checked just now: the version that will carry it need not check it again.
-    state.checkedAnswers.note(signed, opened)
     await new Promise<void>((resolve, reject) => {
       const answer: WaitingAnswer = { rsvp, signer: opened.signer, signed, resolve, reject }
       const queued = this.waiting.get(rsvp.conferenceId)
@@ -116,6 +114,8 @@ export class RsvpIntake {
       // Each answer is judged against the version the invitees were sent; the one made here is one step on.
       ctx = { ...withFreshAddrs(next, a.signer, peers.peerInfo(a.signer).addrs), sequence }
       if (a.rsvp.occurrence == null) lastRsvpSeq[a.signer] = a.rsvp.rsvpSeq
+      // Its signature was checked on arrival: the version that carries it need not check it again.
+      state.checkedAnswers.note(a.signed, { signer: a.signer, payload: a.rsvp })
       const invitee = ctx.invitees.find(i => i.peerId === a.signer)!
       applied.push({ answer: a, rsvp: invitee.rsvp, ...(invitee.comment != null ? { comment: invitee.comment } : {}) })
     }
