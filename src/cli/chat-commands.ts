@@ -1,5 +1,6 @@
 import type { DevMeet } from '../core/devmeet'
 import { stringArg, type PeerCommand } from './commands'
+import { RELAY_SLOT_HOLDER_TAG } from '../core/chat/mesh'
 
 /** Chat commands of the headless peer. */
 export const chatCommands: Record<string, PeerCommand> = {
@@ -23,7 +24,18 @@ export const chatCommands: Record<string, PeerCommand> = {
   /** the participants as this peer knows them, those it has a chat link with, and its connections (the mesh's bounds) */
   async links (devmeet, line) {
     const id = stringArg(line, 'conferenceId')
-    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, linked: devmeet.chat.presence(id).linked, connections: devmeet.libp2p.getConnections().length }
+    const connections = devmeet.libp2p.getConnections()
+    // what holds each connection open: its streams' protocols, and the peer's keep-alive tags
+    const streams: Record<string, number> = {}
+    const tags: Record<string, number> = {}
+    for (const c of connections) {
+      for (const st of c.streams) streams[st.protocol ?? '?'] = (streams[st.protocol ?? '?'] ?? 0) + 1
+      const peer = await devmeet.libp2p.peerStore.get(c.remotePeer).catch(() => undefined)
+      for (const t of peer?.tags.keys() ?? []) tags[t] = (tags[t] ?? 0) + 1
+    }
+    // connections to peers holding a relay slot with us: this peer serves as their super peer
+    const relayService = tags[RELAY_SLOT_HOLDER_TAG] ?? 0
+    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, linked: devmeet.chat.presence(id).linked, connections: connections.length, relayService, streams, tags }
   }
 }
 

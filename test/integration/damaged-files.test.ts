@@ -50,6 +50,8 @@ describe('damaged data files', () => {
     ghost = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()
     confB = (await call(org, 'create', { title: 'Ghost meeting', start: Date.now() + 3_600_000, invitees: [ghost] })).context.id
     await until('the undelivered invitation is in the outbox', async () => outboxItems(org.dir) === 1)
+    // Contacts seen are saved within a second (together): the used folder has them before the crash.
+    await until('the contacts are saved', async () => existsSync(path.join(org.dir, 'contacts.json')))
     // Killed, as a crash would leave it: the lock stays behind.
     await kill9(org)
     seasoned = org.dir

@@ -18,6 +18,8 @@ const RECONNECT_EVERY_MS = 5000
 const ANNOUNCE_LINKS_AFTER_MS = 20
 /** a connection to a participant that is not a neighbour is closed once idle this long (the mesh bounds connections too) */
 const IDLE_CONNECTION_MS = 10_000
+/** the tag libp2p's relay server puts on a peer holding a slot with us (RELAY_SOURCE_TAG in @libp2p/circuit-relay-v2, not exported) */
+export const RELAY_SLOT_HOLDER_TAG = 'circuit-relay-source'
 
 /** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
 export interface MeshHooks {
@@ -185,8 +187,10 @@ export class ChatMesh {
     if (idle.length === 0) return
     // A peer that libp2p keeps alive for another part (the DHT keeps its closest peers) is left
     // to it: libp2p would dial it again at once, and the handshakes cost more than the connection.
+    // So is one holding a relay slot with us (we serve as its super peer): it keeps the connection
+    // alive from its side and would dial again at once, and its relayed address would be gone meanwhile.
     const tags = await node.peerStore?.get(id).then(p => p.tags, () => undefined)
-    if (tags != null && [...tags.keys()].some(t => t.startsWith(KEEP_ALIVE))) return
+    if (tags != null && [...tags.keys()].some(t => t.startsWith(KEEP_ALIVE) || t === RELAY_SLOT_HOLDER_TAG)) return
     for (const c of idle) void c.close().catch(() => {})
   }
 
