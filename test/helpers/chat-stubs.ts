@@ -117,11 +117,18 @@ export class StubNode implements ChatNode {
   async hangUp (peer: PeerId): Promise<void> {
     this.hungUp.push(peer.toString())
   }
+
+  /** connections the test says are open, by peer ID, with their remote addresses (none by default) */
+  readonly connections = new Map<string, Array<Connection & { closedByUs: boolean }>>()
+
+  getConnections (peer?: PeerId): Connection[] {
+    return peer == null ? [...this.connections.values()].flat() : this.connections.get(peer.toString()) ?? []
+  }
 }
 
 /** A connection from `remotePeer` whose close() is recorded. */
-export function stubConnection (remotePeer: PeerId): Connection & { closedByUs: boolean } {
-  const c = { remotePeer, closedByUs: false, close: async () => { c.closedByUs = true } }
+export function stubConnection (remotePeer: PeerId, remoteAddr = '/ip4/127.0.0.1/tcp/1'): Connection & { closedByUs: boolean } {
+  const c = { remotePeer, remoteAddr: { toString: () => remoteAddr }, streams: [], timeline: { open: Date.now() }, closedByUs: false, close: async () => { c.closedByUs = true } }
   return c as unknown as Connection & { closedByUs: boolean }
 }
 
@@ -157,7 +164,7 @@ export async function stubPeer (board: Switchboard, conference: StubConference, 
     events,
     membership,
     names: { nameOf: (_c, p) => `name-${p.slice(-4)}` },
-    dialer: { dialKnown: async () => true }
+    dialer: { dialKnown: async () => true, dialDirect: async () => false }
   }
   return { key, id: peerId.toString(), node, events, components, warnings }
 }

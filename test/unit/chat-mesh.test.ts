@@ -38,6 +38,8 @@ describe('chat dial backoff', () => {
 })
 
 const meshes: ChatMesh[] = []
+/** a relay's peer ID in relayed addresses */
+const carolId = '12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'
 afterEach(async () => { for (const m of meshes.splice(0)) await m.stop() })
 
 /** A mesh built from stubs, its hooks recording the streams that came up. */
@@ -98,6 +100,58 @@ describe('the chat mesh (stubbed node, stream pairs)', () => {
     const after = performance.now() - failedAt
     assert.ok(after >= 1900, `not before the wait is over (${after.toFixed(0)} ms)`)
     assert.equal(board.dials.length, 2, 'one dial again, at the end of the wait')
+  })
+
+  it('moves a link that came up through a relay to a direct connection once one answers, trying again less often while none does', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference, systemClock)
+    const bob = await stubPeer(board, conference, systemClock)
+    conference.participants = [ann.id, bob.id]
+    const relayed = stubConnection(bob.node.peerId, `/ip4/127.0.0.1/tcp/2/p2p/${carolId}/p2p-circuit/p2p/${bob.id}`)
+    ann.node.connections.set(bob.id, [relayed])
+    const direct: number[] = []
+    let answers = false
+    ;(ann.components as any).dialer = {
+      dialKnown: async () => true,
+      dialDirect: async () => {
+        direct.push(performance.now())
+        if (!answers) return false
+        ann.node.connections.set(bob.id, [relayed, stubConnection(bob.node.peerId)])
+        return true
+      }
+    }
+    const a = meshOf(ann)
+    const b = meshOf(bob)
+    await a.mesh.start()
+    await b.mesh.start()
+    const joined = performance.now()
+    a.mesh.join(CONFERENCE_ID)
+    await until('the link is up (through the relay)', () => a.up.includes(bob.id))
+    await until('a direct connection is tried', () => direct.length === 1, 4000)
+    assert.ok(direct[0] - joined >= 1900, 'not at once: the link works meanwhile')
+    assert.equal(relayed.closedByUs, false, 'no direct connection: the relayed one stays')
+    answers = true
+    await until('tried again after the wait (2 s)', () => direct.length === 2, 4000)
+    await until('the relayed connection is closed', () => relayed.closedByUs)
+  })
+
+  it('leaves a link on WebRTC set up through a relay alone (its data flows directly)', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference, systemClock)
+    const bob = await stubPeer(board, conference, systemClock)
+    conference.participants = [ann.id, bob.id]
+    ann.node.connections.set(bob.id, [stubConnection(bob.node.peerId, `/ip4/127.0.0.1/tcp/2/p2p/${carolId}/p2p-circuit/webrtc/p2p/${bob.id}`)])
+    let tried = 0
+    ;(ann.components as any).dialer = { dialKnown: async () => true, dialDirect: async () => { tried++; return false } }
+    const a = meshOf(ann)
+    await a.mesh.start()
+    await meshOf(bob).mesh.start()
+    a.mesh.join(CONFERENCE_ID)
+    await until('the link is up', () => a.up.includes(bob.id))
+    await new Promise(resolve => setTimeout(resolve, 2500))
+    assert.equal(tried, 0)
   })
 
   it('refuses a chat stream from a peer that does not take part, and hangs up on one that keeps opening them', async () => {

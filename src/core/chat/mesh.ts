@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { ConferenceView } from '../api'
 import { InvalidFrameError, RateLimitedError } from '../errors'
 import { resetStream } from '../wire/framing'
+import { routeOf } from '../relay/routes'
 import { DialBackoff } from './dial-backoff'
 import type { FloodControl } from './flood-control'
 import { ChatLink, CHAT_PROTOCOL, type ChatFrame } from './link'
@@ -20,6 +21,8 @@ const ANNOUNCE_LINKS_AFTER_MS = 20
 const IDLE_CONNECTION_MS = 10_000
 /** the tag libp2p's relay server puts on a peer holding a slot with us (RELAY_SOURCE_TAG in @libp2p/circuit-relay-v2, not exported) */
 export const RELAY_SLOT_HOLDER_TAG = 'circuit-relay-source'
+/** a chat link to a neighbour that came up through a relay tries a direct connection after this long */
+const GO_DIRECT_AFTER_MS = 2000
 
 /** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
 export interface MeshHooks {
@@ -41,6 +44,11 @@ export class ChatMesh {
   private readonly joined = new Set<string>()
   private readonly dialing = new Set<string>()
   private readonly backoff: DialBackoff
+  /** per neighbour linked through a relay: how long until it tries a direct connection again */
+  private readonly directBackoff: DialBackoff
+  private readonly goDirectTimers = new Set<unknown>()
+  /** conference|peer pairs with a direct try scheduled */
+  private readonly goingDirect = new Set<string>()
   private readonly announceTimers = new Map<string, ReturnType<typeof setTimeout>>()
   private timer: ReturnType<typeof setInterval> | undefined
   /** a dial again once the earliest failed dial's wait is over (not at the next periodic round) */
@@ -56,6 +64,7 @@ export class ChatMesh {
     private readonly hooks: MeshHooks
   ) {
     this.backoff = new DialBackoff(() => scope.now())
+    this.directBackoff = new DialBackoff(() => scope.now())
   }
 
   /** Takes chat streams, dials on every connection and every few seconds. */
@@ -79,6 +88,9 @@ export class ChatMesh {
     if (this.timer != null) clearInterval(this.timer)
     if (this.retryTimer != null) this.scope.components.clock.clearTimeout(this.retryTimer.timer)
     this.retryTimer = undefined
+    for (const t of this.goDirectTimers) this.scope.components.clock.clearTimeout(t)
+    this.goDirectTimers.clear()
+    this.goingDirect.clear()
     if (this.offConnect != null) {
       // The node may be gone already (reading it then throws): there is nothing to unregister.
       try { await this.scope.components.node.unhandle(CHAT_PROTOCOL) } catch {}
@@ -213,6 +225,7 @@ export class ChatMesh {
       if (hello.conferenceId !== conferenceId) throw new InvalidFrameError('the peer answered for another conference')
       this.backoff.succeeded(key)
       this.attach(link, log, hello.summary, hello.digests)
+      if (this.onlyRelayed(peer)) this.goDirectSoon(view, peer)
     } catch (err: any) {
       if (stream != null) resetStream(stream, err)
       this.retryAfter(this.backoff.failed(key))
@@ -242,6 +255,51 @@ export class ChatMesh {
       if (next != null) this.retryAfter(next)
     }, waitMs)
     this.retryTimer = { at, timer }
+  }
+
+  /** Whether every connection to `peer` goes through a relay. */
+  private onlyRelayed (peer: string): boolean {
+    const connections = this.scope.components.node.getConnections?.(peerIdFromString(peer)) ?? []
+    return connections.length > 0 && connections.every(c => routeOf(c.remoteAddr.toString()).kind === 'relayed')
+  }
+
+  /**
+   * A link to a neighbour we dialled came up through a relay (its direct address did not answer in
+   * time: a busy machine, a start with many dials at once): a direct connection is tried soon, and
+   * when one is up the relayed connections close, so the link comes back over it. Every message
+   * through a relay costs the relay's work and a hop; behind a NAT the direct try fails and waits
+   * longer each time.
+   */
+  private goDirectSoon (view: ConferenceView, peer: string, afterMs = GO_DIRECT_AFTER_MS, again = false): void {
+    const key = `${view.context.id}|${peer}`
+    if (!this.running || (!again && this.goingDirect.has(key))) return
+    this.goingDirect.add(key)
+    const clock = this.scope.components.clock
+    const timer = clock.setTimeout(() => {
+      this.goDirectTimers.delete(timer)
+      void this.goDirect(view, peer).then(tryAgainIn => {
+        if (tryAgainIn != null) this.goDirectSoon(view, peer, tryAgainIn, true)
+        else this.goingDirect.delete(key)
+      }, () => this.goingDirect.delete(key))
+    }, afterMs)
+    this.goDirectTimers.add(timer)
+  }
+
+  /** One try; returns when to try again (ms), or undefined when done. */
+  private async goDirect (view: ConferenceView, peer: string): Promise<number | undefined> {
+    if (!this.running || !this.links.has(view.context.id, peer) || !this.onlyRelayed(peer)) return undefined
+    const { dialer, membership, node } = this.scope.components
+    const key = `${view.context.id}|${peer}`
+    // Tried again later, less often each time (up to once a minute): behind a NAT it keeps failing.
+    if (!await dialer.dialDirect(peer, membership.addressesOf(view.context.id, peer))) return this.directBackoff.failed(key)
+    this.directBackoff.succeeded(key)
+    if (!this.running) return undefined
+    for (const c of node.getConnections?.(peerIdFromString(peer)) ?? []) {
+      if (routeOf(c.remoteAddr.toString()).kind === 'relayed') void c.close().catch(() => {})
+    }
+    // The link closes with its connection; it comes back over the direct one.
+    this.scope.components.clock.setTimeout(() => this.reconnect(peer), 100)
+    return undefined
   }
 
   /** A participant opened a chat stream: check the conference and who they are, then sync. */

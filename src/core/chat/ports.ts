@@ -61,6 +61,8 @@ export interface NamesPort {
 export interface DialerPort {
   /** true once a connection is up */
   dialKnown(peerId: string, addrs: string[]): Promise<boolean>
+  /** a connection not through a relay, at the peer's known addresses that are not relay circuits; true once one is up */
+  dialDirect(peerId: string, addrs: string[]): Promise<boolean>
 }
 
 /** The shared components, narrowed to what the chat uses of the node and the events, plus the chat's ports. */

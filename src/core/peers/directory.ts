@@ -10,7 +10,8 @@ import { ProfileProtocol, PROFILE_PROTOCOL } from '../profile'
 import { parsePeerAddress } from '../address'
 import { InvalidAddressError } from '../errors'
 import { ClockSkewNotes } from './clock-skew'
-import { dialAddress, dialById, CONNECT_TIMEOUT_MS } from './dial'
+import { dialAddress, dialAt, dialById, CONNECT_TIMEOUT_MS } from './dial'
+import { routeOf } from '../relay/routes'
 import { rememberableAddresses } from './address-book'
 import { PeerExchange } from './peer-exchange'
 import { PeerFinder } from './peer-finder'
@@ -160,6 +161,23 @@ export class PeerDirectory {
     const ok = await dialById(node, peerId, [...(this.ports.contacts.get(peerId)?.addrs ?? []), ...extraAddrs], this.components.log)
     if (!ok && this.node === node) this.finder.lost(peerId)
     return ok
+  }
+
+  /**
+   * A connection to a peer that does not go through a relay, at its known addresses that are not
+   * relay circuits (contacts, the peer store, `extraAddrs`). Never throws: false when there is
+   * none to try or none answered.
+   */
+  async dialDirect (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
+    const node = this.node
+    if (node == null || peerId === node.peerId.toString()) return false
+    const id = peerIdFromString(peerId)
+    if (node.getConnections(id).some(c => routeOf(c.remoteAddr.toString()).kind !== 'relayed')) return true
+    const stored = await node.peerStore.get(id).then(p => p.addresses.map(a => a.multiaddr.toString()), () => [])
+    const direct = [...new Set([...(this.ports.contacts.get(peerId)?.addrs ?? []), ...stored, ...extraAddrs])]
+      .filter(a => !a.includes('/p2p-circuit'))
+    if (direct.length === 0) return false
+    return await dialAt(node, peerId, direct, this.components.log)
   }
 
   /** Peers that did not answer at their addresses and are being looked up. */
