@@ -70,11 +70,16 @@ describe('libp2p parts loaded from beside the bundle', () => {
       if (!address.includes('/p2p-circuit/webrtc')) await new Promise(resolve => setTimeout(resolve, 200))
     }
     assert.match(address, /\/p2p-circuit\/webrtc/, 'Bob has a WebRTC address through the relay')
-    await ask(alice, 'connect', { addr: address })
     let route: any
-    for (let i = 0; i < 100 && route?.kind !== 'webrtc'; i++) {
-      route = (await ask(alice, 'status')).peers.find((p: any) => p.peerId === rb.peerId)?.route
-      if (route?.kind !== 'webrtc') await new Promise(resolve => setTimeout(resolve, 200))
+    // On a loaded machine the first ICE exchange may time out and the dial keep the relayed
+    // connection: a second connect (after hanging up) is what a user would do.
+    for (let attempt = 1; attempt <= 2 && route?.kind !== 'webrtc'; attempt++) {
+      if (attempt > 1) await ask(alice, 'forget', { peerId: rb.peerId })
+      await ask(alice, 'connect', { addr: address })
+      for (let i = 0; i < 75 && route?.kind !== 'webrtc'; i++) {
+        route = (await ask(alice, 'status')).peers.find((p: any) => p.peerId === rb.peerId)?.route
+        if (route?.kind !== 'webrtc') await new Promise(resolve => setTimeout(resolve, 200))
+      }
     }
     assert.equal(route?.kind, 'webrtc', `Alice reaches Bob over WebRTC: ${JSON.stringify(route)}`)
   })
