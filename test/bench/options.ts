@@ -9,6 +9,8 @@ export interface BenchOptions {
   latencySamples: number
   fanoutSizes: number[]
   fanoutSamples: number
+  /** participants (processes) of the mesh rows */
+  meshSizes: number[]
   processPeers: number
   throughputMessages: number
   catchupMessages: number
@@ -30,6 +32,7 @@ export const BENCH_USAGE = `node --import tsx test/bench/run.ts [options]
   --samples N             latency samples (default 400)
   --fanout 2,5,10,20,50   participants per fan-out size
   --fanout-samples N      samples per fan-out size (default 60)
+  --mesh 20,50,100        participants (one process each) of the mesh rows, beside gossipsub
   --processes N           headless-peer processes in the process fan-out (default 5)
   --throughput N          messages in the throughput run (default 5000)
   --catchup N             messages missed before the catch-up (default 10000)
@@ -65,6 +68,7 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
       samples: { type: 'string' },
       fanout: { type: 'string' },
       'fanout-samples': { type: 'string' },
+      mesh: { type: 'string' },
       processes: { type: 'string' },
       throughput: { type: 'string' },
       catchup: { type: 'string' },
@@ -90,6 +94,7 @@ export function parseBenchArgs (argv: string[]): BenchOptions {
     latencySamples: int(values.samples, smoke ? 5 : 400),
     fanoutSizes: list(values.fanout, smoke ? [2, 3] : [2, 5, 10, 20, 50]),
     fanoutSamples: int(values['fanout-samples'], smoke ? 3 : 60),
+    meshSizes: list(values.mesh, smoke ? [9] : [20, 50, 100]),
     processPeers: int(values.processes, smoke ? 2 : 5),
     throughputMessages: int(values.throughput, smoke ? 50 : 5000),
     catchupMessages: int(values.catchup, smoke ? 50 : 10_000),

@@ -348,7 +348,7 @@ export async function gossipMesh (size: number, samples: number, opts: BenchOpti
   }
 }
 
-/** The sizes of the process mesh (20, 50, 100; 9 in the smoke run, past a full mesh). */
+/** The sizes of the process mesh (`--mesh`; 20, 50, 100 by default, 9 in the smoke run, past a full mesh). */
 export function meshSizes (opts: BenchOptions): number[] {
-  return opts.smoke ? [9] : [20, 50, 100]
+  return opts.meshSizes
 }
