@@ -98,6 +98,23 @@ describe('reconnection after restarts (headless peers, port 0, mDNS off)', () =>
     figures.push(`Alice and Bob alone, both restarted: ${ms} ms after both were ready, ${Date.now() - stopped} ms after the stop`)
   })
 
+  it('Alice starts while Bob is still down: she dials him again when he is back, with no one else to ask', async () => {
+    let [alice, bob] = await Promise.all([start('Alice'), start('Bob')])
+    await call(alice, 'connect', { addr: bob.address })
+    await timeToReconnect(alice, bob)
+    await Promise.all([alice, bob].map(stopGracefully));
+    // Alice's dial at her start finds nobody: Bob's laptop is still asleep.
+    [alice] = await Promise.all([start(alice.name, alice.dir, '0')])
+    // Her dial at start and her first retry (2 s later) are refused at once: nothing listens there.
+    await new Promise(resolve => setTimeout(resolve, 2500))
+    assert.equal(await online(alice, bob), false)
+    const back = Date.now();
+    // Bob only ever had Alice dial in: he does not look for her, so only Alice's retry connects them.
+    [bob] = await Promise.all([start(bob.name, bob.dir, bob.port)])
+    const ms = await timeToReconnect(alice, bob, 15_000)
+    figures.push(`Bob back after Alice started: ${ms} ms after he was ready, ${Date.now() - back} ms after his start`)
+  })
+
   it('Bob restarts on a new port, then Alice does: Alice dials Bob where he said he was, with no one else to ask', async () => {
     let [alice, bob] = await Promise.all([start('Alice'), start('Bob')])
     // They have met both ways: a peer that only dialled in stays in Nearby (in memory, not a

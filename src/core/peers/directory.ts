@@ -56,10 +56,13 @@ export class PeerDirectory {
     }, components.log, () => components.clock.now())
     this.finder = new PeerFinder({
       node: () => this.node,
+      dialRemembered: async peerId => await this.dialRemembered(peerId),
       askable: target => this.likelyToKnow(target),
       exchange: this.exchange,
       log: components.log,
-      now: () => components.clock.now()
+      now: () => components.clock.now(),
+      setTimeout: (fn, ms) => components.clock.setTimeout(fn, ms),
+      clearTimeout: handle => components.clock.clearTimeout(handle)
     })
   }
 
@@ -157,10 +160,15 @@ export class PeerDirectory {
    */
   async dialKnown (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
     const node = this.node
-    if (node == null || peerId === node.peerId.toString()) return false
-    const ok = await dialById(node, peerId, [...(this.ports.contacts.get(peerId)?.addrs ?? []), ...extraAddrs], this.components.log)
-    if (!ok && this.node === node) this.finder.lost(peerId)
+    const ok = await this.dialRemembered(peerId, extraAddrs)
+    if (!ok && node != null && this.node === node) this.finder.lost(peerId)
     return ok
+  }
+
+  private async dialRemembered (peerId: string, extraAddrs: string[] = []): Promise<boolean> {
+    const node = this.node
+    if (node == null || peerId === node.peerId.toString()) return false
+    return await dialById(node, peerId, [...(this.ports.contacts.get(peerId)?.addrs ?? []), ...extraAddrs], this.components.log)
   }
 
   /**

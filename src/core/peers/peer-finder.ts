@@ -5,8 +5,13 @@ import { dialAt } from './dial'
 import type { PeerExchange } from './peer-exchange'
 import { PeerRateLimiter } from '../wire/rate-limit'
 
-/** A peer is looked up again at most this often while it stays unreachable. */
+/**
+ * A peer that stays unreachable is dialled at its remembered addresses and looked up again after
+ * this long, then twice as long each time, up to MAX_RETRY_GAP_MS: two teammates who restart at
+ * once each dial the other before it listens, and a laptop coming back from sleep answers later.
+ */
 const RETRY_AFTER_MS = 2000
+const MAX_RETRY_GAP_MS = 60_000
 /** How long a peer that failed stays wanted (looked up again whenever someone new connects). */
 const WANTED_FOR_MS = 10 * 60_000
 const MAX_WANTED = 256
@@ -18,11 +23,22 @@ const MAX_LOOKUPS_AT_ONCE = 4
 
 export interface PeerFinderPorts {
   node: () => DevMeetLibp2p | undefined
+  /** dials the peer at the addresses we remember for it; true once connected */
+  dialRemembered: (peerId: string) => Promise<boolean>
   /** connected DevMeet peers worth asking about `target`, the likeliest to know it first */
   askable: (target: string) => string[]
   exchange: PeerExchange
   log: Logger
   now: () => number
+  setTimeout: (fn: () => void, ms: number) => unknown
+  clearTimeout: (handle: unknown) => void
+}
+
+interface Wanted {
+  since: number
+  triedAt: number
+  /** lookups so far: the wait before the next one doubles with each */
+  tries: number
 }
 
 /**
@@ -32,8 +48,9 @@ export interface PeerFinderPorts {
  * and the chat open its streams: nothing here needs to know about either.
  */
 export class PeerFinder {
-  private readonly wanted = new Map<string, { since: number, triedAt: number }>()
+  private readonly wanted = new Map<string, Wanted>()
   private readonly inFlight = new Set<string>()
+  private retryTimer: unknown
   /** Our asks per source stay under what the source serves (2 a second, bursts of 10): over it, it would cut us off. */
   private readonly askBudget: PeerRateLimiter
 
@@ -47,14 +64,19 @@ export class PeerFinder {
     const w = this.wanted.get(peerId)
     if (w == null) {
       if (this.wanted.size >= MAX_WANTED) this.dropOldest()
-      this.wanted.set(peerId, { since: now, triedAt: 0 })
+      this.wanted.set(peerId, { since: now, triedAt: 0, tries: 0 })
     }
-    this.tryLookUp(peerId)
+    this.tryLookUp(peerId, false)
   }
 
   /** The peer is connected: nothing to look up. */
   found (peerId: string): void {
     this.wanted.delete(peerId)
+  }
+
+  /** When a peer that stays unreachable is tried again. */
+  static retryGap (tries: number): number {
+    return Math.min(RETRY_AFTER_MS * 2 ** Math.max(0, tries - 1), MAX_RETRY_GAP_MS)
   }
 
   /** DevMeet peer `source` connected: it may know where the wanted ones are now, so it is asked about each. */
@@ -68,6 +90,8 @@ export class PeerFinder {
 
   clear (): void {
     this.wanted.clear()
+    if (this.retryTimer != null) this.ports.clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
   }
 
   /** Peers being looked up (for tests and the status). */
@@ -75,18 +99,49 @@ export class PeerFinder {
     return [...this.wanted.keys()]
   }
 
-  private tryLookUp (peerId: string): void {
+  /** `dialRemembered`: dial the remembered addresses too (not when the caller just did). */
+  private tryLookUp (peerId: string, dialRemembered: boolean): void {
     const w = this.wanted.get(peerId)
     const now = this.ports.now()
-    if (w == null || this.inFlight.has(peerId) || this.inFlight.size >= MAX_LOOKUPS_AT_ONCE || now - w.triedAt < RETRY_AFTER_MS) return
+    if (w == null || this.inFlight.has(peerId) || this.inFlight.size >= MAX_LOOKUPS_AT_ONCE || now - w.triedAt < PeerFinder.retryGap(w.tries)) {
+      this.scheduleRetry()
+      return
+    }
     w.triedAt = now
+    w.tries++
     this.inFlight.add(peerId)
-    void this.lookUp(peerId).finally(() => this.inFlight.delete(peerId))
+    void this.lookUp(peerId, dialRemembered).finally(() => {
+      this.inFlight.delete(peerId)
+      this.scheduleRetry()
+    })
   }
 
-  private async lookUp (peerId: string): Promise<void> {
+  /** One timer, for the wanted peer due first; peers wanted for too long are given up. */
+  private scheduleRetry (): void {
+    if (this.retryTimer != null) this.ports.clearTimeout(this.retryTimer)
+    this.retryTimer = undefined
+    const now = this.ports.now()
+    let due = Infinity
+    for (const [peerId, w] of this.wanted) {
+      if (now - w.since > WANTED_FOR_MS) this.wanted.delete(peerId)
+      else if (!this.inFlight.has(peerId)) due = Math.min(due, w.triedAt + PeerFinder.retryGap(w.tries))
+    }
+    if (due === Infinity) return
+    this.retryTimer = this.ports.setTimeout(() => {
+      this.retryTimer = undefined
+      const at = this.ports.now()
+      for (const [peerId, w] of this.wanted) if (at - w.triedAt >= PeerFinder.retryGap(w.tries)) this.tryLookUp(peerId, true)
+      this.scheduleRetry()
+    }, Math.max(0, due - now))
+  }
+
+  private async lookUp (peerId: string, dialRemembered: boolean): Promise<void> {
     const node = this.ports.node()
     if (node == null) return
+    if (dialRemembered && await this.ports.dialRemembered(peerId)) {
+      this.found(peerId)
+      return
+    }
     const fromDht = (async () => {
       const found = await node.peerRouting.findPeer(peerIdFromString(peerId), { signal: AbortSignal.timeout(DHT_TIMEOUT_MS), useCache: false } as any)
       await this.dialFound(peerId, 'the DHT', found.multiaddrs.map(a => a.toString()))
