@@ -111,6 +111,8 @@ export class StubNode implements ChatNode {
     if (remote?.handler == null || this.board.unreachable.has(id)) throw new Error('no route to the peer')
     const [outbound, inbound] = await streamPair()
     remote.handler(inbound, stubConnection(this.peerId))
+    // libp2p opens the stream on a connection it holds: the first the test listed, if any
+    ;(this.connections.get(id)?.[0]?.streams as Stream[] | undefined)?.push(outbound)
     return outbound
   }
 
@@ -128,7 +130,7 @@ export class StubNode implements ChatNode {
 
 /** A connection from `remotePeer` whose close() is recorded. */
 export function stubConnection (remotePeer: PeerId, remoteAddr = '/ip4/127.0.0.1/tcp/1'): Connection & { closedByUs: boolean } {
-  const c = { remotePeer, remoteAddr: { toString: () => remoteAddr }, streams: [], timeline: { open: Date.now() }, closedByUs: false, close: async () => { c.closedByUs = true } }
+  const c = { remotePeer, remoteAddr: { toString: () => remoteAddr }, streams: [], status: 'open', timeline: { open: Date.now() }, closedByUs: false, close: async () => { c.closedByUs = true } }
   return c as unknown as Connection & { closedByUs: boolean }
 }
 

@@ -136,6 +136,31 @@ describe('the chat mesh (stubbed node, stream pairs)', () => {
     await until('the relayed connection is closed', () => relayed.closedByUs)
   })
 
+  it('moves a link off its relayed connection once a direct connection is open beside it (the link we dialled only)', async () => {
+    const board = new Switchboard()
+    const conference = new StubConference([])
+    const ann = await stubPeer(board, conference, systemClock)
+    const bob = await stubPeer(board, conference, systemClock)
+    conference.participants = [ann.id, bob.id]
+    const relayed = stubConnection(bob.node.peerId, `/ip4/127.0.0.1/tcp/2/p2p/${carolId}/p2p-circuit/p2p/${bob.id}`)
+    ann.node.connections.set(bob.id, [relayed])
+    ;(ann.components as any).dialer = { dialKnown: async () => true, dialDirect: async () => false }
+    const a = meshOf(ann)
+    await a.mesh.start()
+    await meshOf(bob).mesh.start()
+    a.mesh.join(CONFERENCE_ID)
+    await until('the link is up (through the relay)', () => a.up.includes(bob.id))
+    assert.equal(relayed.streams.length, 1, 'the link\'s stream runs on the relayed connection')
+    a.mesh.reconnect()
+    assert.equal(relayed.closedByUs, false, 'no direct connection: the relayed one stays')
+    // Bob dials Ann directly (his side of another conference, say): a direct connection beside it.
+    const direct = stubConnection(bob.node.peerId)
+    ann.node.connections.set(bob.id, [relayed, direct])
+    a.mesh.reconnect()
+    assert.equal(relayed.closedByUs, true, 'the relayed connection carrying the link is closed')
+    assert.equal(direct.closedByUs, false)
+  })
+
   it('leaves a link on WebRTC set up through a relay alone (its data flows directly)', async () => {
     const board = new Switchboard()
     const conference = new StubConference([])

@@ -166,7 +166,31 @@ export class ChatMesh {
         if (peer == null && !this.backoff.ready(`${conferenceId}|${p}`)) continue
         void this.openLink(view, p)
       }
-      if (peer == null) this.prune(conferenceId, wanted)
+      if (peer == null) {
+        this.prune(conferenceId, wanted)
+        this.moveOffRelays(conferenceId)
+      }
+    }
+  }
+
+  /**
+   * A link we dialled whose stream runs through a relay while a direct connection to the same
+   * peer is open beside it (the link came up first, or the peer dialled us directly later): the
+   * relayed connection closes and the link comes back over the direct one. Each relayed link holds
+   * a circuit at a super peer (at 50 participants one carried 33) and costs its work and a hop.
+   * Only the side that dialled acts, so a link is moved once.
+   */
+  private moveOffRelays (conferenceId: string): void {
+    const node = this.scope.components.node
+    for (const link of this.links.of(conferenceId)) {
+      if (!link.dialled || link.closed) continue
+      const connections = node.getConnections?.(peerIdFromString(link.peer)) ?? []
+      const carrying = connections.find(c => c.streams?.includes(link.stream))
+      if (carrying == null || routeOf(carrying.remoteAddr.toString()).kind !== 'relayed') continue
+      if (!connections.some(c => c !== carrying && c.status === 'open' && routeOf(c.remoteAddr.toString()).kind !== 'relayed')) continue
+      this.scope.components.log.debug(`chat: moving the link to ${link.peer} off its relayed connection`)
+      void carrying.close().catch(() => {})
+      this.scope.components.clock.setTimeout(() => this.reconnect(link.peer), 100)
     }
   }
 
@@ -190,12 +214,16 @@ export class ChatMesh {
     }
   }
 
-  /** Closes the connections to `peer` that carry no stream and opened before `idleSince`. */
+  /**
+   * Closes the connections to `peer` that we opened, carry no stream and opened before
+   * `idleSince`. One the peer opened is its to close: it may keep it alive for its DHT, and
+   * closing it made the peer dial again at once, every round (a handshake each time).
+   */
   private async closeIfIdle (peer: string, idleSince: number): Promise<void> {
     const node = this.scope.components.node
     if (node.getConnections == null) return
     const id = peerIdFromString(peer)
-    const idle = node.getConnections(id).filter(c => c.streams.length === 0 && c.timeline.open < idleSince)
+    const idle = node.getConnections(id).filter(c => c.direction === 'outbound' && c.streams.length === 0 && c.timeline.open < idleSince)
     if (idle.length === 0) return
     // A peer that libp2p keeps alive for another part (the DHT keeps its closest peers) is left
     // to it: libp2p would dial it again at once, and the handshakes cost more than the connection.
