@@ -74,17 +74,18 @@ describe('the bounded chat mesh (stubbed nodes, stream pairs)', () => {
     assert.equal(m.links.peers(CONFERENCE_ID).length, MAX_CHAT_LINKS)
   })
 
-  it('closes idle connections to participants that are not neighbours, but not those libp2p keeps alive or that carry a stream', async () => {
+  it('closes idle connections it opened to participants that are not neighbours, but not those libp2p keeps alive, that carry a stream or that the peer opened', async () => {
     const clock = manualClock()
     const { peers } = await conferenceOf(12, clock)
     const [me, ...others] = peers
     const ids = peers.map(p => p.id)
     const neighbours = new Set(chosenNeighbours(CONFERENCE_ID, me.id, ids))
     // Participants with no chat link with me either way (neither chose the other).
-    const [idle, keptAlive, busy, fresh] = others.filter(o => !neighbours.has(o.id) && !chosenNeighbours(CONFERENCE_ID, o.id, ids).includes(me.id))
+    const [idle, keptAlive, busy, fresh, dialledUs] = others.filter(o => !neighbours.has(o.id) && !chosenNeighbours(CONFERENCE_ID, o.id, ids).includes(me.id))
     const connections = new Map<string, Connection & { closedByUs: boolean }>()
-    const connect = (p: StubPeer, streams: number, openedAt: number): void => {
+    const connect = (p: StubPeer, streams: number, openedAt: number, direction = 'outbound'): void => {
       const c = stubConnection(p.node.peerId) as any
+      c.direction = direction
       c.streams = Array.from({ length: streams }, () => ({}))
       c.timeline = { open: openedAt }
       connections.set(p.id, c)
@@ -92,6 +93,7 @@ describe('the bounded chat mesh (stubbed nodes, stream pairs)', () => {
     connect(idle, 0, clock.now())
     connect(keptAlive, 0, clock.now())
     connect(busy, 1, clock.now())
+    connect(dialledUs, 0, clock.now(), 'inbound')
     const node = me.node as any
     node.getConnections = (peer?: PeerId) => [...connections.values()].filter(c => peer == null || c.remotePeer.equals(peer))
     node.peerStore = { get: async (peer: PeerId) => ({ tags: new Map(peer.toString() === keptAlive.id ? [[`${KEEP_ALIVE}-kad-dht`, { value: 1 }]] : []) }) }
@@ -109,5 +111,6 @@ describe('the bounded chat mesh (stubbed nodes, stream pairs)', () => {
     assert.equal(connections.get(keptAlive.id)!.closedByUs, false, 'kept alive by libp2p for the DHT')
     assert.equal(connections.get(busy.id)!.closedByUs, false, 'a stream is open on it')
     assert.equal(connections.get(fresh.id)!.closedByUs, false, 'opened less than ten seconds ago')
+    assert.equal(connections.get(dialledUs.id)!.closedByUs, false, 'the peer opened it: its to close (it may keep it alive for its DHT)')
   })
 })
