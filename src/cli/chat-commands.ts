@@ -1,6 +1,7 @@
 import type { DevMeet } from '../core/devmeet'
 import { stringArg, type PeerCommand } from './commands'
 import { RELAY_SLOT_HOLDER_TAG } from '../core/chat/mesh'
+import { routeOf } from '../core/relay/routes'
 
 /** Chat commands of the headless peer. */
 export const chatCommands: Record<string, PeerCommand> = {
@@ -28,14 +29,22 @@ export const chatCommands: Record<string, PeerCommand> = {
     // what holds each connection open: its streams' protocols, and the peer's keep-alive tags
     const streams: Record<string, number> = {}
     const tags: Record<string, number> = {}
+    // how each connection runs (direct, relayed, webrtc), and what the relayed ones carry
+    const routes: Record<string, number> = {}
+    const relayedStreams: Record<string, number> = {}
     for (const c of connections) {
-      for (const st of c.streams) streams[st.protocol ?? '?'] = (streams[st.protocol ?? '?'] ?? 0) + 1
+      const kind = routeOf(c.remoteAddr.toString()).kind
+      routes[kind] = (routes[kind] ?? 0) + 1
+      for (const st of c.streams) {
+        streams[st.protocol ?? '?'] = (streams[st.protocol ?? '?'] ?? 0) + 1
+        if (kind === 'relayed') relayedStreams[st.protocol ?? '?'] = (relayedStreams[st.protocol ?? '?'] ?? 0) + 1
+      }
       const peer = await devmeet.libp2p.peerStore.get(c.remotePeer).catch(() => undefined)
       for (const t of peer?.tags.keys() ?? []) tags[t] = (tags[t] ?? 0) + 1
     }
     // connections to peers holding a relay slot with us: this peer serves as their super peer
     const relayService = tags[RELAY_SLOT_HOLDER_TAG] ?? 0
-    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, linked: devmeet.chat.presence(id).linked, connections: connections.length, relayService, streams, tags }
+    return { participants: devmeet.conferences.participants(id), online: devmeet.chat.presence(id).online, linked: devmeet.chat.presence(id).linked, connections: connections.length, relayService, streams, tags, routes, relayedStreams }
   }
 }
 

@@ -8,6 +8,7 @@ import { DialBackServer } from './dial-back'
 import { DEFAULT_REACHABILITY_TIMING, ReachabilityCheck, type Reachability } from './reachability'
 import { RELAY_OFFER_PROTOCOL, RelayClient, relaysInUse } from './reservations'
 import { bestRoute, routeOf, type Route } from './routes'
+import { HalfClosedRelayStreams, SWEEP_EVERY_MS } from './half-closed-streams'
 
 export type { Route } from './routes'
 export type { Reachability } from './reachability'
@@ -57,6 +58,8 @@ export class SuperPeer {
   private servingNow = false
   private openRelay = false
   private offRoutes: (() => void) | undefined
+  private readonly halfClosed = new HalfClosedRelayStreams()
+  private sweepTimer: unknown
 
   constructor (private readonly components: Components, private readonly ports: SuperPeerPorts, private readonly opts: SuperPeerOptions = {}) {
     this.admission = new RelayAdmission({ inConferences: ports.inConferences, contact: ports.contact })
@@ -95,6 +98,7 @@ export class SuperPeer {
       log
     })
     this.client.start()
+    this.sweepSoon()
     if (openRelay) await this.setServing(node, true)
     const onRoute = (evt: CustomEvent<{ remotePeer: { toString(): string } }>): void => {
       this.components.events.emit('peer:route', { peerId: evt.detail.remotePeer.toString() })
@@ -119,6 +123,8 @@ export class SuperPeer {
   }
 
   async stop (): Promise<void> {
+    if (this.sweepTimer != null) this.components.clock.clearTimeout(this.sweepTimer)
+    this.sweepTimer = undefined
     this.offRoutes?.()
     this.offRoutes = undefined
     this.client?.stop()
@@ -128,6 +134,16 @@ export class SuperPeer {
     this.reachabilityCheck = undefined
     this.dialBack = undefined
     this.servingNow = false
+  }
+
+  private sweepSoon (): void {
+    this.sweepTimer = this.components.clock.setTimeout(() => {
+      const node = this.nodeOrUndefined()
+      if (node == null) return
+      const reset = this.halfClosed.sweep(node)
+      if (reset > 0) this.components.log.debug(`relay: reset ${reset} half-closed relay streams`)
+      this.sweepSoon()
+    }, SWEEP_EVERY_MS)
   }
 
   /** Peers holding a slot on our relay now. */

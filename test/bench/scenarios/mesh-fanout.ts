@@ -245,7 +245,13 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     const settled = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
     if (process.env.BENCH_DEBUG != null) {
       const most = settled.reduce((a, b) => b.connections > a.connections ? b : a)
-      process.stderr.write(`bench: most connections once settled: ${most.connections}, streams ${JSON.stringify(most.streams)}, tags ${JSON.stringify(most.tags)}\n`)
+      process.stderr.write(`bench: most connections once settled: ${most.connections}, streams ${JSON.stringify(most.streams)}, tags ${JSON.stringify(most.tags)}, routes ${JSON.stringify(most.routes)}\n`)
+      const sum = (key: 'routes' | 'relayedStreams'): Record<string, number> => {
+        const out: Record<string, number> = {}
+        for (const v of settled) for (const [k, n] of Object.entries(v[key] ?? {})) out[k] = (out[k] ?? 0) + (n as number)
+        return out
+      }
+      process.stderr.write(`bench: all participants' connections by route ${JSON.stringify(sum('routes'))}; streams on relayed ones ${JSON.stringify(sum('relayedStreams'))}\n`)
     }
     return {
       setupMs,
