@@ -14,9 +14,10 @@ import { HalfClosedRelayStreams } from '../../src/core/relay/half-closed-streams
 
 const HOP = '/libp2p/circuit/relay/0.2.0/hop'
 /** The relay protocol's HopMessage, just enough of it: RESERVE out (type 0), the status back (field 5, a varint). */
+interface Hop { type?: 'RESERVE', status?: number }
 const hopMessage = {
-  encode: (_: { type: 'RESERVE' }) => Uint8Array.from([0x08, 0x00]),
-  decode: (bytes: Uint8Array | { subarray: () => Uint8Array }) => {
+  encode: (_: Hop): Uint8Array => Uint8Array.from([0x08, 0x00]),
+  decode: (bytes: Uint8Array | { subarray: () => Uint8Array }): Hop => {
     const b = bytes instanceof Uint8Array ? bytes : bytes.subarray()
     const at = b.indexOf(0x28)
     if (at < 0) return { status: undefined }
