@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PrivateKey } from '@libp2p/interface'
-import { MeshPresence, MAX_PRESENCE_SKEW_MS, PRESENCE_MIN_INTERVAL_MS, PRESENCE_TTL_MS } from '../../src/core/chat/mesh-presence'
+import { MeshPresence, MAX_PRESENCE_SKEW_MS, PRESENCE_MIN_INTERVAL_MS, PRESENCE_TTL_MS, presenceEveryMs, presenceTtlMs } from '../../src/core/chat/mesh-presence'
 import { sealText, DOMAINS } from '../../src/core/wire/envelope'
 
 const CONF = 'conf-aaaaaaaaaaaaaaaaaaaaaa'
@@ -112,6 +112,21 @@ describe('presence across the mesh', async () => {
     assert.equal(p.sweep(CONF, before + 7000), true)
     assert.equal(p.sweep(CONF, clock.t), false)
     assert.deepEqual(p.envelopes(CONF), [])
+  })
+
+  it('a large conference speaks less often and holds each word longer: what each participant receives per second stays as at 25', async () => {
+    assert.deepEqual([10, 25, 50, 100].map(presenceEveryMs), [10_000, 10_000, 20_000, 40_000])
+    for (const n of [10, 25, 50, 100, 300]) {
+      assert.equal(presenceTtlMs(n) / presenceEveryMs(n), PRESENCE_TTL_MS / 10_000, `${n}: two rounds may be lost`)
+      assert.ok(n / presenceEveryMs(n) <= 25 / 10_000, `${n}: announcements per second`)
+    }
+    const clock = { t: 5_500_000 }
+    const p = new MeshPresence({ me: () => alice.id, key: () => alice.key, now: () => clock.t, mayChat: (c, q) => c === CONF && members.has(q), participants: () => 100 })
+    assert.equal(await p.receive(carol.id, CONF, announcement(carol, { at: clock.t, online: true })), 'new')
+    clock.t += presenceEveryMs(100) + 5000
+    assert.deepEqual(p.online(CONF), [carol.id], 'a round and a bit later, still online at 100 participants')
+    clock.t += presenceTtlMs(100)
+    assert.deepEqual(p.online(CONF), [])
   })
 
   it('my own announcements are dated strictly after each other and are never news to me', async () => {

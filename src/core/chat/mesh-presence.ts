@@ -3,10 +3,27 @@ import type { PrivateKey } from '@libp2p/interface'
 import { parseEnvelope, sealText, verifySigned, DOMAINS } from '../wire/envelope'
 import { PeerRateLimiter } from '../wire/rate-limit'
 
-/** how often a participant says again that it is online (every conference it has a chat link in) */
+/** how often a participant says again that it is online (every conference it has a chat link in), in a conference of up to 25 */
 export const PRESENCE_EVERY_MS = 10_000
-/** a participant not heard from for this long is offline (two announcements lost, or gone without a word) */
+/** a participant not heard from for this long is offline (two announcements lost, or gone without a word), in a conference of up to 25 */
 export const PRESENCE_TTL_MS = 25_000
+/**
+ * In a larger conference each participant speaks less often, so that what every participant
+ * receives per second stays what it is at 25 (every announcement crosses the mesh and reaches each
+ * participant from several neighbours): 50 participants every 20 s, 100 every 40 s. The cost: a
+ * participant gone without a word (a crash) is shown online longer (2.5 rounds: 100 s at 100).
+ */
+const PARTICIPANTS_PER_BASE_ROUND = 25
+
+/** How often a participant of a conference of `participants` says it is online. */
+export function presenceEveryMs (participants: number): number {
+  return PRESENCE_EVERY_MS * Math.max(1, participants / PARTICIPANTS_PER_BASE_ROUND)
+}
+
+/** How long such a conference shows a participant online after its last word. */
+export function presenceTtlMs (participants: number): number {
+  return PRESENCE_TTL_MS * Math.max(1, participants / PARTICIPANTS_PER_BASE_ROUND)
+}
 /** an announcement dated further than this from our clock is not taken (a replay, or a clock far off) */
 export const MAX_PRESENCE_SKEW_MS = 5 * 60_000
 /** announcements of one participant taken at most this often (its own are spaced wider: OWN_SPACING_MS) */
@@ -56,6 +73,8 @@ export interface MeshPresencePorts {
   me(): string
   key(): PrivateKey
   now(): number
+  /** how many take part in the conference (sets how long an announcement holds) */
+  participants?(conferenceId: string): number
   mayChat(conferenceId: string, peer: string): boolean
 }
 
@@ -142,7 +161,7 @@ export class MeshPresence {
     table.set(signer, {
       at: payload.at,
       takenAt: now,
-      onlineUntil: payload.online ? now + PRESENCE_TTL_MS : 0,
+      onlineUntil: payload.online ? now + presenceTtlMs(this.ports.participants?.(conferenceId) ?? 0) : 0,
       typingUntil: payload.online && payload.typing ? now + TYPING_SHOWN_MS : 0,
       envelope
     })

@@ -2,7 +2,7 @@ import type { PresenceEvent } from '../api'
 import type { FloodControl } from './flood-control'
 import type { ChatLink } from './link'
 import type { LinkTable } from './link-table'
-import { MeshPresence, OWN_SPACING_MS, PRESENCE_EVERY_MS } from './mesh-presence'
+import { MeshPresence, OWN_SPACING_MS, PRESENCE_EVERY_MS, presenceEveryMs } from './mesh-presence'
 import type { ChatEvents, EventBus } from './ports'
 import type { ChatScope } from './scope'
 
@@ -35,6 +35,7 @@ export class Presence {
       me: () => scope.me(),
       key: () => scope.components.key,
       now: () => scope.now(),
+      participants: conferenceId => scope.components.membership.participants(conferenceId).length,
       // A participant cut off for flooding is not shown online through others either.
       mayChat: (conferenceId, peer) => scope.mayChat(conferenceId, peer) && !flood.isCutOff(peer)
     })
@@ -160,7 +161,9 @@ export class Presence {
     const conferences = new Set(this.links.all().map(l => l.conferenceId))
     for (const conferenceId of conferences) {
       if (!this.scope.mayChat(conferenceId, this.scope.me())) continue
-      this.announce(conferenceId)
+      // A large conference's round is a few ticks long (a tick's worth early is on time).
+      const every = presenceEveryMs(this.scope.components.membership.participants(conferenceId).length)
+      if (now - this.mesh.lastOwn(conferenceId) >= every - PRESENCE_EVERY_MS / 2) this.announce(conferenceId)
       if (this.mesh.sweep(conferenceId, this.lastSweep)) this.changed(conferenceId)
     }
     this.lastSweep = now
