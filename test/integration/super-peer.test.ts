@@ -58,6 +58,22 @@ describe('dynamic super peers', () => {
     await assert.rejects(mallory.connect(viaCarol))
   })
 
+  it('a reachable peer learns it as soon as a conference admits it, not at the next minute\'s check', async () => {
+    // Checks a minute apart: before the fix the first check (refused: strangers) left Carol unknown for that minute.
+    const slowRecheck = { ...quick, recheckMs: 60_000 }
+    const carol = makePeer('Carol', { superPeer: slowRecheck })
+    const alice = makePeer('Alice', { superPeer: slowRecheck })
+    await startAll(carol, alice)
+    await carol.connect(alice.address())
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    assert.equal(carol.superPeer.reachability, 'unknown', 'a stranger does not dial Carol back')
+    // An invitation planned ahead (no chat yet, so no new connection whose identify would prompt a check).
+    const { context } = await carol.conferences.create({ title: 'All hands', start: Date.now() + 3_600_000, durationMinutes: 60, invitees: [alice.peerId!] })
+    await eventually('the invitation arrives', () => alice.conferences.get(context.id) != null)
+    await eventually('Carol learns she is reachable within seconds of the invitation', () => carol.superPeer.reachability === 'reachable', 10_000)
+    await eventually('and serves her participants as a super peer', () => carol.superPeer.serving, 5000)
+  })
+
   it('participants behind NAT reach each other through the slot, and each says how it is connected', async () => {
     const carol = makePeer('Carol', { superPeer: quick })
     const alice = makePeer('Alice', { superPeer: quick, connectionGater: behindNat })

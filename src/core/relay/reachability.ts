@@ -28,6 +28,10 @@ const ASKED_PER_CHECK = 3
 export class ReachabilityCheck {
   private state: Reachability = 'unknown'
   private timer: ReturnType<typeof setTimeout> | undefined
+  /** when the scheduled check runs (Date.now() clock) */
+  private dueAt: number | undefined
+  /** asked for a check soon while one ran (its helpers may have refused us a moment before) */
+  private againSoon = false
   private checking = false
   private running = false
   private readonly offs: Array<() => void> = []
@@ -44,10 +48,29 @@ export class ReachabilityCheck {
   start (): void {
     this.running = true
     const onIdentify = (evt: CustomEvent<{ protocols: string[] }>): void => {
-      if (this.state === 'unknown' && evt.detail.protocols.includes(DIAL_BACK_PROTOCOL)) this.schedule(this.timing.firstCheckMs)
+      if (evt.detail.protocols.includes(DIAL_BACK_PROTOCOL)) this.soonIfUnknown()
     }
     this.node.addEventListener('peer:identify', onIdentify as any)
     this.offs.push(() => this.node.removeEventListener('peer:identify', onIdentify as any))
+  }
+
+  /**
+   * A conference changed who admits us: when no helper has answered yet (they refuse strangers),
+   * the check runs again soon rather than at the next minute, so a reachable peer serves its
+   * conference as a super peer before the meeting starts, not in the middle of it.
+   */
+  admissionChanged (): void {
+    this.soonIfUnknown()
+  }
+
+  /** A check soon while nobody has answered; not pushed back by the next call (a burst of answers or connections). */
+  private soonIfUnknown (): void {
+    if (this.state !== 'unknown') return
+    if (this.checking) {
+      this.againSoon = true
+      return
+    }
+    if (this.dueAt == null || this.dueAt > Date.now() + this.timing.firstCheckMs) this.schedule(this.timing.firstCheckMs)
   }
 
   stop (): void {
@@ -60,7 +83,8 @@ export class ReachabilityCheck {
   private schedule (delayMs: number): void {
     if (!this.running || this.checking) return
     if (this.timer != null) clearTimeout(this.timer)
-    this.timer = setTimeout(() => { void this.check() }, delayMs)
+    this.dueAt = Date.now() + delayMs
+    this.timer = setTimeout(() => { this.dueAt = undefined; void this.check() }, delayMs)
     this.timer.unref?.()
   }
 
@@ -74,7 +98,9 @@ export class ReachabilityCheck {
       if (heard.length > 0) this.set(heard.some(a => a) ? 'reachable' : 'unreachable')
     } finally {
       this.checking = false
-      this.schedule(this.state === 'reachable' ? this.timing.recheckMs * 10 : this.timing.recheckMs)
+      const soon = this.againSoon && this.state === 'unknown'
+      this.againSoon = false
+      this.schedule(soon ? this.timing.firstCheckMs : this.state === 'reachable' ? this.timing.recheckMs * 10 : this.timing.recheckMs)
     }
     return this.state
   }

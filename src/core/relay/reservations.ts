@@ -12,6 +12,12 @@ export const RELAY_OFFER_PROTOCOL = '/devmeet/relay-offer/1.0.0'
 const MAX_SLOTS = 2
 /** longest wait between tries on one relay, as a multiple of the retry interval */
 const MAX_BACKOFF_FACTOR = 32
+/**
+ * relays a peer's relayed address is hinted through at most: in a meeting where every reachable
+ * participant serves, a hint through each of them for each participant was relays × participants
+ * peer store writes per participant (2,400 at 50) for addresses that are only guesses
+ */
+const MAX_HINTS_PER_PEER = 3
 /** a burst of identify and conference events makes one round */
 const POKE_DELAY_MS = 300
 
@@ -63,6 +69,8 @@ export class RelayClient {
   private pokeTimer: ReturnType<typeof setTimeout> | undefined
   private readonly failures = new Map<string, { count: number, retryAt: number, triedAt: number }>()
   private readonly hinted = new Set<string>()
+  /** per peer, the relays hinted for it */
+  private readonly hintsPer = new Map<string, number>()
   private ticking = false
 
   constructor (private readonly node: DevMeetLibp2p, private readonly retryMs: number, private readonly ports: RelayClientPorts) {}
@@ -92,6 +100,7 @@ export class RelayClient {
     this.timer = undefined
     this.failures.clear()
     this.hinted.clear()
+    this.hintsPer.clear()
   }
 
   /** One round: hints for every offering relay, then a slot if we need one. */
@@ -147,11 +156,16 @@ export class RelayClient {
   private async hint (relays: Array<{ peerId: string, addr: Multiaddr }>): Promise<void> {
     if (relays.length === 0) return
     const me = this.node.peerId.toString()
+    // Relays we hold a slot on first: they admit us, and a peer of ours likely holds one there too.
+    const inUse = relaysInUse(this.node)
+    const ordered = [...relays.filter(r => inUse.has(r.peerId)), ...relays.filter(r => !inUse.has(r.peerId))]
     for (const peer of this.ports.inConferences()) {
       if (peer === me || this.node.getConnections(peerIdFromString(peer)).length > 0) continue
-      for (const relay of relays) {
+      for (const relay of ordered) {
         const key = `${relay.peerId}|${peer}`
         if (relay.peerId === peer || this.hinted.has(key)) continue
+        if ((this.hintsPer.get(peer) ?? 0) >= MAX_HINTS_PER_PEER) break
+        this.hintsPer.set(peer, (this.hintsPer.get(peer) ?? 0) + 1)
         this.hinted.add(key)
         const circuit = relay.addr.encapsulate('/p2p-circuit')
         const multiaddrs = this.ports.webrtc() ? [circuit.encapsulate('/webrtc'), circuit] : [circuit]

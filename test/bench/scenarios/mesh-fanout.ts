@@ -27,8 +27,10 @@ const CONVERGE_TARGET_MS: Record<number, number> = { 50: 5000, 100: 10_000 }
 
 /** What one side (DevMeet or gossipsub) measured at one size. */
 export interface MeshRun {
-  /** before the start: processes up, invitations answered, every participant knowing all */
+  /** before the start: processes up, invitations answered, every participant knowing all and whether it is reachable */
   setupMs: number
+  /** DevMeet: participants whose reachability check had not answered when the meeting started */
+  unknownAtStart?: number
   convergedMs: number
   samples: number[]
   lost: number
@@ -73,7 +75,11 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
     baselines: gossip != null ? [{ label: `${gossipLabel} (dial → a probe reaches all)`, figures: { value: gossip.convergedMs } }] : [],
     target: convergeTarget != null ? `≤ ${convergeTarget / 1000} s` : undefined,
     met: convergeTarget != null ? (devmeet != null ? devmeet.convergedMs <= convergeTarget : null) : undefined,
-    note: [devmeet != null ? `setup (invitations, answers, every participant knowing all) took ${(devmeet.setupMs / 1000).toFixed(1)} s before the start` : undefined, failures].filter(f => f != null && f !== '').join('; ') || undefined
+    note: [
+      devmeet != null ? `setup (invitations, answers, every participant knowing all and whether it is reachable) took ${(devmeet.setupMs / 1000).toFixed(1)} s before the start` : undefined,
+      devmeet?.unknownAtStart != null && devmeet.unknownAtStart > 0 ? `${devmeet.unknownAtStart} participants did not yet know whether they are reachable at the start` : undefined,
+      failures
+    ].filter(f => f != null && f !== '').join('; ') || undefined
   })
   rows.push({
     scenario: '2',
@@ -119,16 +125,18 @@ export async function meshFanoutRows (size: number, opts: BenchOptions): Promise
 }
 
 /** Waits for every reporter but the sender to report `body`; returns the ms at the last. */
-function arrivals (children: LineChild[], sender: number, body: string, matches: (line: any) => boolean): { all: Promise<number>, missing: () => number, off: () => void } {
+function arrivals (children: LineChild[], sender: number, body: string, matches: (line: any) => boolean): { all: Promise<number>, missing: () => number, off: () => void, order: Array<[number, number]> } {
   const waiting = new Set(children.map((_, i) => i).filter(i => i !== sender))
+  const order: Array<[number, number]> = []
   let resolve: (at: number) => void = () => {}
   const all = new Promise<number>(r => { resolve = r })
   const offs = children.map((c, i) => c.onLine(line => {
     if (!waiting.has(i) || !matches(line)) return
     waiting.delete(i)
+    order.push([i, performance.now()])
     if (waiting.size === 0) resolve(performance.now())
   }))
-  return { all, missing: () => waiting.size, off: () => offs.forEach(off => off()) }
+  return { all, missing: () => waiting.size, off: () => offs.forEach(off => off()), order }
 }
 
 /** DevMeet: headless peers in a conference, then its start (every peer joins at once). */
@@ -168,7 +176,25 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       await sleep(250)
       return false
     }, budget(opts, 120_000 + 3000 * size))
+    // A meeting planned ahead starts long after its invitations: by then every participant's
+    // reachability check has answered (a reachable one serves as a super peer). Waited for here so
+    // that the start does not coincide with it; a check that has not answered in time is said.
+    const reachability = async (): Promise<string[]> => await Promise.all(peers.map(async p => String((await p.command('status')).relay?.reachability)))
+    let unknownAtStart = 0
+    try {
+      await until('every participant knows whether it is reachable', async () => {
+        if ((await reachability()).every(r => r !== 'unknown')) return true
+        await sleep(250)
+        return false
+      }, budget(opts, 30_000 + 500 * size))
+    } catch {
+      unknownAtStart = (await reachability()).filter(r => r === 'unknown').length
+    }
     const setupMs = performance.now() - setupFrom
+    if (process.env.BENCH_DEBUG != null) {
+      const states = await Promise.all(peers.map(async p => (await p.command('status')).relay))
+      process.stderr.write(`bench: before the start: reachability ${JSON.stringify(states.map(s => s.reachability))}, serving ${states.filter(s => s.serving).length}\n`)
+    }
     await settle()
 
     // The start: all join; one participant writes at once; converged when all are linked (each
@@ -180,12 +206,17 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     let allLinked: () => void = () => {}
     const linked = new Promise<void>(resolve => { allLinked = resolve })
     const lastOnline = new Map<number, string[]>()
+    const linkedTimes = new Map<number, number>()
     const offPresence = peers.map((p, i) => p.onLine(line => {
       if (line.event !== 'presence' || line.presence?.conferenceId !== conferenceId) return
       const online: string[] = line.presence.linked ?? line.presence.online
       lastOnline.set(i, online)
-      if (chosenNeighbours(conferenceId, ids[i], ids).every(q => online.includes(q))) unlinked.delete(i)
-      else unlinked.add(i)
+      if (chosenNeighbours(conferenceId, ids[i], ids).every(q => online.includes(q))) {
+        unlinked.delete(i)
+        linkedTimes.set(i, performance.now())
+      } else {
+        unlinked.add(i)
+      }
       if (unlinked.size === 0 && linkedAt === 0) {
         linkedAt = performance.now()
         allLinked()
@@ -193,6 +224,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     }))
     const cpuAtStart = cpuOfAll(peers)
     const t0 = performance.now()
+    if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: the start at ${process.hrtime.bigint() / 1000n} µs\n`)
     for (const p of peers) p.post('join', { conferenceId })
     await peers[first].command('send', { conferenceId, body: 'mesh start' })
     const convergeBudget = budget(opts, 30_000 + 600 * size)
@@ -213,9 +245,11 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       .catch(err => { throw new Error(`${String(err.message)} (${probe.missing()} still waiting)`) })
       .finally(probe.off)
     const convergedMs = Math.max(linkedAt, reachedAt) - t0
+    if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: linked after ${(linkedAt - t0).toFixed(0)} ms, the first message reached all after ${(reachedAt - t0).toFixed(0)} ms (at ${process.hrtime.bigint() / 1000n} µs); each linked after (ms, sorted): ${[...linkedTimes.values()].map(at => at - t0).sort((a, b) => a - b).map(ms => ms.toFixed(0)).join(' ')}\n`)
     const cpuConverge = cpuOfAll(peers) - cpuAtStart
 
     const cpuAtFanout = cpuOfAll(peers)
+    if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: fan-out from ${process.hrtime.bigint() / 1000n} µs\n`)
     const times: number[] = []
     let lost = 0
     const warmup = Math.min(opts.warmup, 3)
@@ -228,6 +262,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       try {
         const at = await within(`message ${i} reaches all`, budget(opts, 30_000), got.all)
         if (i >= warmup) times.push(at - t)
+        if (process.env.BENCH_DEBUG != null && at - t > 150) process.stderr.write(`bench: slow sample ${i} at ${process.hrtime.bigint() / 1000n - BigInt(Math.round((performance.now() - t) * 1000))} µs from #${sender}: ${got.order.map(([p, a]) => `#${p}@${(a - t).toFixed(0)}`).join(' ')}\n`)
       } catch {
         lost += got.missing()
       } finally {
@@ -236,7 +271,11 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
       await sleep(PAUSE_MS)
     }
     const cpuFanout = cpuOfAll(peers) - cpuAtFanout
+    if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: fan-out until ${process.hrtime.bigint() / 1000n} µs\n`)
     const views = await Promise.all(peers.map(async p => await p.command('links', { conferenceId })))
+    if (process.env.BENCH_DEBUG != null) {
+      process.stderr.write(`bench: fan-out samples in order: ${times.map(t => t.toFixed(0)).join(' ')}\n`)
+    }
     // Connections right after the start include the introductions and dials that the mesh then
     // closes once idle (10 s): the bound is judged on what a participant holds once it has settled.
     const cpuAtIdle = cpuOfAll(peers)
@@ -255,6 +294,7 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     }
     return {
       setupMs,
+      unknownAtStart,
       convergedMs,
       samples: times,
       lost,
