@@ -9,6 +9,7 @@ import type { ChatLog } from '../../src/core/chat/log'
 import type { ChatScope } from '../../src/core/chat/scope'
 import type { ChatEvents } from '../../src/core/chat/ports'
 import { Emitter } from '../../src/core/events'
+import { changedSince, mergedSummary } from '../../src/core/chat/sync'
 
 const C = 'conference'
 
@@ -90,6 +91,48 @@ describe('chat acknowledgements', () => {
     acks.cancel(link)
     await new Promise(resolve => setTimeout(resolve, 250))
     assert.equal(link.controls.length, 2, 'a cancelled ack is not sent')
+  })
+})
+
+describe('acks name what changed', () => {
+  it('after the hello, an ack carries only the authors whose mark or digest moved', () => {
+    const acks = new Acknowledgements(new Emitter<ChatEvents>(), () => 'me')
+    const link = recordingLink('bob')
+    const held: Record<string, number> = { bob: 2, carol: 5, dave: 1 }
+    const digests: Record<string, string> = { bob: 'b2', carol: 'c5', dave: 'd1' }
+    const log = { ...logHolding(held), summary: () => ({ ...held }), digestsOf: () => ({ ...digests }) } as unknown as ChatLog
+    link.told = { summary: { ...held }, digests: { ...digests } }
+    held.bob = 3
+    digests.bob = 'b3'
+    link.receivedFrames = 4
+    acks.schedule(link, log)
+    assert.deepEqual(link.controls[0], { t: 'ack', summary: { bob: 3 }, digests: { bob: 'b3' }, frames: 4 })
+    // Another version of one of Carol's messages was taken: her digest moved, her mark did not.
+    digests.carol = 'c5*'
+    link.receivedFrames = 8
+    acks.schedule(link, log)
+    assert.deepEqual(link.controls[1], { t: 'ack', summary: { carol: 5 }, digests: { carol: 'c5*' }, frames: 8 })
+    link.receivedFrames = 12
+    acks.schedule(link, log)
+    assert.deepEqual(link.controls[2], { t: 'ack', summary: {}, digests: {}, frames: 12 }, 'nothing moved: frames only')
+  })
+
+  it('a link that told nothing yet sends everything', () => {
+    const now = { summary: { bob: 2 }, digests: { bob: 'b2' } }
+    assert.deepEqual(changedSince(undefined, now), now)
+  })
+
+  it('a peer\'s acks update its marks for authors we know, and cannot grow what we keep of it', () => {
+    const ours = { bob: 4, carol: 2 }
+    let known = mergedSummary({}, { bob: 1 }, ours)
+    known = mergedSummary(known, { carol: 2 }, ours)
+    assert.deepEqual(known, { bob: 1, carol: 2 })
+    const junk = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`made-up-${i}`, i]))
+    for (let k = 0; k < 5; k++) known = mergedSummary(known, junk, ours)
+    assert.deepEqual(known, { bob: 1, carol: 2 }, 'authors we do not know are ignored')
+    known = mergedSummary(known, JSON.parse('{"__proto__": 7, "bob": 3}'), ours)
+    assert.equal(Object.getPrototypeOf(known), Object.prototype)
+    assert.deepEqual(known, { bob: 3, carol: 2 })
   })
 })
 

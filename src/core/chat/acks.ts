@@ -1,7 +1,7 @@
 import type { ChatLink } from './link'
 import type { ChatLog } from './log'
 import type { ChatEvents, EventBus } from './ports'
-import type { Summary } from './sync'
+import { changedSince, type Summary } from './sync'
 
 /**
  * Acks of a quiet stream are grouped over this long. In a meeting a message reaches a participant
@@ -44,7 +44,10 @@ export class Acknowledgements {
   schedule (link: ChatLink, log: ChatLog): void {
     const send = (): void => {
       this.cancel(link)
-      link.sendControl({ t: 'ack', summary: log.summary(), digests: log.digestsOf(), frames: link.receivedFrames })
+      const now = { summary: log.summary(), digests: log.digestsOf() }
+      const { summary, digests } = changedSince(link.told, now)
+      link.told = now
+      link.sendControl({ t: 'ack', summary, digests, frames: link.receivedFrames })
     }
     if (link.receivedFrames % 4 === 0) return send()
     if (this.timers.has(link)) return

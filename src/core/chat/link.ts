@@ -1,7 +1,7 @@
 import * as z from 'zod'
 import type { Stream } from '@libp2p/interface'
 import { frameStream, resetStream, type FrameStream } from '../wire/framing'
-import type { Summary } from './sync'
+import type { Summary, Told } from './sync'
 import type { HeldMessage } from './log'
 import { MAX_PRESENCE_ENVELOPE_CHARS } from './mesh-presence'
 
@@ -78,6 +78,8 @@ export class ChatLink {
   claimed: Summary = {}
   /** the peer's summary as of its last hello or ack */
   known: Summary = {}
+  /** our summary and digests as last told to the peer (hello or ack): an ack carries what changed since */
+  told: Told | undefined
   /** the participants the peer says it has a chat stream with (undefined until it says) */
   theirLinks: Set<string> | undefined
   /** the highest sequence of its own that the peer offered on this stream (unverified) */
@@ -108,6 +110,7 @@ export class ChatLink {
   }
 
   async writeHello (summary: Summary, digests: Record<string, string>): Promise<void> {
+    this.told = { summary, digests }
     await this.frames.write({ t: 'hello', conferenceId: this.conferenceId, summary, digests })
   }
 

@@ -21,6 +21,7 @@ import { MAX_CONFERENCE_BYTES, MAX_CONFERENCE_MESSAGES, type ConferenceQuota } f
 import { ChatReceiver } from './receive'
 import { Refusals } from './refusals'
 import { ChatScope } from './scope'
+import { mergedSummary } from './sync'
 import { VersionConflicts } from './versions'
 
 export { ChatInputError } from '../errors'
@@ -172,7 +173,8 @@ export class ChatService implements ChatApi {
       case 'msgs':
         return await this.receiver.onMessages(link, log, frame.e)
       case 'ack':
-        link.known = frame.summary
+        // An ack names the authors whose marks moved since the last (sync.ts changedSince).
+        link.known = mergedSummary(link.known, frame.summary, log.summary())
         if (frame.frames != null) link.acked(frame.frames)
         this.acks.noteAck(link.conferenceId, log, frame.summary)
         this.versions.compareDigests(link, log, frame.summary, frame.digests)

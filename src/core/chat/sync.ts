@@ -18,3 +18,35 @@ export function contiguousHigh (seqs: Set<number>, from = 0): number {
   while (seqs.has(n + 1)) n++
   return n
 }
+
+/** A summary with its per-author digests, as told to a peer. */
+export interface Told { summary: Summary, digests: Record<string, string> }
+
+/**
+ * What changed since we last told a peer: the authors whose mark or digest moved, with both.
+ * An ack carries only these: the whole summary and digests are a few KiB at 50 participants, and
+ * a message reaching a participant on six links made six of them.
+ */
+export function changedSince (before: Told | undefined, now: Told): Told {
+  if (before == null) return now
+  const summary: Summary = {}
+  const digests: Record<string, string> = {}
+  for (const [author, mark] of Object.entries(now.summary)) {
+    if (before.summary[author] === mark && before.digests[author] === now.digests[author]) continue
+    summary[author] = mark
+    if (now.digests[author] != null) digests[author] = now.digests[author]
+  }
+  return { summary, digests }
+}
+
+/**
+ * A peer's summary after an ack that names only what changed: its marks for the authors we know
+ * (or it told before) are updated, others are ignored, so a peer cannot grow it without bound.
+ */
+export function mergedSummary (known: Summary, update: Summary, ours: Summary): Summary {
+  const out: Summary = { ...known }
+  for (const [author, mark] of Object.entries(update)) {
+    if (Object.hasOwn(ours, author) || Object.hasOwn(known, author)) out[author] = mark
+  }
+  return out
+}
