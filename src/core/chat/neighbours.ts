@@ -12,11 +12,24 @@ const CANDIDATES = 160
  * participant's place (and so its neighbours) is spread at random, cannot be chosen by picking a
  * peer ID for one conference ahead of its ID, and the organizer is not special.
  */
-export function ringOf (conferenceId: string, participants: Iterable<string>): string[] {
-  const keyed = [...new Set(participants)].map(p => ({ p, h: createHash('sha256').update(`${conferenceId}\0${p}`).digest('hex') }))
+export function ringOf (conferenceId: string, participants: Iterable<string>): readonly string[] {
+  const unique = [...new Set(participants)]
+  // Asked for every stream accepted and every round: a hash per participant each time was a
+  // third of the mesh's own work at a 50-participant start.
+  const key = `${conferenceId}\n${unique.join('\n')}`
+  const cached = ringCache.get(key)
+  if (cached != null) return cached
+  const keyed = unique.map(p => ({ p, h: createHash('sha256').update(`${conferenceId}\0${p}`).digest('hex') }))
   keyed.sort((a, b) => a.h < b.h ? -1 : a.h > b.h ? 1 : 0)
-  return keyed.map(k => k.p)
+  const ring = keyed.map(k => k.p)
+  if (ringCache.size >= RINGS_CACHED) ringCache.delete(ringCache.keys().next().value!)
+  ringCache.set(key, ring)
+  return ring
 }
+
+/** rings of the last few participant lists (one per conference in a meeting, a few as answers arrive) */
+const RINGS_CACHED = 16
+const ringCache = new Map<string, readonly string[]>()
 
 /**
  * The participants `me` dials in a conference: everyone when the conference is small (a full
