@@ -11,6 +11,8 @@ export interface FrameStream {
   /** Reads one frame's raw bytes (for signed envelopes that must be verified over exact bytes). */
   readBytes(timeoutMs?: number): Promise<Uint8Array>
   write(value: unknown, timeoutMs?: number): Promise<void>
+  /** Writes several frames in one send: one muxer frame, one encryption and one system call for all. */
+  writeMany(values: unknown[], timeoutMs?: number): Promise<void>
   writeBytes(bytes: Uint8Array, timeoutMs?: number): Promise<void>
   readonly stream: Stream
 }
@@ -67,6 +69,10 @@ export function frameStream (stream: Stream, maxFrameBytes: number, { bufferByte
     },
     async write (value: unknown, timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<void> {
       await lp.write(encodeJson(value), { signal: AbortSignal.timeout(timeoutMs) })
+    },
+    async writeMany (values: unknown[], timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<void> {
+      if (values.length === 1) return await lp.write(encodeJson(values[0]), { signal: AbortSignal.timeout(timeoutMs) })
+      await lp.writeV(values.map(encodeJson), { signal: AbortSignal.timeout(timeoutMs) })
     },
     async writeBytes (bytes: Uint8Array, timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<void> {
       await lp.write(bytes, { signal: AbortSignal.timeout(timeoutMs) })
