@@ -94,7 +94,8 @@ export class HeadlessPeer extends LineChild {
   static spawn (name: string, dataDir = benchDir(), options: PeerSpawnOptions = {}): HeadlessPeer {
     const child = spawn(process.execPath, [PEER_JS, '--data', dataDir, '--name', name, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', ...(options.args ?? [])], {
       stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore'],
-      env: { ...process.env, DEVMEET_LOG: 'error', ...options.env }
+      // BENCH_PEER_LOG (with BENCH_DEBUG) shows the peers' own log at that level, e.g. debug
+      env: { ...process.env, DEVMEET_LOG: process.env.BENCH_PEER_LOG ?? 'error', ...options.env }
     })
     return new HeadlessPeer(child, name)
   }
