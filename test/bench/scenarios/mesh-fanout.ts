@@ -247,6 +247,8 @@ export async function devmeetMesh (size: number, samples: number, opts: BenchOpt
     const convergedMs = Math.max(linkedAt, reachedAt) - t0
     if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: linked after ${(linkedAt - t0).toFixed(0)} ms, the first message reached all after ${(reachedAt - t0).toFixed(0)} ms (at ${process.hrtime.bigint() / 1000n} µs); each linked after (ms, sorted): ${[...linkedTimes.values()].map(at => at - t0).sort((a, b) => a - b).map(ms => ms.toFixed(0)).join(' ')}\n`)
     const cpuConverge = cpuOfAll(peers) - cpuAtStart
+    // As on gossipsub's side: the fan-out starts once the benchmark's own loop is quiet.
+    await settle()
 
     const cpuAtFanout = cpuOfAll(peers)
     if (process.env.BENCH_DEBUG != null) process.stderr.write(`bench: fan-out from ${process.hrtime.bigint() / 1000n} µs\n`)
