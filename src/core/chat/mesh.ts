@@ -375,6 +375,11 @@ export class ChatMesh {
   }
 
   private attach (link: ChatLink, log: ChatLog, theirs: Summary, digests?: Record<string, string>): void {
+    // A dial or hello that finished after stop(): the node is going, the link is not kept.
+    if (!this.running) {
+      link.close(new Error('the chat stopped'))
+      return
+    }
     // Participation may have changed while the hellos crossed.
     if (!this.scope.bothTakePart(link)) {
       link.close(new Error('not a participant'))
@@ -405,7 +410,7 @@ export class ChatMesh {
   }
 
   private detach (link: ChatLink): void {
-    if (this.links.remove(link)) {
+    if (this.links.remove(link) && this.running) {
       this.hooks.presenceChanged(link.conferenceId)
       this.announceLinks(link.conferenceId)
     }

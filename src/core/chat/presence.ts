@@ -75,6 +75,8 @@ export class Presence {
 
   /** Tells the UI the conference's presence changed. */
   changed (conferenceId: string): void {
+    // A stream that ends after the chat stopped says nothing: the node (and who I am) is gone.
+    if (!this.running) return
     this.events.emit('presence', this.of(conferenceId))
   }
 
