@@ -61,6 +61,12 @@ describe('chat mesh neighbours', () => {
     assert.deepEqual(jumpsFor(100), jumpsFor(100), 'the jumps are a function of the size')
   })
 
+  it('picks the same jumps in every version: participants of two versions choose the same neighbours', () => {
+    // Computed by the first version of jumpsFor; a faster search must find the same sets.
+    const known: Array<[number, number[]]> = [[8, [1, 2, 3]], [12, [1, 2, 4]], [20, [1, 5, 8]], [33, [1, 9, 13]], [50, [1, 14, 20]], [64, [1, 23, 28]], [100, [1, 16, 22]], [150, [1, 56, 64]], [200, [1, 14, 89]]]
+    for (const [n, jumps] of known) assert.deepEqual(jumpsFor(n), jumps, `jumps for ${n}`)
+  })
+
   it('replaces a neighbour that cannot be reached by the next on the ring, and stays connected with a fifth gone', () => {
     const peers = peersOf(40)
     const me = peers[7]

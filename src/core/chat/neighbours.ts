@@ -86,7 +86,7 @@ export function jumpsFor (n: number): number[] {
   let best = [1, ...candidates[0]]
   let bestScore = Infinity
   for (const [a, b] of candidates) {
-    const score = hopScore(n, [1, a, b])
+    const score = hopScore(n, [1, a, b], bestScore)
     if (score < bestScore) {
       bestScore = score
       best = [1, a, b]
@@ -96,24 +96,42 @@ export function jumpsFor (n: number): number[] {
   return best
 }
 
-/** the farthest hop count times n, plus the total of hop counts: lower is better */
-function hopScore (n: number, jumps: number[]): number {
+/**
+ * The farthest hop count times n², plus the total of hop counts: lower is better; Infinity once
+ * it cannot be below `bound`. Typed arrays and no allocation per step: every participant runs this for 160 jump sets at a meeting's start,
+ * when 50 processes share the machine (36 ms a participant before, on a cold start).
+ */
+function hopScore (n: number, jumps: number[], bound = Infinity): number {
   const dist = new Int32Array(n).fill(-1)
+  const queue = new Int32Array(n)
   dist[0] = 0
-  const queue = [0]
+  let tail = 1
   let total = 0
   let far = 0
-  for (let i = 0; i < queue.length; i++) {
+  for (let i = 0; i < tail; i++) {
     const v = queue[i]
-    for (const j of jumps) {
-      for (const w of [(v + j) % n, (v - j + n) % n]) {
-        if (dist[w] >= 0) continue
-        dist[w] = dist[v] + 1
-        total += dist[w]
-        if (dist[w] > far) far = dist[w]
-        queue.push(w)
+    const d = dist[v] + 1
+    // A place this far makes the score at least d·n², more than `bound`: this set cannot win.
+    const tooFar = d * n * n > bound
+    for (let k = 0; k < jumps.length; k++) {
+      const j = jumps[k]
+      let w = (v + j) % n
+      if (dist[w] < 0) {
+        if (tooFar) return Infinity
+        dist[w] = d
+        total += d
+        if (d > far) far = d
+        queue[tail++] = w
+      }
+      w = (v - j + n) % n
+      if (dist[w] < 0) {
+        if (tooFar) return Infinity
+        dist[w] = d
+        total += d
+        if (d > far) far = d
+        queue[tail++] = w
       }
     }
   }
-  return queue.length < n ? Infinity : far * n * n + total
+  return tail < n ? Infinity : far * n * n + total
 }
