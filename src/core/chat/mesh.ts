@@ -23,6 +23,10 @@ const IDLE_CONNECTION_MS = 10_000
 export const RELAY_SLOT_HOLDER_TAG = 'circuit-relay-source'
 /** a chat link to a neighbour that came up through a relay tries a direct connection after this long */
 const GO_DIRECT_AFTER_MS = 2000
+/** how long after a peer's connection comes up we dial it, if it has not opened a stream to us meanwhile */
+const CONNECT_DIAL_AFTER_MS = 1000
+/** two streams with one participant that came up this close, one dialled by each side, were dialled at once */
+const CROSSED_DIALS_MS = 10_000
 
 /** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
 export interface MeshHooks {
@@ -50,6 +54,8 @@ export class ChatMesh {
   /** conference|peer pairs with a direct try scheduled */
   private readonly goingDirect = new Set<string>()
   private readonly announceTimers = new Map<string, ReturnType<typeof setTimeout>>()
+  /** peers whose connection came up, to dial once CONNECT_DIAL_AFTER_MS has passed */
+  private readonly connectTimers = new Map<string, unknown>()
   private timer: ReturnType<typeof setInterval> | undefined
   /** a dial again once the earliest failed dial's wait is over (not at the next periodic round) */
   private retryTimer: { at: number, timer: unknown } | undefined
@@ -75,7 +81,7 @@ export class ChatMesh {
       maxInboundStreams: 64,
       maxOutboundStreams: 64
     })
-    const onConnect = (evt: CustomEvent<{ toString(): string }>): void => { this.reconnect(evt.detail.toString()) }
+    const onConnect = (evt: CustomEvent<{ toString(): string }>): void => { this.reconnectSoon(evt.detail.toString()) }
     node.addEventListener('peer:connect', onConnect)
     this.offConnect = () => node.removeEventListener('peer:connect', onConnect)
     this.timer = setInterval(() => this.reconnect(), RECONNECT_EVERY_MS)
@@ -90,6 +96,8 @@ export class ChatMesh {
     this.retryTimer = undefined
     for (const t of this.goDirectTimers) this.scope.components.clock.clearTimeout(t)
     this.goDirectTimers.clear()
+    for (const t of this.connectTimers.values()) this.scope.components.clock.clearTimeout(t)
+    this.connectTimers.clear()
     this.goingDirect.clear()
     if (this.offConnect != null) {
       // The node may be gone already (reading it then throws): there is nothing to unregister.
@@ -150,6 +158,21 @@ export class ChatMesh {
     const participants = this.scope.components.membership.participants(conferenceId)
       .filter(p => p === me || (!this.flood.isCutOff(p) && this.scope.mayChat(conferenceId, p)))
     return chosenNeighbours(conferenceId, me, participants, p => !this.links.has(conferenceId, p) && !this.backoff.ready(`${conferenceId}|${p}`))
+  }
+
+  /**
+   * A peer's connection came up: it is dialled a moment later, unless its own stream came first.
+   * A participant that connects is usually opening its stream (it joined, or it restarted and is
+   * catching up); dialling it at once as well made two streams, each with a sync of every missed
+   * message.
+   */
+  private reconnectSoon (peer: string): void {
+    if (!this.running || this.connectTimers.has(peer)) return
+    const timer = this.scope.components.clock.setTimeout(() => {
+      this.connectTimers.delete(peer)
+      this.reconnect(peer)
+    }, CONNECT_DIAL_AFTER_MS)
+    this.connectTimers.set(peer, timer)
   }
 
   /** Opens streams to joined conferences' neighbours that have none (all, or only `peer`). */
@@ -385,6 +408,11 @@ export class ChatMesh {
       link.close(new Error('not a participant'))
       return
     }
+    if (this.losesToCrossedDial(link)) {
+      link.close()
+      return
+    }
+    link.upAt = this.scope.now()
     this.links.add(link)
     link.claimed = theirs
     link.known = theirs
@@ -392,6 +420,25 @@ export class ChatMesh {
     this.hooks.presenceChanged(link.conferenceId)
     this.announceLinks(link.conferenceId)
     void link.readLoop(frame => this.hooks.frame(link, log, frame))
+  }
+
+  /**
+   * Both sides dialled at once (a participant restarting dials as it joins, and the other dials
+   * it as its connection comes up): each stream's sync would carry every missed message, so a
+   * catch-up crossed twice. Both sides keep the stream dialled by the smaller peer ID and close
+   * the other. A stream that came up long before (perhaps to a peer gone without a word) does not
+   * count: the newer one is kept, as before. True when `link` is the one to close.
+   */
+  private losesToCrossedDial (link: ChatLink): boolean {
+    const now = this.scope.now()
+    const twin = this.links.of(link.conferenceId).find(l => l.peer === link.peer && !l.closed && l.dialled !== link.dialled && now - l.upAt < CROSSED_DIALS_MS)
+    if (twin == null) return false
+    const keepMine = this.scope.me() < link.peer
+    if (link.dialled === keepMine) {
+      twin.close()
+      return false
+    }
+    return true
   }
 
   /**

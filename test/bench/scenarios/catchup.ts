@@ -141,7 +141,14 @@ export async function inThisProcess (opts: BenchOptions, n: number): Promise<Row
     await startCore(back)
     const running = performance.now()
     phase('receiver running again')
-    const progress = setInterval(() => phase(`${counter.count} held`), 1000)
+    // With BENCH_DEBUG: each second, how far it got and what the two chats see (a stall shows where it stops).
+    const progress = setInterval(() => {
+      const chats = [a, back].map(c => {
+        const chat = (c as any).chat
+        return `links ${JSON.stringify(chat.presence(id).linked.length)} flood ${JSON.stringify(chat.floodStats)} refused ${JSON.stringify(chat.refusedStats)} delivery ${JSON.stringify(chat.deliveryStats)}`
+      })
+      phase(`${counter.count} held; sender: ${chats[0]}; catching up: ${chats[1]}`)
+    }, 1000)
     await within('the missed messages arrive', budget(opts, 300_000), counter.reach(n))
     const end = performance.now()
     clearInterval(progress)
