@@ -62,6 +62,22 @@ describe('chat between real peers', () => {
     await eventually('the link that stayed carries new messages', async () => (await back.chat.history(id)).some(m => m.body === 'welcome back'))
   })
 
+  it('a message that would not fit a frame is refused at send, and messages full of quotes still flow (the chat goes on)', async () => {
+    const [org, ann] = ['Olga', 'Ann'].map(n => makePeer(n))
+    await startAll(org, ann)
+    await connectAll(org, ann)
+    const id = await runningConference(org, [ann])
+    // 16 KiB of quotes is within the body limit, but escaped twice it is 128 KB in a frame: every
+    // receiver refused the frame and dropped the stream, again at each sync, and the chat stopped.
+    await assert.rejects(org.chat.send(id, { kind: 'text', body: '"'.repeat(16_000) }), /too long once packed/)
+    // JSON pasted as code: each fits on its own, three of them in one batch did not.
+    const json = '{"key": "value \\"quoted\\""}\n'.repeat(500)
+    for (let i = 0; i < 3; i++) await org.chat.send(id, { kind: 'text', body: `${i} ${json}` })
+    await org.chat.send(id, { kind: 'text', body: 'after the JSON' })
+    await eventually('Ann has all four', async () => (await ann.chat.history(id)).length === 4, 15_000)
+    assert.deepEqual((await ann.chat.history(id)).map(m => m.body.slice(0, 2)), ['0 ', '1 ', '2 ', 'af'])
+  })
+
   it('A and C, who cannot connect to each other, still exchange messages through B', async () => {
     const ids: Record<string, string> = {}
     const gaterFor = (self: string, blocked: string): ConnectionGater => ({

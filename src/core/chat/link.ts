@@ -1,6 +1,6 @@
 import * as z from 'zod'
 import type { Stream } from '@libp2p/interface'
-import { frameStream, resetStream, type FrameStream } from '../wire/framing'
+import { encodeJson, frameStream, resetStream, type FrameStream } from '../wire/framing'
 import type { Summary, Told } from './sync'
 import type { HeldMessage } from './log'
 import { MAX_PRESENCE_ENVELOPE_CHARS } from './mesh-presence'
@@ -8,6 +8,8 @@ import { MAX_PRESENCE_ENVELOPE_CHARS } from './mesh-presence'
 /** 2.0.0: messages carry `prev`, the hash chain (docs/HASH-CHAIN.md); a 1.x peer's schema refuses them */
 export const CHAT_PROTOCOL = '/devmeet/chat/2.0.0'
 export const MAX_CHAT_FRAME_BYTES = 64 * 1024
+/** an envelope in a frame of messages is at most this long (characters): a frame with a longer one is refused whole */
+export const MAX_ENVELOPE_CHARS = 40 * 1024
 /** a frame of messages stays under this, leaving room for the frame's own JSON */
 const BATCH_BYTES = 48 * 1024
 /**
@@ -43,7 +45,7 @@ export const helloSchema = z.strictObject({
 })
 
 export const chatFrameSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('msgs'), e: z.array(z.string().max(40 * 1024)).min(1).max(1000) }),
+  z.strictObject({ t: z.literal('msgs'), e: z.array(z.string().max(MAX_ENVELOPE_CHARS)).min(1).max(1000) }),
   z.strictObject({ t: z.literal('ack'), summary: summarySchema, digests: digestsSchema.optional(), frames: z.number().int().min(0).optional() }),
   z.strictObject({ t: z.literal('want'), author: z.string().max(64), from: z.number().int().min(1), to: z.number().int().min(1) }),
   z.strictObject({ t: z.literal('typing'), typing: z.boolean() }),
@@ -148,7 +150,7 @@ export class ChatLink {
     const target = own ? this.own : this.queue
     let queued = 0
     for (const m of messages) {
-      if (this.sent.has(m)) continue
+      if (this.sent.has(m) || !fitsOneFrame(m.envelope)) continue
       this.sent.add(m)
       target.push(m.envelope)
       queued++
@@ -204,10 +206,12 @@ export class ChatLink {
         // What is waiting goes in one send: control frames first, then a batch of messages if the
         // window allows. A link that comes up passes on every presence announcement it knows (49
         // at 50 participants), and a send each cost a muxer frame, an encryption and a system call.
-        const frames: ChatFrame[] = this.control.splice(0, CONTROL_FRAMES_PER_SEND)
+        const frames: Array<ChatFrame | Uint8Array> = this.control.splice(0, CONTROL_FRAMES_PER_SEND)
         const messages = this.own.length > 0 || this.head < this.queue.length
         if (messages && this.sentFrames - this.ackedFrames < WINDOW_FRAMES) {
-          frames.push({ t: 'msgs', e: this.nextBatch() })
+          const batch = this.frameOfMessages()
+          if (batch == null) continue
+          frames.push(batch)
           this.sentFrames++
         } else if (frames.length === 0) {
           await new Promise<void>(resolve => { this.windowOpen = resolve })
@@ -220,6 +224,26 @@ export class ChatLink {
     } finally {
       this.writing = false
     }
+  }
+
+  /**
+   * The next batch of messages, encoded, within MAX_CHAT_FRAME_BYTES. Batches are counted in
+   * characters, but a frame escapes each quote and backslash of an envelope once more (a message
+   * of JSON or of regular expressions grows by a half, one of quotes doubles) and the receiver
+   * refuses a longer frame and drops the stream: a batch that outgrows it is halved, the rest
+   * waiting for the next frame. undefined when nothing was left to send.
+   */
+  private frameOfMessages (): Uint8Array | undefined {
+    let batch = this.nextBatch()
+    let bytes = encodeJson({ t: 'msgs', e: batch })
+    while (bytes.byteLength > MAX_CHAT_FRAME_BYTES && batch.length > 1) {
+      const keep = Math.ceil(batch.length / 2)
+      this.own.unshift(...batch.slice(keep))
+      batch = batch.slice(0, keep)
+      bytes = encodeJson({ t: 'msgs', e: batch })
+    }
+    // One envelope that fits no frame is never made here (outgoing.ts checks), nor taken from a peer.
+    return bytes.byteLength <= MAX_CHAT_FRAME_BYTES ? bytes : undefined
   }
 
   /** Our own new messages first, then queued forwards and sync, up to BATCH_BYTES and 1,000 messages. */
@@ -248,4 +272,15 @@ export class ChatLink {
     }
     return batch
   }
+}
+
+/**
+ * Whether an envelope can travel in a frame of messages on its own: no longer than a receiver
+ * takes, and within a frame once escaped. A message that does not fit is not signed (outgoing.ts);
+ * one held from an earlier version is not sent (its frame would be refused whole, again and again).
+ */
+export function fitsOneFrame (envelope: string): boolean {
+  // The common case costs a comparison: no character takes more than 6 bytes in a frame (a lone surrogate, escaped).
+  if (envelope.length * 6 <= MAX_CHAT_FRAME_BYTES - 32) return true
+  return envelope.length <= MAX_ENVELOPE_CHARS && encodeJson({ t: 'msgs', e: [envelope] }).byteLength <= MAX_CHAT_FRAME_BYTES
 }

@@ -8,6 +8,7 @@ import type { ChatLog } from './log'
 import type { ChatLogs } from './logs'
 import { chatPayloadSchema, isPlainTextPayload, type ChatPayload, type HeldMessage } from './message'
 import { envelopeDigest, heldHash, rememberDigest } from './chain'
+import { fitsOneFrame } from './link'
 import { quotaExceeded, type ConferenceQuota } from './quota'
 import type { ChatScope } from './scope'
 import { untrusted } from '../../shared/shown-text'
@@ -116,6 +117,9 @@ export class ChatSender {
     }
     // Signed synchronously: the next send, which may run as soon as this one awaits, links to it.
     const envelope = sealText(this.scope.components.key, DOMAINS.chat, payload)
+    // Escaped for the envelope and again for the frame, a body of quotes and backslashes grows up
+    // to eightfold: a message no participant would take is refused here, before it is numbered for good.
+    if (!fitsOneFrame(envelope)) throw new ChatInputError(localized`The message is too long once packed for sending: quotes, backslashes and some other characters count several times. Send it in parts.`)
     const digest = envelopeDigest(envelope)
     const hash = digest.toString('base64url')
     this.lastSigned.set(conferenceId, { seq, hash })

@@ -71,8 +71,9 @@ export function frameStream (stream: Stream, maxFrameBytes: number, { bufferByte
       await lp.write(encodeJson(value), { signal: AbortSignal.timeout(timeoutMs) })
     },
     async writeMany (values: unknown[], timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<void> {
-      if (values.length === 1) return await lp.write(encodeJson(values[0]), { signal: AbortSignal.timeout(timeoutMs) })
-      await lp.writeV(values.map(encodeJson), { signal: AbortSignal.timeout(timeoutMs) })
+      const encoded = values.map(v => v instanceof Uint8Array ? v : encodeJson(v))
+      if (encoded.length === 1) return await lp.write(encoded[0], { signal: AbortSignal.timeout(timeoutMs) })
+      await lp.writeV(encoded, { signal: AbortSignal.timeout(timeoutMs) })
     },
     async writeBytes (bytes: Uint8Array, timeoutMs = DEFAULT_READ_TIMEOUT_MS): Promise<void> {
       await lp.write(bytes, { signal: AbortSignal.timeout(timeoutMs) })
