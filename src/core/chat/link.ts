@@ -10,8 +10,12 @@ export const CHAT_PROTOCOL = '/devmeet/chat/2.0.0'
 export const MAX_CHAT_FRAME_BYTES = 64 * 1024
 /** an envelope in a frame of messages is at most this long (characters): a frame with a longer one is refused whole */
 export const MAX_ENVELOPE_CHARS = 40 * 1024
-/** a frame of messages stays under this, leaving room for the frame's own JSON */
-const BATCH_BYTES = 48 * 1024
+/**
+ * A batch of messages is this many characters of envelopes at most: about 38 messages of 1 KiB
+ * (33 at 48 KiB), so a catch-up checks a signature and sends an ack for fewer frames. Escaping
+ * usually adds ~2 % in the frame; a batch that would pass MAX_CHAT_FRAME_BYTES is split (frameOfMessages).
+ */
+const BATCH_BYTES = 56 * 1024
 /**
  * A peer that does not read what we send is dropped past this many queued messages. A message is
  * queued at most once per stream, so the queue never holds more than the log (at most 200,000, the
@@ -23,7 +27,7 @@ const SEND_DEADLINE_MS = 30_000
 /**
  * Frames of messages in flight before we wait for the receiver's ack. libp2p delivers a stream's
  * bytes whether or not the reader keeps up, and the reader's buffer resets the stream when it
- * overflows; the buffer holds this window (16 × 48 KiB) and the control frames besides.
+ * overflows; the buffer holds this window (16 × 64 KiB at most) and the control frames besides.
  */
 const WINDOW_FRAMES = 16
 const READ_BUFFER_BYTES = 2 * 1024 * 1024
