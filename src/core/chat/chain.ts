@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /*
  * Hash-chained messages (issue 14; docs/HASH-CHAIN.md). Each message names the SHA-256 of its
@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto'
 
 /** SHA-256 of an envelope's UTF-8 bytes: what `prev` names (in base64url) and what the summaries' digests are made of. */
 export function envelopeDigest (envelope: string): Buffer {
-  return createHash('sha256').update(envelope).digest()
+  // one-shot: no Hash object per message (a catch-up hashes every message it receives)
+  return hash('sha256', envelope, 'buffer')
 }
 
 /** The hash a message's successor names in `prev`: SHA-256 of its envelope's UTF-8 bytes, base64url. */
