@@ -54,35 +54,44 @@ describe('network change while a chat runs', { skip: unavailable ?? false, timeo
         await sleep(200)
       }
     })()
-    await sleep(1000)
-    const seenBefore = (r: Running): number => r.p.lines.filter(l => l.event === 'message').length
-    assert.ok(seenBefore(bob) > 0 && seenBefore(alice) > 0, 'the chat runs before the change')
+    const afterTheChange = async (): Promise<void> => {
+      await sleep(1000)
+      const seenBefore = (r: Running): number => r.p.lines.filter(l => l.event === 'message').length
+      assert.ok(seenBefore(bob) > 0 && seenBefore(alice) > 0, 'the chat runs before the change')
 
-    const changedAt = Date.now()
-    const firstAfter = n
-    lab!.move()
-    const gotFromAfter = (r: Running, other: Running): boolean => r.p.lines.some(l => l.event === 'message' && l.message.author === other.peerId &&
-      Number(l.message.body.split('-')[1]) >= firstAfter)
-    await until('messages sent after the change arrive both ways', async () => gotFromAfter(bob, alice) && gotFromAfter(alice, bob), 20_000)
-    const reconnectMs = Date.now() - changedAt
-    process.stderr.write(`network change: chat flowing both ways again ${reconnectMs} ms after the address change\n`)
-    assert.ok(reconnectMs <= 10_000, `reconnected after ${reconnectMs} ms`)
+      const changedAt = Date.now()
+      const firstAfter = n
+      lab!.move()
+      const gotFromAfter = (r: Running, other: Running): boolean => r.p.lines.some(l => l.event === 'message' && l.message.author === other.peerId &&
+        Number(l.message.body.split('-')[1]) >= firstAfter)
+      await until('messages sent after the change arrive both ways', async () => gotFromAfter(bob, alice) && gotFromAfter(alice, bob), 20_000)
+      const reconnectMs = Date.now() - changedAt
+      process.stderr.write(`network change: chat flowing both ways again ${reconnectMs} ms after the address change\n`)
+      assert.ok(reconnectMs <= 10_000, `reconnected after ${reconnectMs} ms`)
 
-    await sleep(1000)
-    sending = false
-    await chatter
-    // Every send was acknowledged by its own node; each must end up on both sides, once.
-    for (const [r, ids] of sent) for (const sid of ids) assert.equal((await r.p.next(l => l.id === sid, 30_000)).ok, true, `${r.name}'s send ${sid}`)
-    const total = sent.get(alice)!.length + sent.get(bob)!.length
-    let histories: any[][] = []
-    await until('both hold every message', async () => {
-      histories = await Promise.all([alice, bob].map(async r => await call(r, 'history', { conferenceId: id })))
-      return histories.every(h => h.length >= total)
-    }, 30_000)
-    for (const h of histories) {
-      const keys = h.map(m => `${m.author}#${m.seq}`)
-      assert.equal(new Set(keys).size, keys.length, 'no duplicates')
-      assert.equal(h.length, total, 'nothing lost, nothing extra')
+      await sleep(1000)
+      sending = false
+      await chatter
+      // Every send was acknowledged by its own node; each must end up on both sides, once.
+      for (const [r, ids] of sent) for (const sid of ids) assert.equal((await r.p.next(l => l.id === sid, 30_000)).ok, true, `${r.name}'s send ${sid}`)
+      const total = sent.get(alice)!.length + sent.get(bob)!.length
+      let histories: any[][] = []
+      await until('both hold every message', async () => {
+        histories = await Promise.all([alice, bob].map(async r => await call(r, 'history', { conferenceId: id })))
+        return histories.every(h => h.length >= total)
+      }, 30_000)
+      for (const h of histories) {
+        const keys = h.map(m => `${m.author}#${m.seq}`)
+        assert.equal(new Set(keys).size, keys.length, 'no duplicates')
+        assert.equal(h.length, total, 'nothing lost, nothing extra')
+      }
+    }
+    // The chatter stops whatever happens: left running after a failed assertion, it kept the test file alive for ever.
+    try {
+      await afterTheChange()
+    } finally {
+      sending = false
+      await chatter
     }
   })
 })

@@ -97,8 +97,6 @@ export class ChatLink {
   closed = false
   /** we opened this stream (to a neighbour we chose), rather than the peer */
   dialled = false
-  /** when the hellos were exchanged and the link was kept (0: not yet) */
-  upAt = 0
   typingUntil = 0
   typingAt = 0
   /** disk writes of received frames not yet finished, oldest first */

@@ -25,8 +25,6 @@ export const RELAY_SLOT_HOLDER_TAG = 'circuit-relay-source'
 const GO_DIRECT_AFTER_MS = 2000
 /** how long after a peer's connection comes up we dial it, if it has not opened a stream to us meanwhile */
 const CONNECT_DIAL_AFTER_MS = 1000
-/** two streams with one participant that came up this close, one dialled by each side, were dialled at once */
-const CROSSED_DIALS_MS = 10_000
 
 /** What the mesh hands on: a stream that is up, each frame on it, and the end of it. */
 export interface MeshHooks {
@@ -408,11 +406,6 @@ export class ChatMesh {
       link.close(new Error('not a participant'))
       return
     }
-    if (this.losesToCrossedDial(link)) {
-      link.close()
-      return
-    }
-    link.upAt = this.scope.now()
     this.links.add(link)
     link.claimed = theirs
     link.known = theirs
@@ -420,25 +413,6 @@ export class ChatMesh {
     this.hooks.presenceChanged(link.conferenceId)
     this.announceLinks(link.conferenceId)
     void link.readLoop(frame => this.hooks.frame(link, log, frame))
-  }
-
-  /**
-   * Both sides dialled at once (a participant restarting dials as it joins, and the other dials
-   * it as its connection comes up): each stream's sync would carry every missed message, so a
-   * catch-up crossed twice. Both sides keep the stream dialled by the smaller peer ID and close
-   * the other. A stream that came up long before (perhaps to a peer gone without a word) does not
-   * count: the newer one is kept, as before. True when `link` is the one to close.
-   */
-  private losesToCrossedDial (link: ChatLink): boolean {
-    const now = this.scope.now()
-    const twin = this.links.of(link.conferenceId).find(l => l.peer === link.peer && !l.closed && l.dialled !== link.dialled && now - l.upAt < CROSSED_DIALS_MS)
-    if (twin == null) return false
-    const keepMine = this.scope.me() < link.peer
-    if (link.dialled === keepMine) {
-      twin.close()
-      return false
-    }
-    return true
   }
 
   /**
