@@ -41,6 +41,9 @@ export function spawnPeer (args: string[], opts: SpawnOptions = {}): HeadlessPee
     stderr.push(text)
     if (stderr.length > 200) stderr.shift()
   })
+  // A test may write to a peer it has just killed (kill -9 mid-burst): the broken pipe is the
+  // expected end of that peer, not an uncaught error of the test; it is kept for failure messages.
+  proc.stdin!.on('error', (err: NodeJS.ErrnoException) => { stderr.push(`(its input closed: ${err.code ?? err.message})`) })
   const waiters: Array<{ match: (l: any) => boolean, resolve: (l: any) => void }> = []
   readline.createInterface({ input: proc.stdout! }).on('line', text => {
     const line = JSON.parse(text)
