@@ -85,6 +85,8 @@ export interface PeerSpawnOptions {
   env?: Record<string, string>
 }
 
+let profiledPeers = 0
+
 /** A running `devmeet-peer` (dist/peer.js) with its ready line ({peerId, address, addrs}). */
 export class HeadlessPeer extends LineChild {
   constructor (child: ChildProcess, readonly name = 'devmeet-peer') {
@@ -92,10 +94,14 @@ export class HeadlessPeer extends LineChild {
   }
 
   static spawn (name: string, dataDir = benchDir(), options: PeerSpawnOptions = {}): HeadlessPeer {
+    // BENCH_PROFILE_DIR=dir with BENCH_PROFILE_PEERS=k: the first k peers spawned write a CPU profile
+    // there (profiling all of a 100-peer mesh slows its setup past the answers' deadlines)
+    const profiled = process.env.BENCH_PROFILE_DIR != null && profiledPeers++ < Number(process.env.BENCH_PROFILE_PEERS ?? 0)
+    const profile = profiled ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE_DIR!}` } : {}
     const child = spawn(process.execPath, [PEER_JS, '--data', dataDir, '--name', name, '--no-mdns', '--listen', '/ip4/127.0.0.1/tcp/0', ...(options.args ?? [])], {
       stdio: ['pipe', 'pipe', process.env.BENCH_DEBUG != null ? 'inherit' : 'ignore'],
       // BENCH_PEER_LOG (with BENCH_DEBUG) shows the peers' own log at that level, e.g. debug
-      env: { ...process.env, DEVMEET_LOG: process.env.BENCH_PEER_LOG ?? 'error', ...options.env }
+      env: { ...process.env, DEVMEET_LOG: process.env.BENCH_PEER_LOG ?? 'error', ...profile, ...options.env }
     })
     return new HeadlessPeer(child, name)
   }
